@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks, each beside its plain-JDK alternative and the hardware ceiling in the same run.
+ */
+package io.rangedmmap.benchmarks;

@@ -1,0 +1,37 @@
+package io.rangedmmap.mmap;
+
+/**
+ * Arithmetic shared by the allocators.
+ */
+final class Allocation
+{
+    private Allocation()
+    {
+    }
+
+    /**
+     * Checks a request and rounds it up to 4 KiB, clamped first to the file so that rounding cannot overflow and
+     * one request never moves a counter by more than the file's aligned size.
+     */
+    static long roundedRequest(final long length, final long totalSize)
+    {
+        if (length <= 0)
+        {
+            throw new IllegalArgumentException("length=" + length + " must be > 0");
+        }
+        return Alignment.alignUp(Math.min(length, Alignment.alignUp(totalSize)));
+    }
+
+    /**
+     * {@return the end of an exact range starting at {@code start}, or -1 if it does not fit}
+     */
+    static long exactEnd(final long start, final long want, final long length, final long totalSize)
+    {
+        if (start >= totalSize || length > totalSize - start)
+        {
+            return -1;
+        }
+        // Only the last range of an unaligned file may be shorter than the rounded request, never than length.
+        return Math.min(start + want, totalSize);
+    }
+}

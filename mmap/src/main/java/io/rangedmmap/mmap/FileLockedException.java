@@ -1,0 +1,25 @@
+package io.rangedmmap.mmap;
+
+import java.nio.file.FileSystemException;
+
+/**
+ * Thrown when a file cannot be opened because another handle, in this JVM or in another process, holds it open.
+ *
+ * <p>Every {@link MmapFile}, {@link RawMmapFile} and page store holds an exclusive lock on its file for as long as
+ * it is open, so that two mappings never write the same file without knowing of each other.
+ */
+public final class FileLockedException extends FileSystemException
+{
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param file   the file that is locked.
+     * @param reason who holds it, for the message.
+     */
+    public FileLockedException(final String file, final String reason)
+    {
+        super(file, null, reason);
+    }
+}

@@ -1,0 +1,411 @@
+package io.rangedmmap.mmap;
+
+import io.rangedmmap.mmap.internal.HandleGate;
+import io.rangedmmap.mmap.internal.MappedRegion;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A memory-mapped file written and read at any offset, with no ranges and no overlap checks: the Rust crate's
+ * {@code MmapFileInner}, for callers that keep their own bookkeeping (the page store is one).
+ *
+ * <p><b>The caller's job:</b> two threads writing overlapping bytes at once, or reading bytes another thread is
+ * writing, get unspecified contents (never a crash). Use {@link MmapFile} to have the library enforce this.
+ *
+ * <p><b>What is still checked:</b> every access is bounds-checked against the file's size and throws
+ * {@link IndexOutOfBoundsException} before touching memory; a closed handle throws {@link IllegalStateException};
+ * a mapping fault throws {@link MappingFaultException}. Durability, failure and lifecycle are as for
+ * {@link MmapFile}: {@link #flushRange(long, long)} is {@code msync(MS_SYNC)} of that range, the first flush error
+ * fails the file.
+ *
+ * <p><b>Thread safety:</b> a handle may be used by any number of threads at once; {@code close} must not be called
+ * from inside a callback of the same handle.
+ */
+public final class RawMmapFile implements AutoCloseable
+{
+    private final MappedRegion region;
+    private final HandleGate gate;
+
+    private RawMmapFile(final MappedRegion region)
+    {
+        this.region = region;
+        this.gate = new HandleGate(region.path().toString());
+    }
+
+    /**
+     * Creates a file of {@code size} bytes with its blocks reserved (unless {@link CreateOption#SPARSE}) and maps
+     * it; the creation is durable when this returns.
+     *
+     * @param path    the file to create.
+     * @param size    the size in bytes.
+     * @param options {@link CreateOption#REPLACE_EXISTING}, {@link CreateOption#SPARSE}.
+     * @return the open file.
+     * @throws IllegalArgumentException          if {@code size <= 0} or {@code size > 2^44}.
+     * @throws java.nio.file.FileAlreadyExistsException if the file exists and {@code REPLACE_EXISTING} is not given.
+     * @throws FileLockedException               if the file to replace is open in this or another process.
+     * @throws NativeCallException               if the blocks cannot be reserved ({@code ENOSPC}: disk full).
+     * @throws IOException                       on any other I/O error; no file is left behind.
+     * @throws MissingJvmFlagException           if a needed JVM flag is missing.
+     */
+    public static RawMmapFile create(final Path path, final long size, final CreateOption... options)
+        throws IOException
+    {
+        Objects.requireNonNull(path, "path");
+        final boolean replace = Arrays.asList(options).contains(CreateOption.REPLACE_EXISTING);
+        final boolean sparse = Arrays.asList(options).contains(CreateOption.SPARSE);
+        return new RawMmapFile(MappedRegion.create(path, size, replace, sparse));
+    }
+
+    /**
+     * Opens and maps an existing file, whole.
+     *
+     * @param path the file.
+     * @return the open file.
+     * @throws java.nio.file.NoSuchFileException if the file does not exist.
+     * @throws FileLockedException        if the file is open in this or another process.
+     * @throws IOException                if the file is empty or on any other I/O error.
+     * @throws MissingJvmFlagException    if a needed JVM flag is missing.
+     */
+    public static RawMmapFile open(final Path path) throws IOException
+    {
+        return new RawMmapFile(MappedRegion.open(Objects.requireNonNull(path, "path")));
+    }
+
+    /**
+     * Writes all of {@code data} at {@code offset}.
+     *
+     * @param offset where in the file.
+     * @param data   the bytes.
+     * @throws IndexOutOfBoundsException if {@code [offset, offset + data.length)} is not inside the file.
+     * @throws IllegalStateException     if this handle is closed or the file has failed.
+     * @throws MappingFaultException     if the mapping faults; the file is failed.
+     */
+    public void writeAt(final long offset, final byte[] data)
+    {
+        writeAt(offset, data, 0, data.length);
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code data} from {@code dataOffset} at {@code offset}.
+     *
+     * @param offset     where in the file.
+     * @param data       the bytes.
+     * @param dataOffset first byte of {@code data} to write.
+     * @param length     how many bytes.
+     * @throws IndexOutOfBoundsException if the slice is not inside {@code data} or the target not inside the file.
+     * @throws IllegalStateException     if this handle is closed or the file has failed.
+     * @throws MappingFaultException     if the mapping faults; the file is failed.
+     */
+    public void writeAt(final long offset, final byte[] data, final int dataOffset, final int length)
+    {
+        Objects.checkFromIndexSize(dataOffset, length, data.length);
+        Objects.checkFromIndexSize(offset, length, region.size());
+        final int cell = gate.enter();
+        try
+        {
+            region.checkNotFailed();
+            region.copyFrom(data, dataOffset, offset, length);
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
+     * Writes the remaining bytes of {@code data} at {@code offset} and advances its position to its limit.
+     *
+     * @param offset where in the file.
+     * @param data   heap or direct bytes.
+     * @throws IndexOutOfBoundsException if the target is not inside the file.
+     * @throws IllegalStateException     if this handle is closed or the file has failed.
+     * @throws MappingFaultException     if the mapping faults; the file is failed.
+     */
+    public void writeAt(final long offset, final ByteBuffer data)
+    {
+        Objects.checkFromIndexSize(offset, data.remaining(), region.size());
+        final int cell = gate.enter();
+        try
+        {
+            region.checkNotFailed();
+            region.copyFrom(data, offset);
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
+     * Writes {@code [offset, offset + length)} in place through a view valid only during the call.
+     *
+     * @param offset where in the file.
+     * @param length how many bytes the view covers.
+     * @param writer fills the view.
+     * @throws IndexOutOfBoundsException if the target is not inside the file or {@code length < 0}.
+     * @throws IllegalStateException     if this handle is closed or the file has failed.
+     * @throws MappingFaultException     if the mapping faults; the file is failed.
+     */
+    public void writeAt(final long offset, final int length, final RangeWriter writer)
+    {
+        Objects.checkFromIndexSize(offset, length, region.size());
+        Objects.requireNonNull(writer, "writer");
+        final int cell = gate.enter();
+        try
+        {
+            region.checkNotFailed();
+            final UnsafeBuffer view = new UnsafeBuffer(region.address() + offset, length);
+            try
+            {
+                writer.write(view);
+            }
+            catch (final InternalError ex)
+            {
+                throw region.fault(ex, "write", offset, length);
+            }
+            finally
+            {
+                AllocatedRange.invalidate(view);
+            }
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
+     * Reads {@code dst.length} bytes at {@code offset} into {@code dst}.
+     *
+     * @param offset where in the file.
+     * @param dst    the destination.
+     * @throws IndexOutOfBoundsException if {@code [offset, offset + dst.length)} is not inside the file.
+     * @throws IllegalStateException     if this handle is closed.
+     * @throws MappingFaultException     if the mapping faults; the file is failed.
+     */
+    public void readAt(final long offset, final byte[] dst)
+    {
+        readAt(offset, dst, 0, dst.length);
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code offset} into {@code dst} from {@code dstOffset}.
+     *
+     * @param offset    where in the file.
+     * @param dst       the destination.
+     * @param dstOffset first byte of {@code dst} to fill.
+     * @param length    how many bytes.
+     * @throws IndexOutOfBoundsException if the slice is not inside {@code dst} or the source not inside the file.
+     * @throws IllegalStateException     if this handle is closed.
+     * @throws MappingFaultException     if the mapping faults; the file is failed.
+     */
+    public void readAt(final long offset, final byte[] dst, final int dstOffset, final int length)
+    {
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        Objects.checkFromIndexSize(offset, length, region.size());
+        final int cell = gate.enter();
+        try
+        {
+            region.copyTo(offset, dst, dstOffset, length);
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
+     * Fills the remaining bytes of {@code dst} from {@code offset} and advances its position to its limit.
+     *
+     * @param offset where in the file.
+     * @param dst    heap or direct destination.
+     * @throws IndexOutOfBoundsException if the source is not inside the file.
+     * @throws IllegalStateException     if this handle is closed.
+     * @throws MappingFaultException     if the mapping faults; the file is failed.
+     */
+    public void readAt(final long offset, final ByteBuffer dst)
+    {
+        Objects.checkFromIndexSize(offset, dst.remaining(), region.size());
+        final int cell = gate.enter();
+        try
+        {
+            region.copyTo(offset, dst);
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
+     * Reads {@code [offset, offset + length)} in place through a view valid only during the call.
+     *
+     * @param offset where in the file.
+     * @param length how many bytes the view covers.
+     * @param reader reads the view.
+     * @throws IndexOutOfBoundsException if the source is not inside the file or {@code length < 0}.
+     * @throws IllegalStateException     if this handle is closed.
+     * @throws MappingFaultException     if the mapping faults; the file is failed.
+     */
+    public void readAt(final long offset, final int length, final RangeReader reader)
+    {
+        Objects.checkFromIndexSize(offset, length, region.size());
+        Objects.requireNonNull(reader, "reader");
+        final int cell = gate.enter();
+        try
+        {
+            final UnsafeBuffer view = new UnsafeBuffer(region.address() + offset, length);
+            try
+            {
+                reader.read(view);
+            }
+            catch (final InternalError ex)
+            {
+                throw region.fault(ex, "read", offset, length);
+            }
+            finally
+            {
+                AllocatedRange.invalidate(view);
+            }
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
+     * Makes the whole file durable ({@code msync(MS_SYNC)}).
+     *
+     * @throws IllegalStateException if this handle is closed.
+     * @throws IOException           if the file has failed, or the flush fails, which fails the file.
+     */
+    public void flush() throws IOException
+    {
+        flushRange(0, region.size());
+    }
+
+    /**
+     * Makes {@code [offset, offset + length)} durable ({@code msync(MS_SYNC)} of the pages that hold it).
+     *
+     * @param offset first byte.
+     * @param length how many bytes.
+     * @throws IndexOutOfBoundsException if the range is not inside the file.
+     * @throws IllegalStateException     if this handle is closed.
+     * @throws IOException               if the file has failed, or the flush fails, which fails the file.
+     */
+    public void flushRange(final long offset, final long length) throws IOException
+    {
+        Objects.checkFromIndexSize(offset, length, region.size());
+        final int cell = gate.enter();
+        try
+        {
+            region.flush(offset, length);
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
+     * Gives the kernel an access-pattern hint for {@code [offset, offset + length)}.
+     *
+     * @param offset first byte.
+     * @param length how many bytes.
+     * @param advice the hint.
+     * @throws IndexOutOfBoundsException if the range is not inside the file.
+     * @throws IllegalStateException     if this handle is closed.
+     * @throws NativeCallException       if the kernel refuses the hint.
+     */
+    public void advise(final long offset, final long length, final Advice advice) throws NativeCallException
+    {
+        Objects.checkFromIndexSize(offset, length, region.size());
+        Objects.requireNonNull(advice, "advice");
+        final int cell = gate.enter();
+        try
+        {
+            region.advise(offset, length, advice);
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
+     * {@return the size of the file in bytes}
+     */
+    public long size()
+    {
+        return region.size();
+    }
+
+    /**
+     * {@return the absolute path of the file}
+     */
+    public Path path()
+    {
+        return region.path();
+    }
+
+    /**
+     * {@return whether the file has failed (a flush error or a mapping fault)}
+     */
+    public boolean isFailed()
+    {
+        return null != region.failure();
+    }
+
+    /**
+     * {@return whether this handle is closed}
+     */
+    public boolean isClosed()
+    {
+        return gate.isClosed();
+    }
+
+    /**
+     * Returns another handle on the same mapping; the mapping is unmapped when the last handle is closed.
+     *
+     * @return a new open handle.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    public RawMmapFile share()
+    {
+        final int cell = gate.enter();
+        try
+        {
+            region.retain();
+            return new RawMmapFile(region);
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
+     * Closes this handle: refuses new calls, waits for the accesses in flight on it, and unmaps the file and
+     * releases its lock if this was the last handle. Does not flush. Closing again has no effect.
+     */
+    @Override
+    public void close()
+    {
+        if (gate.close())
+        {
+            region.release();
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "RawMmapFile{" + region.path() + ", size=" + region.size() + (gate.isClosed() ? ", closed" : "") + "}";
+    }
+}

@@ -1,0 +1,34 @@
+package io.rangedmmap.mmap;
+
+/**
+ * Proof that a write of a whole {@link AllocatedRange} completed: the only thing
+ * {@link MmapFile#flushRange(WriteReceipt)} accepts.
+ *
+ * <p>Only {@code MmapFile.writeRange} creates receipts, and only after the write returned normally; a receipt is
+ * bound to the file its range belongs to.
+ *
+ * <p><b>Thread safety:</b> immutable.
+ */
+public final class WriteReceipt
+{
+    private final AllocatedRange range;
+
+    WriteReceipt(final AllocatedRange range)
+    {
+        this.range = range;
+    }
+
+    /**
+     * {@return the range that was written}
+     */
+    public AllocatedRange range()
+    {
+        return range;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "WriteReceipt{" + range + "}";
+    }
+}

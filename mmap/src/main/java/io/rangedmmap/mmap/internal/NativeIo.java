@@ -1,0 +1,174 @@
+package io.rangedmmap.mmap.internal;
+
+import io.rangedmmap.mmap.NativeCallException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+
+/**
+ * FFM downcalls to libc that {@code FileChannel} does not offer: {@code posix_fallocate} and {@code madvise}.
+ *
+ * <p>Every call reports failure as a {@link NativeCallException} that keeps the errno; nothing is guessed from
+ * message text.
+ */
+@SuppressWarnings("restricted") // the downcalls are why the library asks for --enable-native-access
+public final class NativeIo
+{
+    /**
+     * {@code EINTR}: the call was interrupted by a signal and may be retried.
+     */
+    public static final int EINTR = 4;
+    /**
+     * {@code EOPNOTSUPP}: the file system cannot reserve blocks; the caller falls back to zero-filling.
+     */
+    public static final int EOPNOTSUPP = 95;
+
+    private static final int O_RDWR = 2;
+    private static final int O_CLOEXEC = 0x80000;
+
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MethodHandle OPEN;
+    private static final MethodHandle CLOSE;
+    private static final MethodHandle POSIX_FALLOCATE;
+    private static final MethodHandle MADVISE;
+
+    static
+    {
+        final Linker linker = Linker.nativeLinker();
+        final var libc = linker.defaultLookup();
+        final Linker.Option errno = Linker.Option.captureCallState("errno");
+        OPEN = linker.downcallHandle(libc.findOrThrow("open"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            errno, Linker.Option.firstVariadicArg(2));
+        CLOSE = linker.downcallHandle(libc.findOrThrow("close"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        // posix_fallocate returns the error number itself; it does not set errno.
+        POSIX_FALLOCATE = linker.downcallHandle(libc.findOrThrow("posix_fallocate"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG));
+        MADVISE = linker.downcallHandle(libc.findOrThrow("madvise"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT), errno);
+    }
+
+    private NativeIo()
+    {
+    }
+
+    /**
+     * Reserves the disk blocks of {@code [offset, offset + length)} of a file, extending it if needed.
+     *
+     * @param file   the file.
+     * @param offset the first byte to reserve.
+     * @param length how many bytes to reserve.
+     * @return 0 on success, {@link #EOPNOTSUPP} when the file system cannot reserve blocks.
+     * @throws NativeCallException on any other error, such as {@code ENOSPC} for a full disk.
+     */
+    public static int posixFallocate(final Path file, final long offset, final long length) throws NativeCallException
+    {
+        final int fd = open(file);
+        try
+        {
+            int rc;
+            do
+            {
+                rc = (int)POSIX_FALLOCATE.invokeExact(fd, offset, length);
+            }
+            while (EINTR == rc);
+            if (0 != rc && EOPNOTSUPP != rc)
+            {
+                throw new NativeCallException("posix_fallocate", rc,
+                    "reserving offset=" + offset + " length=" + length + " of " + file);
+            }
+            return rc;
+        }
+        catch (final NativeCallException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("posix_fallocate downcall failed for " + file, t);
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
+    /**
+     * Calls {@code madvise(address, length, advice)}.
+     *
+     * @param address page-aligned start.
+     * @param length  bytes.
+     * @param advice  the {@code MADV_*} constant.
+     * @throws NativeCallException when the kernel refuses, with its errno ({@code EINVAL} for an advice it does not
+     *                             know, such as {@code MADV_POPULATE_WRITE} before Linux 5.14).
+     */
+    public static void madvise(final long address, final long length, final int advice) throws NativeCallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            final int rc = (int)MADVISE.invokeExact(state, address, length, advice);
+            if (0 != rc)
+            {
+                throw new NativeCallException("madvise", (int)ERRNO.get(state, 0L),
+                    "address=0x" + Long.toHexString(address) + " length=" + length + " advice=" + advice);
+            }
+        }
+        catch (final NativeCallException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("madvise downcall failed", t);
+        }
+    }
+
+    private static int open(final Path file) throws NativeCallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            final MemorySegment name = arena.allocateFrom(file.toString());
+            final int fd = (int)OPEN.invokeExact(state, name, O_RDWR | O_CLOEXEC);
+            if (fd < 0)
+            {
+                throw new NativeCallException("open", (int)ERRNO.get(state, 0L), "opening " + file);
+            }
+            return fd;
+        }
+        catch (final NativeCallException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("open downcall failed for " + file, t);
+        }
+    }
+
+    private static void close(final int fd)
+    {
+        try
+        {
+            final int ignored = (int)CLOSE.invokeExact(fd);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("close downcall failed for fd=" + fd, t);
+        }
+    }
+}
