@@ -108,32 +108,28 @@ public final class MappedRegion
         checkSize(size);
         RuntimeFlags.check();
         final Path file = path.toAbsolutePath();
-        Object key = null;
-        if (replace && Files.exists(file))
+        if (Files.exists(file))
         {
-            key = claimKey(file);
-        }
-        FileChannel channel = null;
-        boolean created = false;
-        try
-        {
-            if (!replace && Files.exists(file))
+            if (!replace)
             {
                 throw new FileAlreadyExistsException(file.toString(), null,
                     "refusing to replace an existing file; pass CreateOption.REPLACE_EXISTING to replace it");
             }
-            channel = replace ?
-                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE) :
-                FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            deleteUnlocked(file);
+        }
+        FileChannel channel = null;
+        Object key = null;
+        boolean created = false;
+        try
+        {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
             created = true;
-            if (null == key)
-            {
-                key = claimKey(file);
-            }
-            final FileLock lock = lock(channel, file);
-            channel.truncate(0);
+            key = claimKey(file);
+            // Reserve before locking: posix_fallocate goes through an fd of its own, and closing any fd of a file
+            // drops every POSIX lock this process holds on it.
             reserve(channel, file, size, sparse);
+            final FileLock lock = lock(channel, file);
             channel.force(true);
             fsyncDirectory(file);
             final MappedRegion region = new MappedRegion(file, key, channel, lock, size);
@@ -152,6 +148,25 @@ public final class MappedRegion
                 OPEN_FILES.remove(key);
             }
             throw ex;
+        }
+    }
+
+    /**
+     * Deletes a file to be replaced, after checking that no handle in this JVM or another process holds it.
+     * Deleting is safe for mappings elsewhere that the lock check cannot see: they keep the old inode.
+     */
+    private static void deleteUnlocked(final Path file) throws IOException
+    {
+        final Object key = claimKey(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final FileLock lock = lock(channel, file);
+            Files.delete(file);
+            lock.release();
+        }
+        finally
+        {
+            OPEN_FILES.remove(key);
         }
     }
 
