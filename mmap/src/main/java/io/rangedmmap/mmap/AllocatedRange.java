@@ -113,9 +113,10 @@ public final class AllocatedRange
             throw new IllegalArgumentException("offset=" + offset + " must be a multiple of " + Alignment.ALIGNMENT +
                 " in (0, " + length() + ") to split range " + this + " into two non-empty halves");
         }
-        if (!STATE.compareAndSet(this, IDLE, RETIRED))
+        final int witness = (int)STATE.compareAndExchange(this, IDLE, RETIRED);
+        if (IDLE != witness)
         {
-            throw conflict("split");
+            throw conflict("split", witness);
         }
         return new Split(new AllocatedRange(region, start, start + offset), new AllocatedRange(region, start + offset,
             end));
@@ -165,10 +166,12 @@ public final class AllocatedRange
 
     void beginWrite()
     {
-        // Acquire on success: pairs with the release in endWrite/endRead of the previous user of the range.
-        if (!STATE.compareAndSet(this, IDLE, WRITING))
+        // Acquire on success: pairs with the release in endWrite/endRead of the previous user of the range. The
+        // witness, not a later re-read, names the conflict: the other user may be gone by the time we report it.
+        final int witness = (int)STATE.compareAndExchange(this, IDLE, WRITING);
+        if (IDLE != witness)
         {
-            throw conflict("write");
+            throw conflict("write", witness);
         }
     }
 
@@ -186,7 +189,7 @@ public final class AllocatedRange
             current = (int)STATE.getAcquire(this);
             if (current < 0)
             {
-                throw conflict("read");
+                throw conflict("read", current);
             }
         }
         while (!STATE.compareAndSet(this, current, current + 1));
@@ -215,9 +218,8 @@ public final class AllocatedRange
         view.wrap(EMPTY);
     }
 
-    private IllegalStateException conflict(final String operation)
+    private IllegalStateException conflict(final String operation, final int current)
     {
-        final int current = (int)STATE.getAcquire(this);
         final String why = RETIRED == current ? "was split; use its halves" :
             WRITING == current ? "is being written by another thread" :
             "is being read by " + current + " reader(s)";

@@ -2,6 +2,7 @@ package io.rangedmmap.mmap;
 
 import io.rangedmmap.mmap.internal.HandleGate;
 import io.rangedmmap.mmap.internal.MappedRegion;
+import io.rangedmmap.mmap.internal.RuntimeFlags;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -98,6 +99,8 @@ public final class MmapFile implements AutoCloseable
     {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(type, "type");
+        // Before anything loads Agrona: a missing flag is one clear exception, not an IllegalAccessError.
+        RuntimeFlags.check();
         final boolean replace = Arrays.asList(options).contains(CreateOption.REPLACE_EXISTING);
         final boolean sparse = Arrays.asList(options).contains(CreateOption.SPARSE);
         final MappedRegion region = MappedRegion.create(path, size, replace, sparse);
@@ -160,6 +163,7 @@ public final class MmapFile implements AutoCloseable
     {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(type, "type");
+        RuntimeFlags.check();
         if (resumeAt < 0 || 0 != (resumeAt & (Alignment.ALIGNMENT - 1)))
         {
             throw new IllegalArgumentException(

@@ -2,6 +2,7 @@ package io.rangedmmap.mmap;
 
 import io.rangedmmap.mmap.internal.HandleGate;
 import io.rangedmmap.mmap.internal.MappedRegion;
+import io.rangedmmap.mmap.internal.RuntimeFlags;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -56,6 +57,8 @@ public final class RawMmapFile implements AutoCloseable
         throws IOException
     {
         Objects.requireNonNull(path, "path");
+        // Before anything loads Agrona: a missing flag is one clear exception, not an IllegalAccessError.
+        RuntimeFlags.check();
         final boolean replace = Arrays.asList(options).contains(CreateOption.REPLACE_EXISTING);
         final boolean sparse = Arrays.asList(options).contains(CreateOption.SPARSE);
         return new RawMmapFile(MappedRegion.create(path, size, replace, sparse));
@@ -73,7 +76,9 @@ public final class RawMmapFile implements AutoCloseable
      */
     public static RawMmapFile open(final Path path) throws IOException
     {
-        return new RawMmapFile(MappedRegion.open(Objects.requireNonNull(path, "path")));
+        Objects.requireNonNull(path, "path");
+        RuntimeFlags.check();
+        return new RawMmapFile(MappedRegion.open(path));
     }
 
     /**
