@@ -1,0 +1,24 @@
+package io.rangedmmap.store;
+
+import java.time.Duration;
+
+/**
+ * What a completed checkpoint made durable, returned by {@link PageStore#checkpoint(java.util.Collection)}.
+ *
+ * @param sequence             the checkpoint's sequence: one above the previous durable checkpoint's.
+ * @param pagesFlushed         the number of user pages made durable (one per receipt).
+ * @param metadataPagesFlushed the number of metadata table pages written and flushed.
+ * @param bytesFlushed         the bytes written out: user pages, metadata pages and the superblock.
+ * @param durationNanos        how long the checkpoint took, in nanoseconds.
+ */
+public record Checkpoint(
+    long sequence, long pagesFlushed, long metadataPagesFlushed, long bytesFlushed, long durationNanos)
+{
+    /**
+     * {@return how long the checkpoint took}
+     */
+    public Duration duration()
+    {
+        return Duration.ofNanos(durationNanos);
+    }
+}

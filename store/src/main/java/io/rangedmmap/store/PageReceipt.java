@@ -1,0 +1,53 @@
+package io.rangedmmap.store;
+
+/**
+ * Proof that a page was written completely, issued by {@link PageWriter#write(long, byte[])} and its overloads, and
+ * the only way to make a page durable: pass it to {@link PageStore#checkpoint(java.util.Collection)}.
+ *
+ * <p>A receipt is bound to the store instance that issued it: a receipt of another store, or of the same file
+ * before it was closed and opened again, is refused. It cannot be forged (no public constructor) and carries the
+ * CRC32C of the page's 4096 bytes as written.
+ *
+ * <p><b>Thread safety:</b> immutable; it may be passed between threads.
+ */
+public final class PageReceipt
+{
+    private final PageStore store;
+    private final long pageId;
+    private final int crc32c;
+
+    PageReceipt(final PageStore store, final long pageId, final int crc32c)
+    {
+        this.store = store;
+        this.pageId = pageId;
+        this.crc32c = crc32c;
+    }
+
+    /**
+     * {@return the page written}
+     */
+    public long pageId()
+    {
+        return pageId;
+    }
+
+    /**
+     * {@return the CRC32C of the page's 4096 bytes as written}
+     */
+    public int crc32c()
+    {
+        return crc32c;
+    }
+
+    PageStore store()
+    {
+        return store;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PageReceipt{pageId=" + pageId + ", crc32c=0x" + Integer.toHexString(crc32c) + ", store=" +
+            store.path() + "}";
+    }
+}

@@ -1,0 +1,287 @@
+package io.rangedmmap.store;
+
+import io.rangedmmap.mmap.MappingFaultException;
+import io.rangedmmap.mmap.RangeWriter;
+import io.rangedmmap.store.internal.Crc;
+import io.rangedmmap.store.internal.Lifecycle;
+import io.rangedmmap.store.internal.PageTable;
+import io.rangedmmap.store.internal.Runs;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+
+/**
+ * Allocates free pages of a {@link PageStore} and writes them, each once; from {@link PageStore#newWriter()}.
+ *
+ * <p>A writer claims extents of free pages from the store's shared pool (one atomic add per extent, no lock) and
+ * hands pages out from them with no contention. Only this writer may write the pages it allocated, and each page
+ * is written once: to change data, write a new page and {@link PageStore#free(long) free} the old one. Each write
+ * returns a {@link PageReceipt}; pass receipts to {@link PageStore#checkpoint(java.util.Collection)} to make the
+ * pages durable. A write reaches the page cache only: it survives a process crash, not a power loss, until its
+ * checkpoint.
+ *
+ * <p>{@link #close()} returns to the store the pages this writer claimed but never wrote. Pages written but never
+ * checkpointed stay in flight until the store is reopened, when they are free again.
+ *
+ * <p><b>Thread safety:</b> a writer is used by one thread at a time; use one writer per thread.
+ */
+public final class PageWriter implements AutoCloseable
+{
+    private final PageStore store;
+    private final int allocatedWord;
+    private final PageTable table;
+    private final Runs claimed = new Runs();
+    private final Runs handedOut = new Runs();
+    private final CRC32C crc = new CRC32C();
+    private long unwritten;
+    private boolean closed;
+
+    PageWriter(final PageStore store, final int id)
+    {
+        this.store = store;
+        this.allocatedWord = PageTable.allocatedBy(id);
+        this.table = store.table();
+    }
+
+    /**
+     * Allocates one free page for this writer.
+     *
+     * @return the page's id.
+     * @throws StoreFullException    if no free page is left.
+     * @throws IllegalStateException if this writer or the store is closed.
+     * @throws StoreFailedException  if the store has failed.
+     */
+    public long allocate()
+    {
+        return allocate(1);
+    }
+
+    /**
+     * Allocates {@code count} free pages with consecutive ids for this writer.
+     *
+     * @param count the number of pages.
+     * @return the id of the first page; the pages are {@code [id, id + count)}.
+     * @throws IllegalArgumentException if {@code count < 1} or {@code count > pageCount()}.
+     * @throws StoreFullException       if no run of {@code count} free pages is left to this writer.
+     * @throws IllegalStateException    if this writer or the store is closed.
+     * @throws StoreFailedException     if the store has failed.
+     */
+    public long allocate(final int count)
+    {
+        checkOpen();
+        if (count < 1 || count > store.pageCount())
+        {
+            throw new IllegalArgumentException("count=" + count + " must be in [1, " + store.pageCount() + "]");
+        }
+        int run = claimed.find(count);
+        while (run < 0)
+        {
+            if (0 == store.claim(Math.max(store.extentPages(), count), claimed))
+            {
+                throw new StoreFullException("no run of count=" + count + " free pages is left in " + store.path() +
+                    " (pageCount=" + store.pageCount() + ", this writer holds " + claimed.pages() +
+                    " unallocated pages); free pages and checkpoint, or close idle writers");
+            }
+            run = claimed.find(count);
+        }
+        final long first = claimed.take(run, count);
+        for (long page = first; page < first + count; page++)
+        {
+            table.setStateRelease((int)page, allocatedWord);
+        }
+        handedOut.add(first, first + count);
+        unwritten += count;
+        return first;
+    }
+
+    /**
+     * Writes a page allocated by this writer.
+     *
+     * @param pageId the page.
+     * @param data   exactly {@link PageStore#PAGE_SIZE} bytes.
+     * @return the receipt, with the page's CRC32C.
+     * @throws IndexOutOfBoundsException if {@code pageId} is not in {@code [0, pageCount())}.
+     * @throws IllegalArgumentException  if {@code data.length != PAGE_SIZE}.
+     * @throws IllegalStateException     if the page was already written.
+     * @throws IllegalArgumentException  if the page is not allocated by this writer.
+     * @throws IllegalStateException     if this writer or the store is closed.
+     * @throws StoreFailedException      if the store has failed, or the mapping faults now (which fails it).
+     */
+    public PageReceipt write(final long pageId, final byte[] data)
+    {
+        Objects.requireNonNull(data, "data");
+        final int page = checkWritable(pageId);
+        checkLength(data.length, "data.length");
+        final int checksum = Crc.of(crc, data);
+        try
+        {
+            store.file().writeAt(store.layout().dataOffset(page), data);
+        }
+        catch (final MappingFaultException ex)
+        {
+            throw store.lifecycle().fail(ex);
+        }
+        return written(page, checksum);
+    }
+
+    /**
+     * Writes a page allocated by this writer from the remaining bytes of {@code data}, advancing its position to its
+     * limit.
+     *
+     * @param pageId the page.
+     * @param data   a heap or direct buffer with exactly {@link PageStore#PAGE_SIZE} bytes remaining.
+     * @return the receipt, with the page's CRC32C.
+     * @throws IndexOutOfBoundsException if {@code pageId} is not in {@code [0, pageCount())}.
+     * @throws IllegalArgumentException  if {@code data.remaining() != PAGE_SIZE}.
+     * @throws IllegalStateException     if the page was already written.
+     * @throws IllegalArgumentException  if the page is not allocated by this writer.
+     * @throws IllegalStateException     if this writer or the store is closed.
+     * @throws StoreFailedException      if the store has failed, or the mapping faults now (which fails it).
+     */
+    public PageReceipt write(final long pageId, final ByteBuffer data)
+    {
+        Objects.requireNonNull(data, "data");
+        final int page = checkWritable(pageId);
+        checkLength(data.remaining(), "data.remaining()");
+        final int checksum = Crc.of(crc, data);
+        try
+        {
+            store.file().writeAt(store.layout().dataOffset(page), data);
+        }
+        catch (final MappingFaultException ex)
+        {
+            throw store.lifecycle().fail(ex);
+        }
+        return written(page, checksum);
+    }
+
+    /**
+     * Writes a page allocated by this writer in place: {@code writer} fills a view of the page's 4096 bytes in the
+     * mapping, valid only until it returns; the CRC32C is taken when it returns. If {@code writer} throws, the page
+     * stays allocated and unwritten, and may be written again.
+     *
+     * @param pageId the page.
+     * @param writer fills the view; bytes it leaves alone keep whatever the page held.
+     * @return the receipt, with the page's CRC32C.
+     * @throws IndexOutOfBoundsException if {@code pageId} is not in {@code [0, pageCount())}.
+     * @throws IllegalStateException     if the page was already written.
+     * @throws IllegalArgumentException  if the page is not allocated by this writer.
+     * @throws IllegalStateException     if this writer or the store is closed.
+     * @throws StoreFailedException      if the store has failed, or the mapping faults now (which fails it).
+     */
+    public PageReceipt write(final long pageId, final RangeWriter writer)
+    {
+        Objects.requireNonNull(writer, "writer");
+        final int page = checkWritable(pageId);
+        final int[] checksum = new int[1];
+        try
+        {
+            store.file().writeAt(store.layout().dataOffset(page), PageStore.PAGE_SIZE, view ->
+            {
+                writer.write(view);
+                checksum[0] = Crc.of(crc, view);
+            });
+        }
+        catch (final MappingFaultException ex)
+        {
+            throw store.lifecycle().fail(ex);
+        }
+        return written(page, checksum[0]);
+    }
+
+    /**
+     * Closes this writer and returns to the store the pages it claimed but did not write, allocated or not. Pages
+     * it wrote are unaffected. Closing again, or after the store was closed, has no other effect.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (Lifecycle.State.OPEN != store.lifecycle().state())
+        {
+            return;
+        }
+        final Runs free = new Runs();
+        if (0 != unwritten)
+        {
+            for (int i = 0; i < handedOut.count(); i++)
+            {
+                for (long page = handedOut.start(i); page < handedOut.end(i); page++)
+                {
+                    if (allocatedWord == table.statePlain((int)page))
+                    {
+                        table.setStateRelease((int)page, PageTable.FREE);
+                        free.add(page, page + 1);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < claimed.count(); i++)
+        {
+            free.add(claimed.start(i), claimed.end(i));
+        }
+        store.giveBack(free);
+        claimed.clear();
+        handedOut.clear();
+        unwritten = 0;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PageWriter{store=" + store.path() + ", unwritten=" + unwritten + (closed ? ", closed" : "") + "}";
+    }
+
+    private PageReceipt written(final int page, final int checksum)
+    {
+        table.setCrc(page, checksum);
+        // Release: partner of the acquire loads in read and checkpoint; publishes the page's bytes and CRC.
+        table.setStateRelease(page, PageTable.WRITTEN);
+        if (0 == --unwritten)
+        {
+            handedOut.clear();
+        }
+        return new PageReceipt(store, page, checksum);
+    }
+
+    private int checkWritable(final long pageId)
+    {
+        checkOpen();
+        final int page = store.checkPageId(pageId);
+        final int word = table.stateAcquire(page);
+        if (allocatedWord != word)
+        {
+            final int state = PageTable.stateOf(word);
+            if (PageTable.WRITTEN == state || PageTable.LIVE == state || PageTable.FREEING == state)
+            {
+                throw new IllegalStateException("page=" + pageId + " of " + store.path() + " was already written; " +
+                    "pages are written once: write a new page and free this one");
+            }
+            throw new IllegalArgumentException("page=" + pageId + " of " + store.path() + " is not allocated by " +
+                "this writer (it is " + PageTable.nameOf(word) + "); write only pages this writer allocated");
+        }
+        return page;
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("writer of " + store.path() + " is closed");
+        }
+        store.lifecycle().checkOpen();
+    }
+
+    private static void checkLength(final int length, final String name)
+    {
+        if (PageStore.PAGE_SIZE != length)
+        {
+            throw new IllegalArgumentException(name + "=" + length + " must equal PAGE_SIZE=" + PageStore.PAGE_SIZE);
+        }
+    }
+}

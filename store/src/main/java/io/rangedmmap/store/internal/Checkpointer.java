@@ -1,0 +1,152 @@
+package io.rangedmmap.store.internal;
+
+import io.rangedmmap.mmap.RawMmapFile;
+import io.rangedmmap.store.Checkpoint;
+import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
+import io.rangedmmap.store.internal.format.StoreLayout;
+import io.rangedmmap.store.internal.format.Superblock;
+import io.rangedmmap.store.internal.format.SuperblockDescriptor;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Makes one checkpoint durable, in the order that makes it atomic: the receipts' data pages, then the metadata
+ * table pages, then the superblock, each flushed before the next is written.
+ *
+ * <p><b>Double-buffered metadata.</b> Checkpoint {@code N} writes metadata copy {@code N % 2}, which the durable
+ * checkpoint {@code N - 1} does not use. That copy was last brought up to date by checkpoint {@code N - 2}, so it
+ * differs from the state of checkpoint {@code N} only in the table pages changed by checkpoints {@code N - 1} and
+ * {@code N}: those are the pages written, each built from the current copy plus this checkpoint's changes. The
+ * cost grows with what changed, not with the size of the store. After an open, the pages in which the two copies
+ * differ (a crash may have left the other copy half-written) stand in for the changes of {@code N - 1}.
+ *
+ * <p><b>Thread safety:</b> one checkpoint at a time (the store's checkpoint lock).
+ */
+public final class Checkpointer
+{
+    private final RawMmapFile file;
+    private final StoreLayout layout;
+    private final PageTable table;
+    private final byte[] scratch = new byte[StoreLayout.PAGE_SIZE];
+    private final UnsafeBuffer scratchBuffer = new UnsafeBuffer(scratch);
+    private long[] previousDirty;
+
+    /**
+     * Creates the checkpointer of an open store.
+     *
+     * @param file          the store file.
+     * @param layout        its layout.
+     * @param table         the page table, for the CRCs of the pages to commit.
+     * @param previousDirty the table pages in which the two metadata copies may differ, ascending.
+     */
+    public Checkpointer(final RawMmapFile file, final StoreLayout layout, final PageTable table,
+        final long[] previousDirty)
+    {
+        this.file = file;
+        this.layout = layout;
+        this.table = table;
+        this.previousDirty = previousDirty;
+    }
+
+    /**
+     * Writes and flushes checkpoint {@code sequence}; on return it is durable.
+     *
+     * @param sequence  the new checkpoint's sequence, one above the last durable one.
+     * @param pages     the pages to make live, ascending, all WRITTEN.
+     * @param frees     the pages to free, ascending, all FREEING.
+     * @param roots     the root slots to record.
+     * @param livePages the number of live pages after this checkpoint.
+     * @return what was flushed.
+     * @throws IOException if a flush fails; the file has failed and the checkpoint is not durable.
+     */
+    public Checkpoint run(final long sequence, final long[] pages, final long[] frees, final long[] roots,
+        final long livePages) throws IOException
+    {
+        final long startNanos = System.nanoTime();
+        final Runs dataRuns = Runs.of(pages);
+        for (int i = 0; i < dataRuns.count(); i++)
+        {
+            final long start = dataRuns.start(i);
+            file.flushRange(layout.dataOffset(start), (dataRuns.end(i) - start) * StoreLayout.PAGE_SIZE);
+        }
+
+        final long[] dirty = dirtyTablePages(pages, frees);
+        final int copy = (int)(sequence & 1);
+        int nextPage = 0;
+        int nextFree = 0;
+        for (final long tablePage : dirty)
+        {
+            file.readAt(layout.metadataOffset(1 - copy, tablePage), scratch);
+            while (nextPage < pages.length && MetadataPageDescriptor.tablePageOf(pages[nextPage]) == tablePage)
+            {
+                final long page = pages[nextPage++];
+                MetadataPageDescriptor.putEntry(scratchBuffer, page, MetadataPageDescriptor.FLAG_LIVE,
+                    table.crc((int)page));
+            }
+            while (nextFree < frees.length && MetadataPageDescriptor.tablePageOf(frees[nextFree]) == tablePage)
+            {
+                MetadataPageDescriptor.putEntry(scratchBuffer, frees[nextFree++], 0, 0);
+            }
+            MetadataPageDescriptor.seal(scratchBuffer, tablePage, sequence);
+            file.writeAt(layout.metadataOffset(copy, tablePage), scratch);
+        }
+        if (0 != dirty.length)
+        {
+            // The copy is not the one the durable superblock names: it is safe to write in place, and one msync over
+            // the span costs about what one msync per page would, since only dirty pages are written back.
+            final long from = layout.metadataOffset(copy, dirty[0]);
+            file.flushRange(from, layout.metadataOffset(copy, dirty[dirty.length - 1]) + StoreLayout.PAGE_SIZE - from);
+        }
+
+        // Written only after the metadata it names is durable: the kernel may write the page back at any moment.
+        Arrays.fill(scratch, (byte)0);
+        SuperblockDescriptor.encode(scratchBuffer, new Superblock(StoreLayout.PAGE_SIZE, layout.pageCount(),
+            layout.metadataPages(), sequence, copy, livePages, roots));
+        final long superblockOffset = StoreLayout.superblockOffset(copy);
+        file.writeAt(superblockOffset, scratch);
+        file.flushRange(superblockOffset, StoreLayout.PAGE_SIZE);
+
+        previousDirty = changedTablePages(pages, frees);
+        final long bytes = ((long)pages.length + dirty.length + 1) * StoreLayout.PAGE_SIZE;
+        return new Checkpoint(sequence, pages.length, dirty.length, bytes, System.nanoTime() - startNanos);
+    }
+
+    private long[] dirtyTablePages(final long[] pages, final long[] frees)
+    {
+        final long[] changed = changedTablePages(pages, frees);
+        final long[] all = Arrays.copyOf(changed, changed.length + previousDirty.length);
+        System.arraycopy(previousDirty, 0, all, changed.length, previousDirty.length);
+        return sortedDistinct(all, all.length);
+    }
+
+    private static long[] changedTablePages(final long[] pages, final long[] frees)
+    {
+        final long[] all = new long[pages.length + frees.length];
+        int count = 0;
+        for (final long page : pages)
+        {
+            all[count++] = MetadataPageDescriptor.tablePageOf(page);
+        }
+        for (final long page : frees)
+        {
+            all[count++] = MetadataPageDescriptor.tablePageOf(page);
+        }
+        return sortedDistinct(all, count);
+    }
+
+    private static long[] sortedDistinct(final long[] values, final int length)
+    {
+        Arrays.sort(values, 0, length);
+        int count = 0;
+        for (int i = 0; i < length; i++)
+        {
+            if (0 == count || values[count - 1] != values[i])
+            {
+                values[count++] = values[i];
+            }
+        }
+        return Arrays.copyOf(values, count);
+    }
+}

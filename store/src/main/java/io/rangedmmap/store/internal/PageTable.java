@@ -1,0 +1,181 @@
+package io.rangedmmap.store.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The in-memory state and CRC32C of every user page.
+ *
+ * <p>A page's state word holds its {@link #FREE}, {@link #ALLOCATED}, {@link #WRITTEN}, {@link #LIVE} or
+ * {@link #FREEING} state in its low bits and, while allocated, the id of the owning writer above them. Transitions:
+ * FREE to ALLOCATED (a writer's {@code allocate}); ALLOCATED to WRITTEN (its {@code write}, which sets the CRC first)
+ * or back to FREE (its {@code close}); WRITTEN to LIVE (a checkpoint that includes the page); LIVE to FREEING
+ * ({@code free}); FREEING to FREE (the checkpoint that includes the free, once durable). Pages that are WRITTEN,
+ * LIVE or FREEING can be read.
+ *
+ * <p><b>Thread safety:</b> a state is published with a release store after the page's bytes and CRC are in place, and
+ * read with an acquire load before them, so a reader that sees WRITTEN or LIVE also sees the data and CRC.
+ */
+public final class PageTable
+{
+    /**
+     * Free in the last durable checkpoint and held by no writer, or held by a writer but not yet handed out.
+     */
+    public static final int FREE = 0;
+
+    /**
+     * Handed out by a writer's {@code allocate} and not yet written; the owner's id is in the high bits.
+     */
+    public static final int ALLOCATED = 1;
+
+    /**
+     * Written, with a receipt, and in no completed checkpoint yet.
+     */
+    public static final int WRITTEN = 2;
+
+    /**
+     * Live in the last durable checkpoint.
+     */
+    public static final int LIVE = 3;
+
+    /**
+     * Live in the last durable checkpoint, with a free staged for the next one.
+     */
+    public static final int FREEING = 4;
+
+    /**
+     * Bits of the state word that hold the state; the owner id sits above them.
+     */
+    public static final int STATE_BITS = 3;
+
+    private static final int STATE_MASK = (1 << STATE_BITS) - 1;
+    private static final VarHandle STATES = MethodHandles.arrayElementVarHandle(int[].class);
+
+    private final int[] states;
+    private final int[] crcs;
+
+    /**
+     * Creates a table of free pages.
+     *
+     * @param pageCount the number of user pages.
+     */
+    public PageTable(final int pageCount)
+    {
+        states = new int[pageCount];
+        crcs = new int[pageCount];
+    }
+
+    /**
+     * {@return the state word of an allocated page: the state and its owner}
+     *
+     * @param owner the writer's id.
+     */
+    public static int allocatedBy(final int owner)
+    {
+        return (owner << STATE_BITS) | ALLOCATED;
+    }
+
+    /**
+     * {@return the state in a state word, without its owner}
+     *
+     * @param word a state word.
+     */
+    public static int stateOf(final int word)
+    {
+        return word & STATE_MASK;
+    }
+
+    /**
+     * {@return the name of a state word, for messages}
+     *
+     * @param word a state word.
+     */
+    public static String nameOf(final int word)
+    {
+        return switch (stateOf(word))
+        {
+            case FREE -> "FREE";
+            case ALLOCATED -> "ALLOCATED(writer=" + (word >>> STATE_BITS) + ")";
+            case WRITTEN -> "WRITTEN";
+            case LIVE -> "LIVE";
+            case FREEING -> "FREEING";
+            default -> "UNKNOWN(" + word + ")";
+        };
+    }
+
+    /**
+     * {@return the number of pages}
+     */
+    public int size()
+    {
+        return states.length;
+    }
+
+    /**
+     * {@return a page's state word, with acquire ordering: the page's bytes and CRC are visible if it is written}
+     *
+     * @param page the page.
+     */
+    public int stateAcquire(final int page)
+    {
+        // Acquire: partner of the release in setStateRelease, so data and CRC written before it are visible.
+        return (int)STATES.getAcquire(states, page);
+    }
+
+    /**
+     * {@return a page's state word, plain: for the thread that last set it}
+     *
+     * @param page the page.
+     */
+    public int statePlain(final int page)
+    {
+        return states[page];
+    }
+
+    /**
+     * Sets a page's state word with release ordering: everything written before, data and CRC included, is visible
+     * to a thread that reads the new state with {@link #stateAcquire(int)}.
+     *
+     * @param page the page.
+     * @param word the new state word.
+     */
+    public void setStateRelease(final int page, final int word)
+    {
+        // Release: partner of stateAcquire; publishes the page's bytes and CRC written before it.
+        STATES.setRelease(states, page, word);
+    }
+
+    /**
+     * Changes a page's state word atomically.
+     *
+     * @param page     the page.
+     * @param expected the word it must have.
+     * @param word     the new word.
+     * @return whether the page had {@code expected} and now has {@code word}.
+     */
+    public boolean compareAndSetState(final int page, final int expected, final int word)
+    {
+        return STATES.compareAndSet(states, page, expected, word);
+    }
+
+    /**
+     * {@return the CRC32C recorded for a page; read it after an acquire load of the page's state}
+     *
+     * @param page the page.
+     */
+    public int crc(final int page)
+    {
+        return crcs[page];
+    }
+
+    /**
+     * Records a page's CRC32C; publish it with {@link #setStateRelease(int, int)}.
+     *
+     * @param page the page.
+     * @param crc  its CRC32C.
+     */
+    public void setCrc(final int page, final int crc)
+    {
+        crcs[page] = crc;
+    }
+}

@@ -1,0 +1,66 @@
+package io.rangedmmap.store.internal.format;
+
+import io.rangedmmap.store.IncompatibleStoreException;
+
+import java.nio.file.Path;
+
+/**
+ * The on-disk format's identity: the magic number at the start of both superblocks and the format version after
+ * it. These two fields keep their offsets in every future format, so any version can recognise a store and refuse
+ * one it does not understand before reading anything else.
+ */
+public final class FormatVersion
+{
+    /**
+     * The magic number, the ASCII bytes {@code "RMMSTORE"} read as a little-endian long.
+     */
+    public static final long MAGIC = 0x45524F54534D4D52L;
+
+    /**
+     * The format version this code writes and the newest it reads.
+     */
+    public static final int CURRENT = 1;
+
+    private FormatVersion()
+    {
+    }
+
+    /**
+     * Checks the magic number of a superblock.
+     *
+     * @param magic the value read.
+     * @param file  the store, for the message.
+     * @throws IncompatibleStoreException if {@code magic != MAGIC}: the file is not a page store.
+     */
+    public static void checkMagic(final long magic, final Path file)
+    {
+        if (MAGIC != magic)
+        {
+            throw new IncompatibleStoreException(IncompatibleStoreException.Problem.NOT_A_STORE,
+                file + " is not a page store: magic=0x" + Long.toHexString(magic) + ", expected 0x" +
+                Long.toHexString(MAGIC));
+        }
+    }
+
+    /**
+     * Checks a superblock's format version.
+     *
+     * @param version the value read.
+     * @param file    the store, for the message.
+     * @throws IncompatibleStoreException if {@code version > CURRENT}: written by a newer version of this library.
+     * @throws IncompatibleStoreException if {@code version < 1}: not a valid version.
+     */
+    public static void checkVersion(final int version, final Path file)
+    {
+        if (version > CURRENT)
+        {
+            throw new IncompatibleStoreException(IncompatibleStoreException.Problem.NEWER_FORMAT,
+                file + " has format version=" + version + ", newer than the newest supported version=" + CURRENT);
+        }
+        if (version < 1)
+        {
+            throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA,
+                file + " has format version=" + version + ", expected a version in [1, " + CURRENT + "]");
+        }
+    }
+}

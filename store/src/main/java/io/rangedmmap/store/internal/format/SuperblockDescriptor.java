@@ -1,0 +1,224 @@
+package io.rangedmmap.store.internal.format;
+
+import io.rangedmmap.store.IncompatibleStoreException;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * The superblock: the root of a store, in file page 0 (slot 0) and file page 1 (slot 1). Checkpoint {@code N}
+ * writes slot {@code N % 2}; open takes the valid superblock with the highest sequence (slot 0 on a tie, which only
+ * a new store has). All fields are little-endian; the rest of the page is zero.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                    Magic "RMMSTORE" (8 bytes)                 |  0
+ *  +-------------------------------+-------------------------------+
+ *  |        Format Version         |           Page Size           |  8
+ *  +-------------------------------+-------------------------------+
+ *  |                     User Page Count (8 bytes)                 | 16
+ *  +---------------------------------------------------------------+
+ *  |                Metadata Pages per Copy (8 bytes)              | 24
+ *  +---------------------------------------------------------------+
+ *  |                 Checkpoint Sequence (8 bytes)                 | 32
+ *  +-------------------------------+-------------------------------+
+ *  |   Current Copy (sequence&amp;1)   |        Reserved (zero)        | 40
+ *  +-------------------------------+-------------------------------+
+ *  |                   Live Page Count (8 bytes)                   | 48
+ *  +---------------------------------------------------------------+
+ *  |                 Root Slots 0 .. 15 (16 x 8 bytes)            ...  56
+ *  +-------------------------------+-------------------------------+
+ *  |   CRC32C of bytes [0, 184)    |                                 184
+ *  +-------------------------------+
+ * </pre>
+ */
+public final class SuperblockDescriptor
+{
+    /**
+     * Offset of the magic number.
+     */
+    public static final int MAGIC_OFFSET = 0;
+
+    /**
+     * Offset of the format version.
+     */
+    public static final int VERSION_OFFSET = 8;
+
+    /**
+     * Offset of the page size.
+     */
+    public static final int PAGE_SIZE_OFFSET = 12;
+
+    /**
+     * Offset of the number of user pages.
+     */
+    public static final int PAGE_COUNT_OFFSET = 16;
+
+    /**
+     * Offset of the number of metadata pages per copy.
+     */
+    public static final int METADATA_PAGES_OFFSET = 24;
+
+    /**
+     * Offset of the checkpoint sequence.
+     */
+    public static final int SEQUENCE_OFFSET = 32;
+
+    /**
+     * Offset of the index of the current metadata copy.
+     */
+    public static final int CURRENT_COPY_OFFSET = 40;
+
+    /**
+     * Offset of the number of live pages.
+     */
+    public static final int LIVE_PAGES_OFFSET = 48;
+
+    /**
+     * Offset of the first root slot.
+     */
+    public static final int ROOTS_OFFSET = 56;
+
+    /**
+     * The number of root slots.
+     */
+    public static final int ROOT_SLOTS = 16;
+
+    /**
+     * Offset of the CRC32C, which covers {@code [0, CRC_OFFSET)}.
+     */
+    public static final int CRC_OFFSET = ROOTS_OFFSET + ROOT_SLOTS * Long.BYTES;
+
+    /**
+     * The length of the encoded superblock.
+     */
+    public static final int LENGTH = CRC_OFFSET + Integer.BYTES;
+
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    private SuperblockDescriptor()
+    {
+    }
+
+    /**
+     * Encodes a superblock at index 0 of {@code buffer} and computes its CRC.
+     *
+     * @param buffer     at least {@link #LENGTH} bytes.
+     * @param superblock the values.
+     */
+    public static void encode(final MutableDirectBuffer buffer, final Superblock superblock)
+    {
+        buffer.setMemory(0, LENGTH, (byte)0);
+        buffer.putLong(MAGIC_OFFSET, FormatVersion.MAGIC, ORDER);
+        buffer.putInt(VERSION_OFFSET, FormatVersion.CURRENT, ORDER);
+        buffer.putInt(PAGE_SIZE_OFFSET, StoreLayout.PAGE_SIZE, ORDER);
+        buffer.putLong(PAGE_COUNT_OFFSET, superblock.pageCount(), ORDER);
+        buffer.putLong(METADATA_PAGES_OFFSET, superblock.metadataPages(), ORDER);
+        buffer.putLong(SEQUENCE_OFFSET, superblock.sequence(), ORDER);
+        buffer.putInt(CURRENT_COPY_OFFSET, (int)(superblock.sequence() & 1), ORDER);
+        buffer.putLong(LIVE_PAGES_OFFSET, superblock.livePages(), ORDER);
+        for (int i = 0; i < ROOT_SLOTS; i++)
+        {
+            buffer.putLong(ROOTS_OFFSET + i * Long.BYTES, superblock.roots()[i], ORDER);
+        }
+        buffer.putInt(CRC_OFFSET, crc(buffer), ORDER);
+    }
+
+    /**
+     * Checks magic and format version, the two fields every format keeps in place.
+     *
+     * @param buffer the superblock page.
+     * @param file   the store, for messages.
+     * @throws IncompatibleStoreException if the magic is wrong: not a page store.
+     * @throws IncompatibleStoreException if the version is newer than {@link FormatVersion#CURRENT} or invalid.
+     */
+    public static void checkIdentity(final DirectBuffer buffer, final Path file)
+    {
+        FormatVersion.checkMagic(buffer.getLong(MAGIC_OFFSET, ORDER), file);
+        FormatVersion.checkVersion(buffer.getInt(VERSION_OFFSET, ORDER), file);
+    }
+
+    /**
+     * {@return whether the stored CRC32C matches the superblock's bytes}
+     *
+     * @param buffer the superblock page.
+     */
+    public static boolean isCrcValid(final DirectBuffer buffer)
+    {
+        return buffer.getInt(CRC_OFFSET, ORDER) == crc(buffer);
+    }
+
+    /**
+     * Decodes a superblock whose identity and CRC were checked.
+     *
+     * @param buffer the superblock page.
+     * @return the values.
+     */
+    public static Superblock decode(final DirectBuffer buffer)
+    {
+        final long[] roots = new long[ROOT_SLOTS];
+        for (int i = 0; i < ROOT_SLOTS; i++)
+        {
+            roots[i] = buffer.getLong(ROOTS_OFFSET + i * Long.BYTES, ORDER);
+        }
+        return new Superblock(
+            buffer.getInt(PAGE_SIZE_OFFSET, ORDER),
+            buffer.getLong(PAGE_COUNT_OFFSET, ORDER),
+            buffer.getLong(METADATA_PAGES_OFFSET, ORDER),
+            buffer.getLong(SEQUENCE_OFFSET, ORDER),
+            buffer.getInt(CURRENT_COPY_OFFSET, ORDER),
+            buffer.getLong(LIVE_PAGES_OFFSET, ORDER),
+            roots);
+    }
+
+    /**
+     * Checks the geometry of a decoded superblock against the file.
+     *
+     * @param superblock the values.
+     * @param fileSize   the size of the file in bytes.
+     * @param file       the store, for messages.
+     * @throws IncompatibleStoreException if {@code pageSize != 4096}.
+     * @throws IncompatibleStoreException if the page count is out of range, the metadata page count disagrees
+     *                                    with it, the current copy is not {@code sequence & 1} or the sequence or
+     *                                    live page count is out of range.
+     * @throws IncompatibleStoreException if {@code fileSize} is not the size the superblock implies.
+     */
+    public static void checkGeometry(final Superblock superblock, final long fileSize, final Path file)
+    {
+        if (StoreLayout.PAGE_SIZE != superblock.pageSize())
+        {
+            throw new IncompatibleStoreException(IncompatibleStoreException.Problem.PAGE_SIZE_MISMATCH,
+                file + " has pageSize=" + superblock.pageSize() + ", expected " + StoreLayout.PAGE_SIZE);
+        }
+        final long pageCount = superblock.pageCount();
+        if (pageCount < 1 || pageCount > StoreLayout.MAX_PAGE_COUNT ||
+            superblock.metadataPages() != MetadataPageDescriptor.metadataPagesFor(pageCount) ||
+            superblock.currentCopy() != (superblock.sequence() & 1) || superblock.sequence() < 0 ||
+            superblock.livePages() < 0 || superblock.livePages() > pageCount)
+        {
+            throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA,
+                file + " has an inconsistent superblock: " + superblock);
+        }
+        final long expected = new StoreLayout(pageCount).fileSize();
+        if (expected != fileSize)
+        {
+            throw new IncompatibleStoreException(IncompatibleStoreException.Problem.SIZE_MISMATCH,
+                file + " has size=" + fileSize + " but its superblock (pageCount=" + pageCount +
+                ") requires size=" + expected);
+        }
+    }
+
+    private static int crc(final DirectBuffer buffer)
+    {
+        final CRC32C crc = new CRC32C();
+        final byte[] bytes = new byte[CRC_OFFSET];
+        buffer.getBytes(0, bytes);
+        crc.update(bytes);
+        return (int)crc.getValue();
+    }
+}
