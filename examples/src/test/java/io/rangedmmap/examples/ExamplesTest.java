@@ -1,0 +1,67 @@
+package io.rangedmmap.examples;
+
+import io.rangedmmap.examples.logsegments.LogSegmentsExample;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs every mmap example end to end and checks what it printed.
+ */
+class ExamplesTest
+{
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+    private String printed()
+    {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldRunTheRawApiExample() throws Exception
+    {
+        RawApiExample.run(dir.resolve("raw.bin"), out);
+        assertTrue(printed().contains("bytes 511 and 512: 1, 2"), printed());
+        assertTrue(printed().contains("out of bounds refused: Range [1000, 1000 + 100) out of bounds for length 1024"),
+            printed());
+    }
+
+    @Test
+    void shouldFillTheFileFromFourThreads() throws Exception
+    {
+        final long[] counts = ConcurrentAllocatorExample.run(dir.resolve("c.bin"), out);
+        assertEquals(100, Arrays.stream(counts).sum());
+        assertTrue(printed().contains("total 100 ranges of 4096 bytes: the file is full"), printed());
+    }
+
+    @Test
+    void shouldWriteFromVirtualThreads() throws Exception
+    {
+        assertEquals(64, AsyncExample.run(dir.resolve("a.bin"), out));
+    }
+
+    @Test
+    void shouldReadBackAndResumeAfterReopen() throws Exception
+    {
+        assertEquals("first session\nsecond session\n", ReopenExample.run(dir.resolve("r.bin"), out));
+        assertTrue(printed().contains("session 2 resumed at 4096"), printed());
+    }
+
+    @Test
+    void shouldReplayEveryRecordOfTheLogSegment() throws Exception
+    {
+        assertEquals(4 * 5_000, LogSegmentsExample.run(dir.resolve("segment.log"), 5_000, out));
+    }
+}
