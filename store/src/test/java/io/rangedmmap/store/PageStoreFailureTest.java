@@ -1,0 +1,69 @@
+package io.rangedmmap.store;
+
+import io.rangedmmap.mmap.MappingFaultException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+import static io.rangedmmap.store.PageStoreTest.page;
+import static io.rangedmmap.store.PageStoreTest.read;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PageStoreFailureTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldFailStopOnMappingFaultAndRecoverOnReopen() throws IOException
+    {
+        final Path file = dir.resolve("s.store").toAbsolutePath();
+        final long kept;
+        final long fileSize;
+        try (PageStore store = PageStore.create(file, 64))
+        {
+            final PageWriter writer = store.newWriter();
+            kept = writer.allocate();
+            store.checkpoint(List.of(writer.write(kept, page(1))));
+            final long doomed = writer.allocate(40) + 39;
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+            {
+                fileSize = channel.size();
+                // Another actor truncates the file under the mapping: the next access past the end faults.
+                channel.truncate(24 * 4096);
+            }
+            final StoreFailedException failed =
+                assertThrowsExactly(StoreFailedException.class, () -> writer.write(doomed, page(2)));
+            final Throwable cause = failed.getCause();
+            assertEquals(MappingFaultException.class, cause.getClass());
+            assertTrue(failed.getMessage().startsWith("page store " + file + " has failed and refuses every call; " +
+                "close and reopen it to recover the last durable checkpoint. First error: "), failed.getMessage());
+            assertSame(cause, assertThrowsExactly(StoreFailedException.class, () -> read(store, kept)).getCause());
+            assertSame(cause, assertThrowsExactly(StoreFailedException.class,
+                () -> store.checkpoint(List.of())).getCause());
+            assertSame(cause, assertThrowsExactly(StoreFailedException.class, writer::allocate).getCause());
+            assertSame(cause, assertThrowsExactly(StoreFailedException.class, store::newWriter).getCause());
+            assertSame(cause, assertThrowsExactly(StoreFailedException.class, store::verify).getCause());
+            writer.close();
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            channel.write(java.nio.ByteBuffer.allocate(1), fileSize - 1);
+        }
+        try (PageStore store = PageStore.open(file))
+        {
+            assertEquals(1, store.lastCheckpoint());
+            assertArrayEquals(page(1), read(store, kept));
+            assertEquals(1, store.stats().livePages());
+        }
+    }
+}
