@@ -1,0 +1,86 @@
+package io.rangedmmap.store.internal.format;
+
+import io.rangedmmap.store.IncompatibleStoreException;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SuperblockDescriptorTest
+{
+    private static final Path FILE = Path.of("/data/s.store");
+
+    private static Superblock superblock(final long sequence)
+    {
+        final long[] roots = new long[SuperblockDescriptor.ROOT_SLOTS];
+        roots[15] = -7;
+        return new Superblock(4096, 1000, 2, sequence, (int)(sequence & 1), 12, roots);
+    }
+
+    @Test
+    void shouldLayOutFieldsAsDocumented()
+    {
+        assertEquals(184, SuperblockDescriptor.CRC_OFFSET);
+        assertEquals(188, SuperblockDescriptor.LENGTH);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+        SuperblockDescriptor.encode(buffer, superblock(5));
+        assertEquals('R', buffer.getByte(0));
+        assertEquals('E', buffer.getByte(7));
+        assertEquals(1, buffer.getInt(SuperblockDescriptor.VERSION_OFFSET));
+        assertEquals(1, buffer.getInt(SuperblockDescriptor.CURRENT_COPY_OFFSET));
+        assertEquals(-7, buffer.getLong(SuperblockDescriptor.ROOTS_OFFSET + 15 * 8));
+    }
+
+    @Test
+    void shouldRoundTripAndDetectAnyFlippedByte()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+        SuperblockDescriptor.encode(buffer, superblock(9));
+        assertTrue(SuperblockDescriptor.isCrcValid(buffer));
+        final Superblock decoded = SuperblockDescriptor.decode(buffer);
+        assertEquals(9, decoded.sequence());
+        assertEquals(12, decoded.livePages());
+        assertArrayEquals(superblock(9).roots(), decoded.roots());
+        for (int offset = 0; offset < SuperblockDescriptor.LENGTH; offset++)
+        {
+            buffer.putByte(offset, (byte)(buffer.getByte(offset) ^ 1));
+            assertFalse(SuperblockDescriptor.isCrcValid(buffer), "offset=" + offset);
+            buffer.putByte(offset, (byte)(buffer.getByte(offset) ^ 1));
+        }
+    }
+
+    @Test
+    void shouldRefuseGeometryThatDisagreesWithTheFile()
+    {
+        final long size = new StoreLayout(1000).fileSize();
+        assertEquals((2 + 2 * 2 + 1000) * 4096L, size);
+        SuperblockDescriptor.checkGeometry(superblock(1), size, FILE);
+        final IncompatibleStoreException ex = assertThrowsExactly(IncompatibleStoreException.class,
+            () -> SuperblockDescriptor.checkGeometry(superblock(1), size - 4096, FILE));
+        assertEquals(IncompatibleStoreException.Problem.SIZE_MISMATCH, ex.problem());
+        assertEquals("/data/s.store has size=" + (size - 4096) + " but its superblock (pageCount=1000) requires " +
+            "size=" + size, ex.getMessage());
+        final Superblock wrongCopy = new Superblock(4096, 1000, 2, 3, 0, 0, new long[16]);
+        assertEquals(IncompatibleStoreException.Problem.CORRUPT_METADATA, assertThrowsExactly(
+            IncompatibleStoreException.class, () -> SuperblockDescriptor.checkGeometry(wrongCopy, size, FILE))
+            .problem());
+    }
+
+    @Test
+    void shouldRefuseForeignMagicAndNewerVersion()
+    {
+        IncompatibleStoreException ex = assertThrowsExactly(IncompatibleStoreException.class,
+            () -> FormatVersion.checkMagic(0x1234, FILE));
+        assertEquals("/data/s.store is not a page store: magic=0x1234, expected 0x45524f54534d4d52", ex.getMessage());
+        ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(2, FILE));
+        assertEquals(IncompatibleStoreException.Problem.NEWER_FORMAT, ex.problem());
+        ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(0, FILE));
+        assertEquals("/data/s.store has format version=0, expected a version in [1, 1]", ex.getMessage());
+    }
+}
