@@ -1,4 +1,37 @@
 /**
- * A crash-safe store of fixed 4 KiB pages on top of {@code io.rangedmmap.mmap}.
+ * A crash-safe store of fixed 4 KiB pages on top of {@code io.rangedmmap.mmap}: many writers at once, each writing
+ * its own pages with no lock, and atomic, receipt-gated checkpoints as the only point of coordination.
+ *
+ * <p><b>Model.</b> {@link io.rangedmmap.store.PageStore#create PageStore.create} makes a file of
+ * {@link io.rangedmmap.store.PageStore#PAGE_SIZE 4096}-byte user pages; a page's whole 4096 bytes are the user's,
+ * checksums and bookkeeping live in metadata pages of the same file. Each thread takes a
+ * {@link io.rangedmmap.store.PageWriter}, allocates pages and writes each page once, getting a
+ * {@link io.rangedmmap.store.PageReceipt}. {@link io.rangedmmap.store.PageStore#checkpoint checkpoint} makes the pages
+ * of the receipts it is given durable, with the frees staged by {@code free} and the 16 root slots. To change data,
+ * write a new page and free the old one (copy-on-write): since a page that may be live is never written in place, the
+ * kernel can write any dirty page back at any moment without breaking a checkpoint.
+ *
+ * <p><b>Crash guarantees.</b> After a crash at any instant, {@code open} yields the last completed checkpoint
+ * entirely or, if the crash hit a checkpoint in progress, the one before it entirely: never a mix, never a torn page.
+ * Pages written but not in a completed checkpoint are free again. A checkpoint flushes, in this order: the
+ * receipts' pages (adjacent pages in one {@code msync}); the metadata table pages that changed, written into the
+ * copy of the table that the previous checkpoint does not use; the superblock, into the slot the previous
+ * checkpoint does not use. Only then does it return. {@code close} does <b>not</b> checkpoint.
+ *
+ * <p><b>Failure.</b> The first flush error or mapping fault fails the store: every later call throws
+ * {@link io.rangedmmap.store.StoreFailedException} with that first error as its cause, and nothing is retried. Close
+ * and reopen to recover the last durable checkpoint. All the store's own exceptions extend the unchecked
+ * {@link io.rangedmmap.store.PageStoreException}; {@code create} and {@code open} declare
+ * {@link java.io.IOException} for file-system errors; misuse throws the JDK's {@code IllegalArgumentException},
+ * {@code IllegalStateException} and {@code IndexOutOfBoundsException}.
+ *
+ * <p><b>Threads.</b> A store is safe from any number of threads; a writer from one thread at a time. Checkpoints
+ * run one at a time; writers and readers never wait for them. A write is visible to readers in every thread as soon
+ * as it returns.
+ *
+ * <p><b>JVM flags.</b> Like the mmap module, run with {@code --add-opens java.base/jdk.internal.misc=ALL-UNNAMED}
+ * and {@code --enable-native-access=ALL-UNNAMED}.
+ *
+ * <p>The on-disk format is specified in {@code io.rangedmmap.store.internal.format}; {@code internal} is not API.
  */
 package io.rangedmmap.store;
