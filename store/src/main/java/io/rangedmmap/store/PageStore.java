@@ -327,6 +327,10 @@ public final class PageStore implements AutoCloseable
             {
                 throw lifecycle.fail(ex);
             }
+            catch (final InternalError ex)
+            {
+                throw lifecycle.fault(ex, "checkpoint=" + sequence);
+            }
             publish(pages, frees);
             livePages = live;
             lastCheckpoint = sequence;
@@ -375,6 +379,10 @@ public final class PageStore implements AutoCloseable
         {
             throw lifecycle.fail(ex);
         }
+        catch (final InternalError ex)
+        {
+            throw lifecycle.fault(ex, "read of page=" + pageId);
+        }
         checkCrc(page, Crc.of(new CRC32C(), dst));
     }
 
@@ -404,6 +412,10 @@ public final class PageStore implements AutoCloseable
         catch (final MappingFaultException ex)
         {
             throw lifecycle.fail(ex);
+        }
+        catch (final InternalError ex)
+        {
+            throw lifecycle.fault(ex, "read of page=" + pageId);
         }
         checkCrc(page, Crc.of(new CRC32C(), view));
     }
@@ -436,6 +448,10 @@ public final class PageStore implements AutoCloseable
         {
             throw lifecycle.fail(ex);
         }
+        catch (final InternalError ex)
+        {
+            throw lifecycle.fault(ex, "read of page=" + pageId);
+        }
     }
 
     /**
@@ -459,6 +475,10 @@ public final class PageStore implements AutoCloseable
         catch (final MappingFaultException ex)
         {
             throw lifecycle.fail(ex);
+        }
+        catch (final InternalError ex)
+        {
+            throw lifecycle.fault(ex, "verify");
         }
         finally
         {

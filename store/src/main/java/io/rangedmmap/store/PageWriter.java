@@ -122,6 +122,10 @@ public final class PageWriter implements AutoCloseable
         {
             throw store.lifecycle().fail(ex);
         }
+        catch (final InternalError ex)
+        {
+            throw store.lifecycle().fault(ex, "write of page=" + pageId);
+        }
         return written(page, checksum);
     }
 
@@ -152,6 +156,10 @@ public final class PageWriter implements AutoCloseable
         catch (final MappingFaultException ex)
         {
             throw store.lifecycle().fail(ex);
+        }
+        catch (final InternalError ex)
+        {
+            throw store.lifecycle().fault(ex, "write of page=" + pageId);
         }
         return written(page, checksum);
     }
@@ -186,6 +194,10 @@ public final class PageWriter implements AutoCloseable
         catch (final MappingFaultException ex)
         {
             throw store.lifecycle().fail(ex);
+        }
+        catch (final InternalError ex)
+        {
+            throw store.lifecycle().fault(ex, "write of page=" + pageId);
         }
         return written(page, checksum[0]);
     }
