@@ -404,7 +404,7 @@ public final class PageStore implements AutoCloseable
         Objects.requireNonNull(dst, "dst");
         checkLength(dst.remaining(), "dst.remaining()");
         final int page = checkReadable(pageId);
-        final ByteBuffer view = dst.duplicate();
+        final int position = dst.position();
         try
         {
             file.readAt(layout.dataOffset(page), dst);
@@ -417,7 +417,10 @@ public final class PageStore implements AutoCloseable
         {
             throw lifecycle.fault(ex, "read of page=" + pageId);
         }
-        checkCrc(page, Crc.of(new CRC32C(), view));
+        dst.position(position);
+        final int actual = Crc.of(new CRC32C(), dst);
+        dst.position(position + PAGE_SIZE);
+        checkCrc(page, actual);
     }
 
     /**
@@ -497,20 +500,9 @@ public final class PageStore implements AutoCloseable
     {
         lifecycle.checkOpen();
         final long checkpoint = lastCheckpoint;
-        long live = 0;
-        long inFlight = 0;
-        for (int page = 0; page < table.size(); page++)
-        {
-            final int state = PageTable.stateOf(table.stateAcquire(page));
-            if (PageTable.LIVE == state || PageTable.FREEING == state)
-            {
-                live++;
-            }
-            else if (PageTable.ALLOCATED == state || PageTable.WRITTEN == state)
-            {
-                inFlight++;
-            }
-        }
+        final long[] counts = table.countLiveAndInFlight();
+        final long live = counts[0];
+        final long inFlight = counts[1];
         return new StoreStats(layout.pageCount(), live, layout.pageCount() - live - inFlight, inFlight, checkpoint);
     }
 

@@ -7,6 +7,8 @@ import io.rangedmmap.store.internal.Lifecycle;
 import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.Runs;
 
+import org.agrona.MutableDirectBuffer;
+
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.zip.CRC32C;
@@ -34,6 +36,7 @@ public final class PageWriter implements AutoCloseable
     private final Runs claimed = new Runs();
     private final Runs handedOut = new Runs();
     private final CRC32C crc = new CRC32C();
+    private final Filler filler = new Filler();
     private long unwritten;
     private boolean closed;
 
@@ -182,14 +185,10 @@ public final class PageWriter implements AutoCloseable
     {
         Objects.requireNonNull(writer, "writer");
         final int page = checkWritable(pageId);
-        final int[] checksum = new int[1];
+        filler.user = writer;
         try
         {
-            store.file().writeAt(store.layout().dataOffset(page), PageStore.PAGE_SIZE, view ->
-            {
-                writer.write(view);
-                checksum[0] = Crc.of(crc, view);
-            });
+            store.file().writeAt(store.layout().dataOffset(page), PageStore.PAGE_SIZE, filler);
         }
         catch (final MappingFaultException ex)
         {
@@ -199,7 +198,11 @@ public final class PageWriter implements AutoCloseable
         {
             throw store.lifecycle().fault(ex, "write of page=" + pageId);
         }
-        return written(page, checksum[0]);
+        finally
+        {
+            filler.user = null;
+        }
+        return written(page, filler.checksum);
     }
 
     /**
@@ -247,6 +250,23 @@ public final class PageWriter implements AutoCloseable
     public String toString()
     {
         return "PageWriter{store=" + store.path() + ", unwritten=" + unwritten + (closed ? ", closed" : "") + "}";
+    }
+
+    /**
+     * Runs the caller's in-place writer, then takes the CRC32C of the page while the view is still valid; reused so
+     * that a zero-copy write allocates nothing but its receipt.
+     */
+    private final class Filler implements RangeWriter
+    {
+        private RangeWriter user;
+        private int checksum;
+
+        @Override
+        public void write(final MutableDirectBuffer view)
+        {
+            user.write(view);
+            checksum = Crc.of(crc, view);
+        }
     }
 
     private PageReceipt written(final int page, final int checksum)

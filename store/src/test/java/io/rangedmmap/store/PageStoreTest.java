@@ -505,4 +505,32 @@ class PageStoreTest
             assertTrue(Arrays.equals(page(9), read(store, pageId[0])));
         }
     }
+
+    @Test
+    void shouldLeaveAPageWritableWhenAnInPlaceWriterThrows() throws IOException
+    {
+        try (PageStore store = PageStore.create(dir.resolve("s.store"), 10);
+            PageWriter writer = store.newWriter())
+        {
+            final long pageId = writer.allocate();
+            final IllegalStateException boom = new IllegalStateException("boom");
+            assertEquals(boom, assertThrowsExactly(IllegalStateException.class, () -> writer.write(pageId, view ->
+            {
+                throw boom;
+            })));
+            assertThrowsExactly(IllegalStateException.class, () -> read(store, pageId));
+            final PageReceipt receipt = writer.write(pageId, view -> view.putBytes(0, page(4)));
+            assertEquals(receipt.crc32c(), writer.write(writer.allocate(), page(4)).crc32c());
+            assertArrayEquals(page(4), read(store, pageId));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, (1 << 20) + 1})
+    void shouldRefuseBadExtentSize(final int pages)
+    {
+        final IllegalArgumentException ex = assertThrowsExactly(IllegalArgumentException.class,
+            () -> StoreOptions.defaults().withExtentPages(pages));
+        assertEquals("extentPages=" + pages + " must be in [1, 1048576]", ex.getMessage());
+    }
 }

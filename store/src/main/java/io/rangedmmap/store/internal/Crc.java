@@ -39,7 +39,9 @@ public final class Crc
     public static int of(final CRC32C crc, final ByteBuffer page)
     {
         crc.reset();
-        crc.update(page.duplicate());
+        final int position = page.position();
+        crc.update(page);
+        page.position(position);
         return (int)crc.getValue();
     }
 

@@ -178,4 +178,28 @@ public final class PageTable
     {
         crcs[page] = crc;
     }
+
+    /**
+     * Counts the pages by state, each read with acquire ordering; exact only while nothing changes.
+     *
+     * @return {@code {live, inFlight}}: LIVE or FREEING pages, and ALLOCATED or WRITTEN pages.
+     */
+    public long[] countLiveAndInFlight()
+    {
+        long live = 0;
+        long inFlight = 0;
+        for (int page = 0; page < states.length; page++)
+        {
+            final int state = stateOf(stateAcquire(page));
+            if (LIVE == state || FREEING == state)
+            {
+                live++;
+            }
+            else if (ALLOCATED == state || WRITTEN == state)
+            {
+                inFlight++;
+            }
+        }
+        return new long[]{live, inFlight};
+    }
 }
