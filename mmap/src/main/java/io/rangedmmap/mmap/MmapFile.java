@@ -2,6 +2,7 @@ package io.rangedmmap.mmap;
 
 import io.rangedmmap.mmap.internal.HandleGate;
 import io.rangedmmap.mmap.internal.MappedRegion;
+import io.rangedmmap.mmap.internal.NativeIo;
 import io.rangedmmap.mmap.internal.RuntimeFlags;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -280,6 +281,7 @@ public final class MmapFile implements AutoCloseable
             try
             {
                 writer.write(view);
+                NativeIo.deliverPendingFaults();
             }
             catch (final InternalError ex)
             {
@@ -392,6 +394,7 @@ public final class MmapFile implements AutoCloseable
             try
             {
                 reader.read(view);
+                NativeIo.deliverPendingFaults();
             }
             catch (final InternalError ex)
             {

@@ -61,6 +61,33 @@ class MappingFaultTest
     }
 
     @Test
+    void shouldStayTypedAfterTheJitCompiledTheCopies() throws Exception
+    {
+        // Compiled code learns of the fault late (at the next safepoint poll): the library must still catch it.
+        final Path file = dir.resolve("truncated-hot.bin");
+        try (Mapping<SequentialAllocator> m = MmapFile.createDefault(file, 1 << 20);
+            RawMmapFile raw = RawMmapFile.create(dir.resolve("truncated-hot-raw.bin"), 1 << 20))
+        {
+            final AllocatedRange range = m.allocator().allocate(4096).orElseThrow();
+            final byte[] data = new byte[4096];
+            for (int i = 0; i < 200_000; i++)
+            {
+                m.file().writeRange(range, data);
+                m.file().readRange(range, data);
+                m.file().writeRange(range, view -> view.putLong(8, 1L));
+                raw.writeAt(8192, data);
+                raw.readAt(8192, data);
+            }
+            truncateFromAnotherProcess(file);
+            truncateFromAnotherProcess(raw.path());
+            assertThrowsExactly(MappingFaultException.class, () -> m.file().writeRange(range, data));
+            assertThrowsExactly(MappingFaultException.class, () -> raw.readAt(8192, data));
+            assertTrue(m.file().isFailed());
+            assertTrue(raw.isFailed());
+        }
+    }
+
+    @Test
     void shouldFaultInZeroCopyAndRawAccessToo() throws Exception
     {
         final Path file = dir.resolve("truncated-raw.bin");

@@ -416,6 +416,7 @@ public final class MappedRegion
         try
         {
             UnsafeApi.copyMemory(src, ARRAY_BASE + srcOffset, null, address + offset, length);
+            NativeIo.deliverPendingFaults();
         }
         catch (final InternalError ex)
         {
@@ -436,6 +437,7 @@ public final class MappedRegion
         try
         {
             UnsafeApi.copyMemory(null, address + offset, dst, ARRAY_BASE + dstOffset, length);
+            NativeIo.deliverPendingFaults();
         }
         catch (final InternalError ex)
         {
@@ -463,6 +465,7 @@ public final class MappedRegion
             {
                 MemorySegment.copy(MemorySegment.ofBuffer(src), 0, segment, offset, length);
             }
+            NativeIo.deliverPendingFaults();
         }
         catch (final InternalError ex)
         {
@@ -483,6 +486,7 @@ public final class MappedRegion
         try
         {
             MemorySegment.copy(segment, offset, MemorySegment.ofBuffer(dst), 0, length);
+            NativeIo.deliverPendingFaults();
         }
         catch (final InternalError ex)
         {

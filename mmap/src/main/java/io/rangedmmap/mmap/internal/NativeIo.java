@@ -41,6 +41,7 @@ public final class NativeIo
     private static final MethodHandle CLOSE;
     private static final MethodHandle POSIX_FALLOCATE;
     private static final MethodHandle MADVISE;
+    private static final MethodHandle ABS;
 
     static
     {
@@ -56,6 +57,8 @@ public final class NativeIo
         POSIX_FALLOCATE = linker.downcallHandle(libc.findOrThrow("posix_fallocate"),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_LONG));
+        ABS = linker.downcallHandle(libc.findOrThrow("abs"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         MADVISE = linker.downcallHandle(libc.findOrThrow("madvise"),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_INT), errno);
@@ -134,6 +137,31 @@ public final class NativeIo
         catch (final Throwable t)
         {
             throw new IllegalStateException("madvise downcall failed", t);
+        }
+    }
+
+    /**
+     * Makes the JVM deliver, here, a fault that an unsafe copy into the mapping raised earlier on this thread.
+     *
+     * <p>A {@code SIGBUS} inside a JIT-compiled unsafe copy does not throw at the copy: HotSpot records an
+     * asynchronous {@code InternalError} and throws it at the thread's next safepoint poll, which may be after the
+     * library's method has returned into the caller. A native call's return to Java is such a poll, so a trivial,
+     * non-critical downcall ({@code abs(0)}, about as dear as a JNI call) placed inside the library's try block makes
+     * the error surface there, where it is turned into a typed exception.
+     */
+    public static void deliverPendingFaults()
+    {
+        try
+        {
+            final int ignored = (int)ABS.invokeExact(0);
+        }
+        catch (final InternalError ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("abs downcall failed", t);
         }
     }
 
