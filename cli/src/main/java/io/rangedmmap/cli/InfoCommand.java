@@ -1,0 +1,52 @@
+package io.rangedmmap.cli;
+
+import io.rangedmmap.store.PageStore;
+import io.rangedmmap.store.StoreStats;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code info <store>}: format, size, live and free pages, last checkpoint, roots.
+ */
+@Command(name = "info", description = "Show a store's format, size, pages live/free, last checkpoint and roots.")
+final class InfoCommand implements Callable<Integer>
+{
+    @Parameters(index = "0", paramLabel = "<store>", description = "the store file")
+    private Path store;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final var out = spec.commandLine().getOut();
+        try (PageStore pages = PageStore.open(store))
+        {
+            final StoreStats stats = pages.stats();
+            out.printf("store:           %s%n", pages.path());
+            out.printf("format:          ranged-mmap page store, page size %d bytes%n", PageStore.PAGE_SIZE);
+            out.printf("file size:       %,d bytes%n", Files.size(store));
+            out.printf("user pages:      %,d (%,d bytes)%n", stats.pageCount(), stats.pageCount() * PageStore.PAGE_SIZE);
+            out.printf("live pages:      %,d%n", stats.livePages());
+            out.printf("free pages:      %,d%n", stats.freePages());
+            out.printf("last checkpoint: %d%n", stats.lastCheckpoint());
+            final StringBuilder roots = new StringBuilder();
+            for (int slot = 0; slot < PageStore.ROOT_SLOTS; slot++)
+            {
+                final long root = pages.root(slot);
+                if (0 != root)
+                {
+                    roots.append(roots.isEmpty() ? "" : ", ").append(slot).append('=').append(root);
+                }
+            }
+            out.printf("roots:           %s%n", roots.isEmpty() ? "(all 0)" : roots);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,82 @@
+package io.rangedmmap.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code ranged-mmap} command-line tool: inspect, verify and dump page stores, and measure this machine.
+ *
+ * <p>Exit codes: 0 success; 1 the store is corrupt (verify) or a page is; 2 bad usage; 3 the store could not be
+ * opened or read (missing, locked by another process, not a store, newer format).
+ */
+@Command(name = "ranged-mmap", mixinStandardHelpOptions = true, version = "ranged-mmap 0.1.0",
+    description = "Inspect, verify and dump ranged-mmap page stores, and measure write throughput on this machine.",
+    subcommands = {InfoCommand.class, VerifyCommand.class, DumpCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success",
+        "1:corruption found",
+        "2:bad usage",
+        "3:the store could not be opened or read"})
+public final class RangedMmapCli implements Runnable
+{
+    /**
+     * Exit code: corruption found.
+     */
+    public static final int CORRUPT = 1;
+    /**
+     * Exit code: the store could not be opened or read.
+     */
+    public static final int CANNOT_OPEN = 3;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Prints the usage when no subcommand is given.
+     */
+    @Override
+    public void run()
+    {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: info, verify, dump or bench");
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args the command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs the tool.
+     *
+     * @param args the command line.
+     * @param out  standard output.
+     * @param err  standard error.
+     * @return the exit code.
+     */
+    public static int run(final String[] args, final PrintWriter out, final PrintWriter err)
+    {
+        final CommandLine commandLine = new CommandLine(new RangedMmapCli());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((ex, line, parsed) ->
+        {
+            // Expected failures get one line naming the problem, not a stack trace.
+            line.getErr().println("ranged-mmap: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            line.getErr().flush();
+            return CANNOT_OPEN;
+        });
+        final int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,46 @@
+package io.rangedmmap.cli;
+
+import io.rangedmmap.store.PageStore;
+import io.rangedmmap.store.VerifyReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code verify <store>}: every checksum of every live page and all metadata; exit code 1 on any corruption.
+ */
+@Command(name = "verify", description = "Check every live page's CRC32C and all metadata; exit code 1 on corruption.")
+final class VerifyCommand implements Callable<Integer>
+{
+    @Parameters(index = "0", paramLabel = "<store>", description = "the store file")
+    private Path store;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        try (PageStore pages = PageStore.open(store))
+        {
+            final VerifyReport report = pages.verify();
+            out.printf("checked %,d live pages and %,d metadata pages of %s%n", report.pagesChecked(),
+                report.metadataPagesChecked(), pages.path());
+            for (final long page : report.corruptPages())
+            {
+                out.printf("CORRUPT page %d: its CRC32C does not match the checksum table%n", page);
+            }
+            for (final String problem : report.metadataProblems())
+            {
+                out.printf("CORRUPT metadata: %s%n", problem);
+            }
+            out.println(report.isClean() ? "OK: no corruption found" : "FAILED: corruption found");
+            return report.isClean() ? 0 : RangedMmapCli.CORRUPT;
+        }
+    }
+}
