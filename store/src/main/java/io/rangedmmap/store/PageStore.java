@@ -11,6 +11,7 @@ import io.rangedmmap.store.internal.Lifecycle;
 import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.Recovery;
 import io.rangedmmap.store.internal.Runs;
+import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.StoreVerifier;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
@@ -81,14 +82,15 @@ public final class PageStore implements AutoCloseable
     private volatile long lastCheckpoint;
     private long livePages;
 
-    private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options)
+    private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
+        final StoreIo io)
     {
         this.path = path;
         this.file = file;
         this.layout = recovery.layout();
         this.table = recovery.table();
         this.allocator = new ExtentAllocator(recovery.free());
-        this.checkpointer = new Checkpointer(file, layout, table, recovery.staleTablePages());
+        this.checkpointer = new Checkpointer(file, io, layout, table, recovery.staleTablePages());
         this.lifecycle = new Lifecycle(path.toString());
         this.options = options;
         this.lastCheckpoint = recovery.superblock().sequence();
@@ -134,11 +136,17 @@ public final class PageStore implements AutoCloseable
     public static PageStore create(final Path path, final long pageCount, final StoreOptions options)
         throws IOException
     {
+        return create(path, pageCount, options, StoreIo.DIRECT);
+    }
+
+    static PageStore create(final Path path, final long pageCount, final StoreOptions options, final StoreIo io)
+        throws IOException
+    {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         StoreLayout.checkPageCount(pageCount);
-        Formatter.format(path, pageCount);
-        return open(path, options);
+        Formatter.format(path, pageCount, io);
+        return open(path, options, io);
     }
 
     /**
@@ -176,6 +184,15 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final Path path, final StoreOptions options) throws IOException
     {
+        return open(path, options, StoreIo.DIRECT);
+    }
+
+    /**
+     * Opens a store whose durability steps go through {@code io}: the seam tests use to record, reorder-check or fail
+     * them. Not API.
+     */
+    static PageStore open(final Path path, final StoreOptions options, final StoreIo io) throws IOException
+    {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         final Path absolute = path.toAbsolutePath();
@@ -189,7 +206,7 @@ public final class PageStore implements AutoCloseable
         final RawMmapFile file = RawMmapFile.open(absolute);
         try
         {
-            final PageStore store = new PageStore(absolute, file, Recovery.recover(file, absolute), options);
+            final PageStore store = new PageStore(absolute, file, Recovery.recover(file, absolute), options, io);
             LOG.info("opened page store {} pageCount={} livePages={} checkpoint={}", absolute,
                 store.layout.pageCount(), store.livePages, store.lastCheckpoint);
             return store;

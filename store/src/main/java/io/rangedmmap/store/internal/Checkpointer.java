@@ -27,6 +27,7 @@ import java.util.Arrays;
 public final class Checkpointer
 {
     private final RawMmapFile file;
+    private final StoreIo io;
     private final StoreLayout layout;
     private final PageTable table;
     private final byte[] scratch = new byte[StoreLayout.PAGE_SIZE];
@@ -37,14 +38,16 @@ public final class Checkpointer
      * Creates the checkpointer of an open store.
      *
      * @param file          the store file.
+     * @param io            the seam every metadata write and flush goes through.
      * @param layout        its layout.
      * @param table         the page table, for the CRCs of the pages to commit.
      * @param previousDirty the table pages in which the two metadata copies may differ, ascending.
      */
-    public Checkpointer(final RawMmapFile file, final StoreLayout layout, final PageTable table,
+    public Checkpointer(final RawMmapFile file, final StoreIo io, final StoreLayout layout, final PageTable table,
         final long[] previousDirty)
     {
         this.file = file;
+        this.io = io;
         this.layout = layout;
         this.table = table;
         this.previousDirty = previousDirty;
@@ -69,7 +72,7 @@ public final class Checkpointer
         for (int i = 0; i < dataRuns.count(); i++)
         {
             final long start = dataRuns.start(i);
-            file.flushRange(layout.dataOffset(start), (dataRuns.end(i) - start) * StoreLayout.PAGE_SIZE);
+            io.flushRange(file, layout.dataOffset(start), (dataRuns.end(i) - start) * StoreLayout.PAGE_SIZE);
         }
 
         final long[] dirty = dirtyTablePages(pages, frees);
@@ -90,14 +93,15 @@ public final class Checkpointer
                 MetadataPageDescriptor.putEntry(scratchBuffer, frees[nextFree++], 0, 0);
             }
             MetadataPageDescriptor.seal(scratchBuffer, tablePage, sequence);
-            file.writeAt(layout.metadataOffset(copy, tablePage), scratch);
+            io.writeAt(file, layout.metadataOffset(copy, tablePage), scratch);
         }
         if (0 != dirty.length)
         {
             // The copy is not the one the durable superblock names: it is safe to write in place, and one msync over
             // the span costs about what one msync per page would, since only dirty pages are written back.
             final long from = layout.metadataOffset(copy, dirty[0]);
-            file.flushRange(from, layout.metadataOffset(copy, dirty[dirty.length - 1]) + StoreLayout.PAGE_SIZE - from);
+            final long to = layout.metadataOffset(copy, dirty[dirty.length - 1]) + StoreLayout.PAGE_SIZE;
+            io.flushRange(file, from, to - from);
         }
 
         // Written only after the metadata it names is durable: the kernel may write the page back at any moment.
@@ -105,8 +109,8 @@ public final class Checkpointer
         SuperblockDescriptor.encode(scratchBuffer, new Superblock(StoreLayout.PAGE_SIZE, layout.pageCount(),
             layout.metadataPages(), sequence, copy, livePages, roots));
         final long superblockOffset = StoreLayout.superblockOffset(copy);
-        file.writeAt(superblockOffset, scratch);
-        file.flushRange(superblockOffset, StoreLayout.PAGE_SIZE);
+        io.writeAt(file, superblockOffset, scratch);
+        io.flushRange(file, superblockOffset, StoreLayout.PAGE_SIZE);
 
         previousDirty = changedTablePages(pages, frees);
         final long bytes = ((long)pages.length + dirty.length + 1) * StoreLayout.PAGE_SIZE;

@@ -9,11 +9,9 @@ import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -36,10 +34,11 @@ public final class Formatter
      *
      * @param path      the store to create.
      * @param pageCount the number of user pages.
+     * @param io        the seam the metadata writes, the flush and the directory fsync go through.
      * @throws FileAlreadyExistsException if {@code path} exists; it is left as it was.
      * @throws IOException                on any other I/O error; no file is left behind.
      */
-    public static void format(final Path path, final long pageCount) throws IOException
+    public static void format(final Path path, final long pageCount, final StoreIo io) throws IOException
     {
         final StoreLayout layout = new StoreLayout(pageCount);
         final Path target = path.toAbsolutePath();
@@ -52,10 +51,10 @@ public final class Formatter
         {
             try (RawMmapFile file = RawMmapFile.create(temporary, layout.fileSize(), CreateOption.REPLACE_EXISTING))
             {
-                writeInitialMetadata(file, layout);
-                file.flush();
+                writeInitialMetadata(file, io, layout);
+                io.flushRange(file, 0, file.size());
             }
-            publish(temporary, target);
+            publish(temporary, target, io);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -71,7 +70,7 @@ public final class Formatter
         }
     }
 
-    private static void writeInitialMetadata(final RawMmapFile file, final StoreLayout layout)
+    private static void writeInitialMetadata(final RawMmapFile file, final StoreIo io, final StoreLayout layout)
     {
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer buffer = new UnsafeBuffer(page);
@@ -79,18 +78,18 @@ public final class Formatter
             layout.metadataPages(), 0, 0, 0, new long[SuperblockDescriptor.ROOT_SLOTS]));
         for (int slot = 0; slot < StoreLayout.SUPERBLOCK_SLOTS; slot++)
         {
-            file.writeAt(StoreLayout.superblockOffset(slot), page);
+            io.writeAt(file, StoreLayout.superblockOffset(slot), page);
         }
         for (long tablePage = 0; tablePage < layout.metadataPages(); tablePage++)
         {
             Arrays.fill(page, (byte)0);
             MetadataPageDescriptor.seal(buffer, tablePage, 0);
-            file.writeAt(layout.metadataOffset(0, tablePage), page);
-            file.writeAt(layout.metadataOffset(1, tablePage), page);
+            io.writeAt(file, layout.metadataOffset(0, tablePage), page);
+            io.writeAt(file, layout.metadataOffset(1, tablePage), page);
         }
     }
 
-    private static void publish(final Path temporary, final Path target) throws IOException
+    private static void publish(final Path temporary, final Path target, final StoreIo io) throws IOException
     {
         try
         {
@@ -107,9 +106,6 @@ public final class Formatter
             }
             Files.move(temporary, target);
         }
-        try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ))
-        {
-            directory.force(true);
-        }
+        io.syncDirectory(target.getParent());
     }
 }
