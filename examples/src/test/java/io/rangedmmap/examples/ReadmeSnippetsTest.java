@@ -28,6 +28,7 @@ class ReadmeSnippetsTest
     private static final Pattern BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
     private static final String IMPORTS = String.join("\n",
         "import io.rangedmmap.mmap.*;",
+        "import io.rangedmmap.store.*;",
         "import java.nio.ByteBuffer;",
         "import java.nio.file.Path;",
         "import java.util.*;",
