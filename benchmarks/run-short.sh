@@ -67,11 +67,12 @@ JMH_ARGS=('io\.rangedmmap\.benchmarks\.(MmapWriteBenchmark|AllocatorBenchmark)\.
     -f 1 -wi 2 -w 1s -i 5 -r 1s -prof gc
     -jvm "$JAVA" -jvmArgsAppend "${FLAGS[*]}"
     -rf json -rff "$OUT/jmh.json" "$@")
-COMMAND="$JAVA ${FLAGS[*]} -jar $JAR ${JMH_ARGS[*]}"
+COMMAND="$(printf '%q ' "$JAVA" "${FLAGS[@]}" -jar "$JAR" "${JMH_ARGS[@]}")"
 
 {
     echo "date: $(date -Is)"
-    echo "script: $0 $*"
+    echo "script: $(printf '%q ' "$0" "$@")(SKIP_BUILD=${SKIP_BUILD:-0})"
+    echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git status --porcelain mmap 2>/dev/null | grep -q . && echo ' (mmap/ has uncommitted changes)')"
     echo "command: $COMMAND"
     echo
     echo "nproc: $(nproc)"
