@@ -1,0 +1,205 @@
+package io.rangedmmap.store;
+
+import io.rangedmmap.store.StoreOracle.Snapshot;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static io.rangedmmap.store.PageStoreTest.page;
+
+/**
+ * Builds the disk images a power loss may leave and checks that each opens at the right checkpoint. From the durable
+ * bytes and the current bytes of the file, each page dirtied since its last flush is, in the image, its old durable
+ * bytes, its new bytes, a mix of the two torn at 512-byte sectors, or garbage. The image must open at the checkpoint
+ * in flight if its superblock reached the image, else at the last acknowledged one, exactly.
+ */
+final class CrashImages
+{
+    private static final int PAGE = PageStore.PAGE_SIZE;
+    private static final int SECTOR = 512;
+    private static final int SUPERBLOCK_BYTES = 188;
+
+    private final Path imageFile;
+    private final Random random;
+    private byte[] onDisk;
+    private long images;
+    private long continued;
+
+    CrashImages(final Path imageFile, final long seed)
+    {
+        this.imageFile = imageFile;
+        this.random = new Random(seed);
+    }
+
+    long images()
+    {
+        return images;
+    }
+
+    long continued()
+    {
+        return continued;
+    }
+
+    /**
+     * Builds {@code count} images of one crash point and checks each.
+     *
+     * @param durable  the bytes made durable so far.
+     * @param current  the bytes of the mapping now.
+     * @param acked    the last checkpoint that returned to its caller.
+     * @param inFlight the checkpoint running now, or {@code null}.
+     * @param count    how many images.
+     * @param where    the crash point, for messages.
+     */
+    void check(final byte[] durable, final byte[] current, final Snapshot acked, final Snapshot inFlight,
+        final int count, final String where) throws IOException
+    {
+        final int pages = durable.length / PAGE;
+        final List<Integer> dirty = new ArrayList<>();
+        for (int p = 0; p < pages; p++)
+        {
+            if (!Arrays.equals(durable, p * PAGE, (p + 1) * PAGE, current, p * PAGE, (p + 1) * PAGE))
+            {
+                dirty.add(p);
+            }
+        }
+        final int slot = null == inFlight ? -1 : (int)(inFlight.sequence() & 1);
+        final boolean superblockWritten = null != inFlight && dirty.contains(slot);
+        for (int i = 0; i < count; i++)
+        {
+            final Map<Integer, String> choices = new HashMap<>();
+            final byte[] image = durable.clone();
+            for (final int p : dirty)
+            {
+                final int mode = 0 == i ? 0 : 1 == i ? 1 : random.nextInt(4);
+                choices.put(p, switch (mode)
+                {
+                    case 0 -> "old";
+                    case 1 ->
+                    {
+                        System.arraycopy(current, p * PAGE, image, p * PAGE, PAGE);
+                        yield "new";
+                    }
+                    case 2 ->
+                    {
+                        final StringBuilder sectors = new StringBuilder("torn:");
+                        for (int s = 0; s < PAGE / SECTOR; s++)
+                        {
+                            final boolean takeNew = random.nextBoolean();
+                            if (takeNew)
+                            {
+                                System.arraycopy(current, p * PAGE + s * SECTOR, image, p * PAGE + s * SECTOR, SECTOR);
+                            }
+                            sectors.append(takeNew ? 'N' : 'o');
+                        }
+                        yield sectors.toString();
+                    }
+                    default ->
+                    {
+                        final byte[] garbage = new byte[PAGE];
+                        if (random.nextInt(4) != 0)
+                        {
+                            random.nextBytes(garbage);
+                        }
+                        System.arraycopy(garbage, 0, image, p * PAGE, PAGE);
+                        yield "garbage";
+                    }
+                });
+            }
+            final boolean expectInFlight = superblockWritten && Arrays.equals(image, slot * PAGE,
+                slot * PAGE + SUPERBLOCK_BYTES, current, slot * PAGE, slot * PAGE + SUPERBLOCK_BYTES);
+            final Snapshot expected = expectInFlight ? inFlight : acked;
+            final String context = "crash " + where + ", image " + i + ", acked=" + acked + ", inFlight=" + inFlight +
+                ", dirty file pages " + new java.util.TreeMap<>(choices);
+            write(image);
+            images++;
+            try
+            {
+                Snapshot next = null;
+                try (PageStore store = PageStore.open(imageFile))
+                {
+                    StoreOracle.assertHolds(store, expected, random, context);
+                    if (0 == i % 8)
+                    {
+                        next = continueAfterRecovery(store, expected);
+                    }
+                }
+                if (null != next)
+                {
+                    // The checkpoint after a recovery rewrites the metadata copy the crash may have left half-written.
+                    try (PageStore store = PageStore.open(imageFile))
+                    {
+                        StoreOracle.assertHolds(store, next, random, context + ", after one more checkpoint");
+                    }
+                    onDisk = Files.readAllBytes(imageFile);
+                    continued++;
+                }
+            }
+            catch (final AssertionError | RuntimeException ex)
+            {
+                final Path kept = imageFile.resolveSibling("failed-image-" + images + ".store");
+                Files.write(kept, image);
+                throw new AssertionError(context + " (image kept at " + kept + ")", ex);
+            }
+        }
+    }
+
+    private Snapshot continueAfterRecovery(final PageStore store, final Snapshot expected)
+    {
+        final Map<Long, Long> added = new HashMap<>();
+        final List<PageReceipt> receipts = new ArrayList<>();
+        try (PageWriter writer = store.newWriter())
+        {
+            for (int k = 0; k < 2 && store.stats().freePages() > 0; k++)
+            {
+                final long pageId = writer.allocate();
+                final long seed = random.nextLong();
+                receipts.add(writer.write(pageId, page(seed)));
+                added.put(pageId, seed);
+            }
+        }
+        final List<Long> freed = new ArrayList<>();
+        if (!expected.pages().isEmpty())
+        {
+            final long victim = expected.pages().keySet().stream().sorted().findFirst().orElseThrow();
+            store.free(victim);
+            freed.add(victim);
+        }
+        final long[] roots = expected.roots().clone();
+        roots[0] += 1;
+        store.setRoot(0, roots[0]);
+        store.checkpoint(receipts);
+        return expected.next(added, freed, roots);
+    }
+
+    private void write(final byte[] image) throws IOException
+    {
+        if (null == onDisk || onDisk.length != image.length)
+        {
+            Files.write(imageFile, image);
+            onDisk = image.clone();
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(imageFile, StandardOpenOption.WRITE))
+        {
+            for (int p = 0; p < image.length / PAGE; p++)
+            {
+                if (!Arrays.equals(image, p * PAGE, (p + 1) * PAGE, onDisk, p * PAGE, (p + 1) * PAGE))
+                {
+                    channel.write(ByteBuffer.wrap(image, p * PAGE, PAGE), (long)p * PAGE);
+                    System.arraycopy(image, p * PAGE, onDisk, p * PAGE, PAGE);
+                }
+            }
+        }
+    }
+}
