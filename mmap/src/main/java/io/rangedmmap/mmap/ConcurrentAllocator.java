@@ -25,12 +25,14 @@ import java.util.Optional;
 public final class ConcurrentAllocator implements RangeAllocator
 {
     private static final VarHandle NEXT;
+    private static final VarHandle EXHAUSTED;
 
     static
     {
         try
         {
             NEXT = MethodHandles.lookup().findVarHandle(ConcurrentAllocator.class, "next", long.class);
+            EXHAUSTED = MethodHandles.lookup().findVarHandle(ConcurrentAllocator.class, "exhausted", boolean.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -40,6 +42,14 @@ public final class ConcurrentAllocator implements RangeAllocator
 
     private final MappedRegion region;
     private final long totalSize;
+
+    /**
+     * Set once by the first claim that reaches the end. It sits with the final fields, away from the counter: until
+     * the file is full its line is only ever read, so every core keeps it cached and the check costs no transfer of
+     * the counter's contended line (reading the counter before adding cost a second transfer per call).
+     */
+    @SuppressWarnings("unused")
+    private boolean exhausted;
 
     // Padding keeps the contended counter off the cache line of the final fields every allocation reads.
     @SuppressWarnings("unused")
@@ -113,14 +123,20 @@ public final class ConcurrentAllocator implements RangeAllocator
 
     private long claim(final long want)
     {
-        // Acquire read first: once the file is exhausted, stop adding, so the counter stays bounded.
-        final long current = (long)NEXT.getAcquire(this);
-        if (current >= totalSize)
+        // Once the file is exhausted, stop adding, so the counter stays bounded: only the threads already between
+        // this check and their add when the end was reached can overshoot, each by at most the file's size.
+        if ((boolean)EXHAUSTED.getAcquire(this))
         {
-            return current;
+            return totalSize;
         }
         // The one atomic add that makes claims disjoint: each caller gets [start, start + want) to itself.
-        return (long)NEXT.getAndAdd(this, want);
+        final long start = (long)NEXT.getAndAdd(this, want);
+        if (start + want >= totalSize)
+        {
+            // Release pairs with the acquire above; a plain flag would do for correctness, the add is what matters.
+            EXHAUSTED.setRelease(this, true);
+        }
+        return start;
     }
 
     @Override
