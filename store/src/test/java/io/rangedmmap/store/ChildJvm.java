@@ -1,0 +1,106 @@
+package io.rangedmmap.store;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a main class of the test classpath in a child JVM with the flags the store needs, and reads its output
+ * line by line (the same idea as the mmap module's test helper of this name).
+ */
+final class ChildJvm
+{
+    private final Process process;
+    private final BufferedReader out;
+
+    private ChildJvm(final Process process)
+    {
+        this.process = process;
+        this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    static List<String> command(final List<String> prefix, final Class<?> main, final String... args)
+    {
+        final List<String> command = new ArrayList<>(prefix);
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:-UsePerfData");
+        command.add("-Xshare:auto");
+        command.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    static ChildJvm start(final List<String> prefix, final Class<?> main, final String... args) throws IOException
+    {
+        return new ChildJvm(new ProcessBuilder(command(prefix, main, args)).redirectErrorStream(true).start());
+    }
+
+    static ChildJvm start(final Class<?> main, final String... args) throws IOException
+    {
+        return start(List.of(), main, args);
+    }
+
+    /**
+     * {@return the next line that starts with one of {@code prefixes}; the child's output so far if it ends first}
+     */
+    String awaitLine(final String... prefixes) throws IOException
+    {
+        final StringBuilder seen = new StringBuilder();
+        String line;
+        while (null != (line = out.readLine()))
+        {
+            for (final String prefix : prefixes)
+            {
+                if (line.startsWith(prefix))
+                {
+                    return line;
+                }
+            }
+            seen.append(line).append('\n');
+        }
+        throw new IllegalStateException("child ended before printing any of " + List.of(prefixes) + ":\n" + seen);
+    }
+
+    /**
+     * {@return the rest of the output, once the child has exited}
+     */
+    String finish(final long timeoutSeconds) throws IOException, InterruptedException
+    {
+        final StringBuilder rest = new StringBuilder();
+        String line;
+        while (null != (line = out.readLine()))
+        {
+            rest.append(line).append('\n');
+        }
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            throw new IllegalStateException("child did not exit within " + timeoutSeconds + " s:\n" + rest);
+        }
+        return rest.toString();
+    }
+
+    int exitCode()
+    {
+        return process.exitValue();
+    }
+
+    /**
+     * Kills the child with SIGKILL and waits for it to be gone.
+     */
+    void kill9() throws InterruptedException
+    {
+        process.destroyForcibly();
+        process.waitFor();
+        out.lines().close();
+    }
+}

@@ -1,0 +1,39 @@
+package io.rangedmmap.store;
+
+import io.rangedmmap.mmap.FileLockedException;
+
+import java.nio.file.Path;
+
+/**
+ * Child JVM of {@link PageStoreLockCrashTest}: {@code probe PATH} tries to open the store and prints
+ * {@code OPENED checkpoint=N} or {@code LOCKED message}; {@code hold PATH} opens it, prints {@code HELD} and waits to be
+ * killed.
+ */
+final class LockChild
+{
+    private LockChild()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final Path path = Path.of(args[1]);
+        if ("hold".equals(args[0]))
+        {
+            final PageStore store = PageStore.open(path);
+            System.out.println("HELD checkpoint=" + store.lastCheckpoint());
+            System.out.flush();
+            Thread.sleep(120_000);
+            store.close();
+            return;
+        }
+        try (PageStore store = PageStore.open(path))
+        {
+            System.out.println("OPENED checkpoint=" + store.lastCheckpoint());
+        }
+        catch (final FileLockedException ex)
+        {
+            System.out.println("LOCKED " + ex.getMessage());
+        }
+    }
+}
