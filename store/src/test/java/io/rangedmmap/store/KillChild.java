@@ -1,0 +1,226 @@
+package io.rangedmmap.store;
+
+import io.rangedmmap.mmap.RawMmapFile;
+import io.rangedmmap.store.internal.StoreIo;
+import io.rangedmmap.store.internal.format.StoreLayout;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.rangedmmap.store.PageStoreTest.page;
+
+/**
+ * Child JVM of {@link KillCrashTest}: {@code PATH LOG PHASE ROUND PAGECOUNT} opens the store, runs 8 writers and a
+ * checkpointing thread until killed, and appends to LOG, forced before going on, {@code B seq roots adds frees} before
+ * each checkpoint and {@code A seq} once it returned (WiredTiger's random_abort). With PHASE {@code data},
+ * {@code between}, {@code metadata} or {@code superblock}, the checkpoint after a random number of them prints
+ * {@code PHASE} at that point (after a data flush; before the metadata writes; before the metadata flush; after the
+ * superblock write, before its flush) and sleeps there, for the parent to kill it in that phase.
+ */
+final class KillChild
+{
+    private static final int WRITERS = 8;
+
+    private KillChild()
+    {
+    }
+
+    /**
+     * Pauses at the armed phase of a checkpoint; passes everything else through.
+     */
+    private static final class PausingIo implements StoreIo
+    {
+        private final String phase;
+        private final long dataStart;
+        private volatile boolean armed;
+        private boolean metadataWritten;
+
+        PausingIo(final String phase, final long dataStart)
+        {
+            this.phase = phase;
+            this.dataStart = dataStart;
+        }
+
+        void arm()
+        {
+            armed = true;
+        }
+
+        private void pause(final String at)
+        {
+            if (armed && phase.equals(at))
+            {
+                System.out.println("PHASE " + at);
+                System.out.flush();
+                try
+                {
+                    Thread.sleep(60_000);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void writeAt(final RawMmapFile file, final long offset, final byte[] page)
+        {
+            if (offset < 2L * PageStore.PAGE_SIZE)
+            {
+                file.writeAt(offset, page);
+                metadataWritten = false;
+                pause("superblock");
+                return;
+            }
+            if (!metadataWritten)
+            {
+                pause("between");
+                metadataWritten = true;
+            }
+            file.writeAt(offset, page);
+        }
+
+        @Override
+        public void flushRange(final RawMmapFile file, final long offset, final long length) throws IOException
+        {
+            if (offset >= dataStart)
+            {
+                file.flushRange(offset, length);
+                pause("data");
+                return;
+            }
+            if (offset >= 2L * PageStore.PAGE_SIZE)
+            {
+                pause("metadata");
+            }
+            file.flushRange(offset, length);
+        }
+
+        @Override
+        public void syncDirectory(final Path directory) throws IOException
+        {
+            StoreIo.DIRECT.syncDirectory(directory);
+        }
+    }
+
+    private record Written(PageReceipt receipt, long seed)
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final Path path = Path.of(args[0]);
+        final Path log = Path.of(args[1]);
+        final String phase = args[2];
+        final long round = Long.parseLong(args[3]);
+        final Random random = new Random(round);
+        final AtomicLong seeds = new AtomicLong(round << 32);
+        final ConcurrentLinkedQueue<Written> queue = new ConcurrentLinkedQueue<>();
+        final PausingIo io;
+        final PageStore store;
+        io = new PausingIo(phase, new StoreLayout(Long.parseLong(args[4])).dataOffset(0));
+        store = PageStore.open(path, StoreOptions.defaults().withExtentPages(4), io);
+        final List<Long> live = new ArrayList<>();
+        final byte[] scratch = new byte[PageStore.PAGE_SIZE];
+        for (long pageId = 0; pageId < store.pageCount(); pageId++)
+        {
+            try
+            {
+                store.read(pageId, scratch);
+                live.add(pageId);
+            }
+            catch (final IllegalStateException free)
+            {
+                // not live
+            }
+        }
+        for (int w = 0; w < WRITERS; w++)
+        {
+            Thread.ofPlatform().daemon().start(() -> write(store, queue, seeds));
+        }
+        try (FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND))
+        {
+            System.out.println("READY checkpoint=" + store.lastCheckpoint());
+            System.out.flush();
+            final int armAfter = random.nextInt(4);
+            for (int checkpoint = 0; ; checkpoint++)
+            {
+                if (checkpoint == armAfter)
+                {
+                    io.arm();
+                }
+                final StringBuilder adds = new StringBuilder();
+                final List<PageReceipt> receipts = new ArrayList<>();
+                Written written;
+                while (null != (written = queue.poll()))
+                {
+                    receipts.add(written.receipt());
+                    adds.append(written.receipt().pageId()).append(':').append(written.seed()).append(',');
+                }
+                final StringBuilder frees = new StringBuilder();
+                final int freeCount = live.size() > 150 ? 1 + random.nextInt(30) : random.nextInt(2);
+                for (int i = 0; i < freeCount && !live.isEmpty(); i++)
+                {
+                    final long victim = live.remove(random.nextInt(live.size()));
+                    store.free(victim);
+                    frees.append(victim).append(',');
+                }
+                final int slot = random.nextInt(PageStore.ROOT_SLOTS);
+                final long value = random.nextLong();
+                store.setRoot(slot, value);
+                final long sequence = store.lastCheckpoint() + 1;
+                append(channel, "B " + sequence + " " + slot + ":" + value + " " + adds + "- " + frees + "-\n");
+                store.checkpoint(receipts);
+                append(channel, "A " + sequence + "\n");
+                for (final PageReceipt receipt : receipts)
+                {
+                    live.add(receipt.pageId());
+                }
+            }
+        }
+    }
+
+    private static void append(final FileChannel channel, final String line) throws IOException
+    {
+        channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
+        channel.force(false);
+    }
+
+    private static void write(final PageStore store, final ConcurrentLinkedQueue<Written> queue,
+        final AtomicLong seeds)
+    {
+        final PageWriter writer = store.newWriter();
+        while (true)
+        {
+            if (queue.size() > 32)
+            {
+                Thread.yield();
+                continue;
+            }
+            final long pageId;
+            try
+            {
+                pageId = writer.allocate();
+            }
+            catch (final StoreFullException ex)
+            {
+                LockSupport.parkNanos(200_000);
+                continue;
+            }
+            final long seed = seeds.incrementAndGet();
+            queue.add(new Written(writer.write(pageId, page(seed)), seed));
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.rangedmmap.store;
+
+import io.rangedmmap.store.StoreOracle.Snapshot;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@code kill -9} (matrix row 2): a child JVM ({@link KillChild}) runs 8 writers and a checkpointing thread on one
+ * store and logs each checkpoint before it starts and once it returned, forcing the log; it is killed at a random
+ * time during writes, or while it sleeps inside a checkpoint after a data flush, before the metadata writes, before
+ * the metadata flush, or between the superblock write and its flush. After each kill the store reopens at the last
+ * acknowledged checkpoint or the one logged as started after it, exactly; no acknowledged checkpoint is ever lost.
+ * The same store goes through every round, so each round also recovers from the previous crash.
+ *
+ * <p>CI runs 200 kills; the soak scale runs 10,000: {@code mvn -B -o -pl store test
+ * -Dsurefire.excludedGroups=none -Dgroups=soak -Dtest=KillCrashTest}.
+ */
+@Tag("crash")
+class KillCrashTest
+{
+    private static final long PAGES = 512;
+    private static final String[] PHASES = {"write", "data", "between", "metadata", "superblock"};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(600)
+    void shouldLoseNoAcknowledgedCheckpointAcross200Kills() throws Exception
+    {
+        killRounds(200, 1);
+    }
+
+    @Test
+    @Tag("soak")
+    void shouldLoseNoAcknowledgedCheckpointAcross10000Kills() throws Exception
+    {
+        killRounds(10_000, 2);
+    }
+
+    private void killRounds(final int rounds, final long seed) throws Exception
+    {
+        final Random random = new Random(seed);
+        final Path file = dir.resolve("killed.store").toAbsolutePath();
+        PageStore.create(file, PAGES).close();
+        Snapshot state = Snapshot.empty();
+        final Map<String, Integer> outcomes = new TreeMap<>();
+        for (int round = 0; round < rounds; round++)
+        {
+            final String phase = PHASES[round % PHASES.length];
+            final Path log = dir.resolve("round-" + round + ".log");
+            final ChildJvm child = ChildJvm.start(KillChild.class, file.toString(), log.toString(), phase,
+                Long.toString(seed * 1_000_000 + round), Long.toString(PAGES));
+            try
+            {
+                child.awaitLine("READY");
+                if ("write".equals(phase))
+                {
+                    Thread.sleep(random.nextInt(50));
+                }
+                else
+                {
+                    child.awaitLine("PHASE");
+                    Thread.sleep(random.nextInt(3));
+                }
+            }
+            finally
+            {
+                child.kill9();
+            }
+            final String context = "round " + round + " (seed " + seed + ", killed in phase " + phase + ")";
+            state = checkAfterKill(file, log, state, context, outcomes);
+            Files.delete(log);
+        }
+        System.out.println("kill -9: rounds=" + rounds + " outcomes=" + outcomes);
+    }
+
+    private static Snapshot checkAfterKill(final Path file, final Path log, final Snapshot start, final String context,
+        final Map<String, Integer> outcomes) throws IOException
+    {
+        Snapshot acked = start;
+        Snapshot started = null;
+        final String text = Files.exists(log) ? Files.readString(log, StandardCharsets.US_ASCII) : "";
+        // A line the kill cut short has no newline, and is ignored.
+        final String complete = text.substring(0, text.lastIndexOf('\n') + 1);
+        for (final String line : complete.lines().toList())
+        {
+            final String[] fields = line.split(" ");
+            if ("B".equals(fields[0]))
+            {
+                started = begin(acked, fields, context);
+            }
+            else if (null != started && Long.parseLong(fields[1]) == started.sequence())
+            {
+                acked = started;
+                started = null;
+            }
+            else
+            {
+                fail(context + ": log line out of order: " + line);
+            }
+        }
+        try (PageStore store = PageStore.open(file))
+        {
+            final long sequence = store.lastCheckpoint();
+            final Snapshot expected;
+            if (sequence == acked.sequence())
+            {
+                expected = acked;
+                outcomes.merge("opened at the last acknowledged", 1, Integer::sum);
+            }
+            else if (null != started && sequence == started.sequence())
+            {
+                expected = started;
+                outcomes.merge("opened at the one in flight", 1, Integer::sum);
+            }
+            else
+            {
+                throw new AssertionError(context + ": opened at checkpoint " + sequence + " but the last " +
+                    "acknowledged is " + acked.sequence() + (null == started ? "" : " and the one in flight " +
+                    started.sequence()));
+            }
+            StoreOracle.assertHolds(store, expected, null, context);
+            return expected;
+        }
+    }
+
+    private static Snapshot begin(final Snapshot acked, final String[] fields, final String context)
+    {
+        assertEquals(acked.sequence() + 1, Long.parseLong(fields[1]), context + ": sequence of a started checkpoint");
+        final String[] root = fields[2].split(":");
+        final long[] roots = acked.roots().clone();
+        roots[Integer.parseInt(root[0])] = Long.parseLong(root[1]);
+        final Map<Long, Long> added = new HashMap<>();
+        for (final String add : fields[3].split(","))
+        {
+            if (!"-".equals(add))
+            {
+                final String[] pair = add.split(":");
+                added.put(Long.parseLong(pair[0]), Long.parseLong(pair[1]));
+            }
+        }
+        final List<Long> frees = new ArrayList<>();
+        for (final String free : fields[4].split(","))
+        {
+            if (!"-".equals(free))
+            {
+                frees.add(Long.parseLong(free));
+            }
+        }
+        return acked.next(added, frees, roots);
+    }
+}
