@@ -212,12 +212,6 @@ public final class AllocatedRange
         return view;
     }
 
-    static void invalidate(final UnsafeBuffer view)
-    {
-        // A view kept past its callback now has capacity 0 and no longer points into the mapping.
-        view.wrap(EMPTY);
-    }
-
     private IllegalStateException conflict(final String operation, final int current)
     {
         final String why = RETIRED == current ? "was split; use its halves" :

@@ -2,7 +2,6 @@ package io.rangedmmap.mmap;
 
 import io.rangedmmap.mmap.internal.HandleGate;
 import io.rangedmmap.mmap.internal.MappedRegion;
-import io.rangedmmap.mmap.internal.NativeIo;
 import io.rangedmmap.mmap.internal.RuntimeFlags;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -277,19 +276,12 @@ public final class MmapFile implements AutoCloseable
         {
             region.checkNotFailed();
             range.beginWrite();
-            final UnsafeBuffer view = range.writeView(region.address());
             try
             {
-                writer.write(view);
-                NativeIo.deliverPendingFaults();
-            }
-            catch (final InternalError ex)
-            {
-                throw region.fault(ex, "write", range.start(), range.length());
+                region.write(range.writeView(region.address()), range.start(), writer);
             }
             finally
             {
-                AllocatedRange.invalidate(view);
                 range.endWrite();
             }
         }
@@ -389,20 +381,14 @@ public final class MmapFile implements AutoCloseable
         try
         {
             range.beginRead();
-            // Readers may run concurrently, so each gets its own view.
-            final UnsafeBuffer view = new UnsafeBuffer(region.address() + range.start(), (int)range.length());
             try
             {
-                reader.read(view);
-                NativeIo.deliverPendingFaults();
-            }
-            catch (final InternalError ex)
-            {
-                throw region.fault(ex, "read", range.start(), range.length());
+                // Readers may run concurrently, so each gets its own view.
+                region.read(new UnsafeBuffer(region.address() + range.start(), (int)range.length()), range.start(),
+                    reader);
             }
             finally
             {
-                AllocatedRange.invalidate(view);
                 range.endRead();
             }
         }

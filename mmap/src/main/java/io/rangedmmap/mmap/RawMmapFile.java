@@ -2,7 +2,6 @@ package io.rangedmmap.mmap;
 
 import io.rangedmmap.mmap.internal.HandleGate;
 import io.rangedmmap.mmap.internal.MappedRegion;
-import io.rangedmmap.mmap.internal.NativeIo;
 import io.rangedmmap.mmap.internal.RuntimeFlags;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -165,20 +164,7 @@ public final class RawMmapFile implements AutoCloseable
         try
         {
             region.checkNotFailed();
-            final UnsafeBuffer view = new UnsafeBuffer(region.address() + offset, length);
-            try
-            {
-                writer.write(view);
-                NativeIo.deliverPendingFaults();
-            }
-            catch (final InternalError ex)
-            {
-                throw region.fault(ex, "write", offset, length);
-            }
-            finally
-            {
-                AllocatedRange.invalidate(view);
-            }
+            region.write(new UnsafeBuffer(region.address() + offset, length), offset, writer);
         }
         finally
         {
@@ -266,20 +252,7 @@ public final class RawMmapFile implements AutoCloseable
         final int cell = gate.enter();
         try
         {
-            final UnsafeBuffer view = new UnsafeBuffer(region.address() + offset, length);
-            try
-            {
-                reader.read(view);
-                NativeIo.deliverPendingFaults();
-            }
-            catch (final InternalError ex)
-            {
-                throw region.fault(ex, "read", offset, length);
-            }
-            finally
-            {
-                AllocatedRange.invalidate(view);
-            }
+            region.read(new UnsafeBuffer(region.address() + offset, length), offset, reader);
         }
         finally
         {

@@ -5,7 +5,10 @@ import io.rangedmmap.mmap.Alignment;
 import io.rangedmmap.mmap.FileLockedException;
 import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.NativeCallException;
+import io.rangedmmap.mmap.RangeReader;
+import io.rangedmmap.mmap.RangeWriter;
 import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.BufferUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,7 @@ public final class MappedRegion
     private static final Logger LOG = LoggerFactory.getLogger(MappedRegion.class);
     private static final int ZERO_FILL_CHUNK = 1 << 20;
     private static final long ARRAY_BASE = BufferUtil.ARRAY_BASE_OFFSET;
+    private static final byte[] EMPTY = new byte[0];
 
     /**
      * The JVM's POSIX record locks belong to the process, and closing any channel of a file drops them all, so a
@@ -401,6 +405,62 @@ public final class MappedRegion
             (offset + length) + ") of " + path + " faulted (file truncated, disk error or disk full)", error);
         fail(ex);
         return ex;
+    }
+
+    /**
+     * Runs {@code writer} over {@code view}, a view of {@code [offset, offset + view.capacity())} of the mapping,
+     * turns a fault into a typed exception, and leaves the view with capacity 0 afterwards.
+     *
+     * @param view   the view, wrapped on the bytes to write.
+     * @param offset where the view starts in the mapping, for messages.
+     * @param writer the caller's code.
+     */
+    public void write(final UnsafeBuffer view, final long offset, final RangeWriter writer)
+    {
+        try
+        {
+            writer.write(view);
+            NativeIo.deliverPendingFaults();
+        }
+        catch (final InternalError ex)
+        {
+            throw fault(ex, "write", offset, view.capacity());
+        }
+        finally
+        {
+            invalidate(view);
+        }
+    }
+
+    /**
+     * Runs {@code reader} over {@code view}, a view of {@code [offset, offset + view.capacity())} of the mapping,
+     * turns a fault into a typed exception, and leaves the view with capacity 0 afterwards.
+     *
+     * @param view   the view, wrapped on the bytes to read.
+     * @param offset where the view starts in the mapping, for messages.
+     * @param reader the caller's code.
+     */
+    public void read(final UnsafeBuffer view, final long offset, final RangeReader reader)
+    {
+        try
+        {
+            reader.read(view);
+            NativeIo.deliverPendingFaults();
+        }
+        catch (final InternalError ex)
+        {
+            throw fault(ex, "read", offset, view.capacity());
+        }
+        finally
+        {
+            invalidate(view);
+        }
+    }
+
+    private static void invalidate(final UnsafeBuffer view)
+    {
+        // A view kept past its callback now has capacity 0 and no longer points into the mapping.
+        view.wrap(EMPTY);
     }
 
     /**
