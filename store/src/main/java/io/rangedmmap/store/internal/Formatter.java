@@ -106,6 +106,23 @@ public final class Formatter
             }
             Files.move(temporary, target);
         }
-        io.syncDirectory(target.getParent());
+        try
+        {
+            io.syncDirectory(target.getParent());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Until the directory is durable the name may or may not survive a crash: a create that fails must not
+            // leave a store the caller was told does not exist.
+            try
+            {
+                Files.deleteIfExists(target);
+            }
+            catch (final IOException suppressed)
+            {
+                ex.addSuppressed(suppressed);
+            }
+            throw ex;
+        }
     }
 }
