@@ -19,6 +19,10 @@ final class VerifyCommand implements Callable<Integer>
     @Parameters(index = "0", paramLabel = "<store>", description = "the store file")
     private Path store;
 
+    @CommandLine.Option(names = "--progress", negatable = true,
+        description = "draw a progress bar on standard error (default: on for stores of 100,000 pages or more)")
+    private Boolean progress;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -28,7 +32,23 @@ final class VerifyCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         try (PageStore pages = PageStore.open(store))
         {
-            final VerifyReport report = pages.verify();
+            final long total = pages.pageCount();
+            final boolean draw = null == progress ? total >= 100_000 : progress;
+            final PrintWriter err = spec.commandLine().getErr();
+            final VerifyReport report = pages.verify(scanned ->
+            {
+                if (draw)
+                {
+                    final int filled = (int)(30 * scanned / total);
+                    err.printf("\r[%s%s] %5.1f%% %,d/%,d pages", "#".repeat(filled), " ".repeat(30 - filled),
+                        100.0 * scanned / total, scanned, total);
+                    err.flush();
+                }
+            });
+            if (draw)
+            {
+                err.println();
+            }
             out.printf("checked %,d live pages and %,d metadata pages of %s%n", report.pagesChecked(),
                 report.metadataPagesChecked(), pages.path());
             for (final long page : report.corruptPages())

@@ -75,6 +75,8 @@ class RangedMmapCliTest
         assertEquals(0, run("verify", file.toString()), err.toString());
         assertTrue(out.toString().contains("checked 5 live pages"), out.toString());
         assertTrue(out.toString().contains("OK: no corruption found"), out.toString());
+        assertEquals(0, run("verify", "--progress", file.toString()), err.toString());
+        assertTrue(err.toString().contains("[##############################] 100.0% 64/64 pages"), err.toString());
 
         final byte[] bytes = Files.readAllBytes(file);
         final int at = indexOf(bytes, MARK);

@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -485,12 +486,31 @@ public final class PageStore implements AutoCloseable
      */
     public VerifyReport verify()
     {
+        return verify(scanned ->
+        {
+        });
+    }
+
+    /**
+     * Verifies the store like {@link #verify()}, telling {@code progress} how far it got: the number of page ids
+     * scanned so far, from 0 up to {@link #pageCount()}, every few thousand pages and once at the end (for a
+     * progress bar on a large store). {@code progress} runs on the calling thread.
+     *
+     * @param progress told the number of page ids scanned so far.
+     * @return the findings; {@link VerifyReport#isClean()} if nothing is wrong.
+     * @throws NullPointerException  if {@code progress} is {@code null}.
+     * @throws IllegalStateException if the store is closed.
+     * @throws StoreFailedException  if the store has failed, or the mapping faults (which fails it).
+     */
+    public VerifyReport verify(final LongConsumer progress)
+    {
+        Objects.requireNonNull(progress, "progress");
         lifecycle.checkOpen();
         checkpointLock.lock();
         try
         {
             lifecycle.checkOpen();
-            return StoreVerifier.verify(file, layout, table, lastCheckpoint, livePages);
+            return StoreVerifier.verify(file, layout, table, lastCheckpoint, livePages, progress);
         }
         catch (final MappingFaultException ex)
         {

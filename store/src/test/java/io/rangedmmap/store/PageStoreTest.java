@@ -533,4 +533,25 @@ class PageStoreTest
             () -> StoreOptions.defaults().withExtentPages(pages));
         assertEquals("extentPages=" + pages + " must be in [1, 1048576]", ex.getMessage());
     }
+
+    @Test
+    void shouldReportVerifyProgressUpToThePageCount() throws Exception
+    {
+        try (PageStore store = PageStore.create(dir.resolve("progress.store"), 10_000);
+            PageWriter writer = store.newWriter())
+        {
+            final java.util.List<PageReceipt> receipts = new java.util.ArrayList<>();
+            for (int i = 0; i < 100; i++)
+            {
+                receipts.add(writer.write(writer.allocate(), new byte[PageStore.PAGE_SIZE]));
+            }
+            store.checkpoint(receipts);
+            final java.util.List<Long> seen = new java.util.ArrayList<>();
+            final VerifyReport report = store.verify(seen::add);
+            assertTrue(report.isClean());
+            assertEquals(100, report.pagesChecked());
+            assertEquals(java.util.List.of(4096L, 8192L, 10_000L), seen);
+            assertThrowsExactly(NullPointerException.class, () -> store.verify(null));
+        }
+    }
 }

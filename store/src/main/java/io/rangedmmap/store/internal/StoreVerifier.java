@@ -11,6 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -19,6 +20,11 @@ import java.util.zip.CRC32C;
  */
 public final class StoreVerifier
 {
+    /**
+     * How many page ids are scanned between two progress reports.
+     */
+    public static final int PROGRESS_STEP = 4096;
+
     private StoreVerifier()
     {
     }
@@ -31,10 +37,11 @@ public final class StoreVerifier
      * @param table          the page table.
      * @param lastCheckpoint the sequence of the last durable checkpoint.
      * @param livePages      the number of live pages at that checkpoint.
+     * @param progress       told how many page ids have been scanned, every {@code PROGRESS_STEP} and at the end.
      * @return the findings.
      */
     public static VerifyReport verify(final RawMmapFile file, final StoreLayout layout, final PageTable table,
-        final long lastCheckpoint, final long livePages)
+        final long lastCheckpoint, final long livePages, final LongConsumer progress)
     {
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer buffer = new UnsafeBuffer(page);
@@ -54,7 +61,12 @@ public final class StoreVerifier
                 }
                 checked++;
             }
+            if (0 == (pageId + 1) % PROGRESS_STEP)
+            {
+                progress.accept(pageId + 1);
+            }
         }
+        progress.accept(table.size());
         if (checked != livePages)
         {
             problems.add("found " + checked + " live pages, but the last checkpoint recorded livePages=" + livePages);
