@@ -1,0 +1,45 @@
+package io.rangedmmap.benchmarks;
+
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * How the peer benchmarks open LMDB: one named database in a directory, a map size far above what they store.
+ *
+ * <p>lmdbjava 0.9.1 on Java 25 needs {@code --add-opens java.base/java.nio=ALL-UNNAMED} and
+ * {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}: its {@code ByteBufferProxy} makes {@code Buffer.address}
+ * accessible by reflection and reads {@code sun.nio.ch.DirectBuffer.address()}. Without the first, its static
+ * initialiser throws {@code InaccessibleObjectException}; without the second, the first {@code put} throws
+ * {@code IllegalAccessError}. The peer benchmarks' forks add both.
+ */
+final class Lmdb
+{
+    /**
+     * The name of the database the benchmarks use.
+     */
+    static final String DB_NAME = "pages";
+
+    /**
+     * The map size: 16 GiB of address space; the file grows only as pages are used.
+     */
+    static final long MAP_SIZE = 16L << 30;
+
+    private Lmdb()
+    {
+    }
+
+    /**
+     * Opens (creating if needed) the environment in {@code dir}.
+     *
+     * @param dir   the directory.
+     * @param flags the environment flags; none gives LMDB's default durable commits.
+     * @return the environment.
+     */
+    static Env<ByteBuffer> env(final Path dir, final EnvFlags... flags)
+    {
+        return Env.create().setMapSize(MAP_SIZE).setMaxDbs(1).setMaxReaders(64).open(dir.toFile(), flags);
+    }
+}
