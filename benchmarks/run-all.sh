@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole comparison of issues 3 and 6 in one JMH run and writes the report: the page store against its
 # baselines (StoreWriteBenchmark, CheckpointBenchmark, StoreOpenBenchmark) and against its peers (LMDB, FileChannel:
-# DurableWriteBenchmark, RandomReadBenchmark, FirstTouchBenchmark). Full run: about 12 minutes on 2 cores (under 20);
-# --short: under 5. The issue-2 mmap table is benchmarks/run-short.sh.
+# DurableWriteBenchmark, RandomReadBenchmark, FirstTouchBenchmark). Measured on the 2-core VM of 2026-11-27: full run
+# 555 s of JMH (limit 20 minutes), --short 201 s (limit 5 minutes), plus the build. The issue-2 mmap table is
+# benchmarks/run-short.sh.
 #
 # Results go to benchmarks/results/<date>[-short]/:
 #   jmh.json      JMH's JSON results

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the write benchmarks of MmapFile.writeRange, PageStore write and FileChannel positional write
 # (io.rangedmmap.benchmarks.ScalingWriteBenchmark) at 1, 2, 4, 8 and 16 threads, using only bash and the bundle's
-# own java (benchmarks/scaling/build-bundle.sh makes it). About 5 minutes on a 16-core machine (under 8). Writes
-# everything into one folder:
+# own java (benchmarks/scaling/build-bundle.sh makes it). Sized to finish in under 8 minutes on a 16-core machine
+# (15 JMH forks of 10 single-shot iterations; not yet timed there). Writes everything into one folder:
 #   scaling-t<N>.json   JMH JSON per thread count
 #   jmh.log             JMH's console output
 #   machine.txt         nproc, free, df, uname, lscpu (if present), the runtime, the exact commands, wall times
@@ -10,7 +10,7 @@
 #
 # Usage, from the repository root: bash benchmarks/scaling/run-scaling.sh OUT_DIR   (or OUT=dir bash ...)
 #   THREADS="1 2 4 8 16"   thread counts
-#   JMH_OPTS="..."         JMH options (default: -f 1 -wi 3 -i 10: single-shot iterations of 64 MiB per thread)
+#   JMH_OPTS="..."         JMH options (default: -f 1 -wi 2 -i 8: single-shot iterations of 64 MiB per thread)
 # Files (the store is 4 GiB at 16 threads, the others 1 GiB) go to java.io.tmpdir (TMPDIR or /tmp), deleted after
 # each benchmark. Charts, where a full JDK is at hand:
 #   java -cp benchmarks/target/benchmarks.jar io.rangedmmap.benchmarks.report.Charts --scaling OUT_DIR OUT_DIR/scaling-t*.json
@@ -31,7 +31,7 @@ fi
 mkdir -p "$RESULTS"
 RESULTS="$(cd "$RESULTS" && pwd)"
 THREADS="${THREADS:-1 2 4 8 16}"
-read -r -a OPTS <<< "${JMH_OPTS:--f 1 -wi 3 -i 10}"
+read -r -a OPTS <<< "${JMH_OPTS:--f 1 -wi 2 -i 8}"
 FLAGS=(--add-opens java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED
     --add-opens java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED)
 TMP="${TMPDIR:-/tmp}"
