@@ -13,10 +13,11 @@
  *
  * <p><b>Crash guarantees.</b> After a crash at any instant, {@code open} yields the last completed checkpoint
  * entirely or, if the crash hit a checkpoint in progress, the one before it entirely: never a mix, never a torn page.
- * Pages written but not in a completed checkpoint are free again. A checkpoint flushes, in this order: the
- * receipts' pages (adjacent pages in one {@code msync}); the metadata table pages that changed, written into the
- * copy of the table that the previous checkpoint does not use; the superblock, into the slot the previous
- * checkpoint does not use. Only then does it return. {@code close} does <b>not</b> checkpoint.
+ * Pages written but not in a completed checkpoint are free again. A checkpoint writes the metadata table pages that
+ * changed into the copy of the table that the previous checkpoint does not use; makes the receipts' pages and that
+ * metadata durable with one {@code msync} over the span that holds them (neither is referenced by the durable
+ * superblock yet, so they may reach the disk in any order); then writes and flushes the superblock, into the slot the
+ * previous checkpoint does not use. Only then does it return: two device flushes per checkpoint, as LMDB's commit. {@code close} does <b>not</b> checkpoint.
  *
  * <p><b>Failure.</b> The first flush error or mapping fault fails the store: every later call throws
  * {@link io.rangedmmap.store.StoreFailedException} with that first error as its cause, and nothing is retried. Close

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm
 {
+    private static final long AWAIT_MILLIS = 60_000;
+
     private final Process process;
     private final BufferedReader out;
 
@@ -54,20 +56,42 @@ final class ChildJvm
      */
     String awaitLine(final String... prefixes) throws IOException
     {
-        final StringBuilder seen = new StringBuilder();
-        String line;
-        while (null != (line = out.readLine()))
+        // A child that never prints the line must not hang the build: after the deadline it is killed, which ends
+        // its output and fails the wait below.
+        final Thread watchdog = Thread.ofPlatform().daemon().start(() ->
         {
-            for (final String prefix : prefixes)
+            try
             {
-                if (line.startsWith(prefix))
-                {
-                    return line;
-                }
+                Thread.sleep(AWAIT_MILLIS);
+                process.destroyForcibly();
             }
-            seen.append(line).append('\n');
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try
+        {
+            final StringBuilder seen = new StringBuilder();
+            String line;
+            while (null != (line = out.readLine()))
+            {
+                for (final String prefix : prefixes)
+                {
+                    if (line.startsWith(prefix))
+                    {
+                        return line;
+                    }
+                }
+                seen.append(line).append('\n');
+            }
+            throw new IllegalStateException("child ended (or was killed after " + AWAIT_MILLIS + " ms) before " +
+                "printing any of " + List.of(prefixes) + ":\n" + seen);
         }
-        throw new IllegalStateException("child ended before printing any of " + List.of(prefixes) + ":\n" + seen);
+        finally
+        {
+            watchdog.interrupt();
+        }
     }
 
     /**

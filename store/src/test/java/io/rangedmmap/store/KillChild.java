@@ -94,15 +94,17 @@ final class KillChild
         @Override
         public void flushRange(final RawMmapFile file, final long offset, final long length) throws IOException
         {
-            if (offset >= dataStart)
-            {
-                file.flushRange(offset, length);
-                pause("data");
-                return;
-            }
             if (offset >= 2L * PageStore.PAGE_SIZE)
             {
+                // The checkpoint's one flush of its data pages and metadata: "metadata" kills with both written
+                // and nothing of this checkpoint flushed, "data" with both durable and no superblock written yet.
                 pause("metadata");
+                file.flushRange(offset, length);
+                if (offset + length > dataStart)
+                {
+                    pause("data");
+                }
+                return;
             }
             file.flushRange(offset, length);
         }

@@ -47,7 +47,7 @@ class PowerLossCrashTest
     @Test
     void shouldRecoverEveryImageAtEveryFlushBoundaryOfSmallWorkloads() throws IOException
     {
-        final long images = smallWorkloads(12, 13);
+        final long images = smallWorkloads(18, 16);
         System.out.println("power loss, small workloads: images=" + images);
         assertTrue(images >= 6_500, "images=" + images);
     }
