@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  *     {@code pages} fresh pages are written at the next position of a cursor that walks the file, plus one
  *     metadata-sized page and one superblock-sized page; the invocation is three {@link RawMmapFile#flushRange}s
  *     ({@code msync(MS_SYNC)}): the data run (coalesced into one, as the store coalesces adjacent pages), then the
- *     metadata page, then the superblock page. No checksums, no table, nothing else.</li>
+ *     metadata page, then the superblock page. No checksums, no table, nothing else. (It was written for the
+ *     store's earlier three-flush order; the store now needs one flush fewer than this floor.)</li>
  * </ul>
  *
  * <p>{@code storeSize} is the store's user capacity (64 MiB or 4 GiB; the floor's file is as large), each created
