@@ -62,7 +62,7 @@ class PowerLossCrashTest
     @Tag("soak")
     void shouldRecoverAMillionImages() throws Exception
     {
-        smallWorkloads(300, 60);
+        System.out.println("power loss soak, small workloads: images=" + smallWorkloads(300, 60));
         concurrentWorkload(200_000, 16, 4242);
     }
 
@@ -264,7 +264,9 @@ class PowerLossCrashTest
                     final List<Long> live = new ArrayList<>(run.acked.pages().keySet());
                     live.sort(null);
                     final Set<Long> frees = new HashSet<>();
-                    final int freeCount = live.size() < 300 ? random.nextInt(3) : Math.min(live.size(), 40);
+                    // Nothing to free until a checkpoint has made pages live.
+                    final int freeCount = live.isEmpty() ? 0 : live.size() < 300 ? Math.min(live.size(),
+                        random.nextInt(3)) : 40;
                     while (frees.size() < freeCount)
                     {
                         frees.add(live.get(random.nextInt(live.size())));
