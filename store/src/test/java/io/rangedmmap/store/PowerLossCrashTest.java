@@ -63,7 +63,7 @@ class PowerLossCrashTest
     void shouldRecoverAMillionImages() throws Exception
     {
         System.out.println("power loss soak, small workloads: images=" + smallWorkloads(300, 60));
-        concurrentWorkload(200_000, 16, 4242);
+        concurrentWorkload(470_000, 16, 4242);
     }
 
     private long smallWorkloads(final int seeds, final int perPoint) throws IOException
