@@ -1,9 +1,6 @@
 package io.rangedmmap.benchmarks.report;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,20 +34,7 @@ public final class PeerTable
      */
     public static void main(final String[] args) throws IOException
     {
-        if (args.length < 2)
-        {
-            System.err.println("usage: PeerTable OUT.md RESULT.json...");
-            System.exit(2);
-        }
-        final List<Path> inputs = new ArrayList<>();
-        for (int i = 1; i < args.length; i++)
-        {
-            inputs.add(Path.of(args[i]));
-        }
-        final String table = render(Results.load(inputs));
-        System.out.print(table);
-        Files.writeString(Path.of(args[0]), table, StandardCharsets.UTF_8);
-        System.out.println("(written to " + args[0] + ")");
+        Results.writeReport("PeerTable", args, PeerTable::render);
     }
 
     /**

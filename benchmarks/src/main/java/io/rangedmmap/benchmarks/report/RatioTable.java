@@ -202,55 +202,26 @@ public final class RatioTable
     private static Score score(final Map<?, ?> result)
     {
         final Map<?, ?> primary = (Map<?, ?>)result.get("primaryMetric");
-        final double mean = number(primary.get("score"));
+        final double mean = Results.number(primary.get("score"));
         final double value = median(primary.get("rawData"), mean);
-        final double error = number(primary.get("scoreError"));
+        final double error = Results.number(primary.get("scoreError"));
         final String unit = String.valueOf(primary.get("scoreUnit"));
         double allocNorm = Double.NaN;
         if (result.get("secondaryMetrics") instanceof Map<?, ?> secondary &&
             secondary.get("gc.alloc.rate.norm") instanceof Map<?, ?> norm)
         {
-            allocNorm = number(norm.get("score"));
+            allocNorm = Results.number(norm.get("score"));
         }
         final double errorFraction = error / mean;
         if (unit.startsWith("ops/"))
         {
-            return new Score(value / seconds(unit.substring(4)), 0, errorFraction, allocNorm);
+            return new Score(value / Results.seconds(unit.substring(4)), 0, errorFraction, allocNorm);
         }
         if (unit.endsWith("/op"))
         {
-            return new Score(0, value * seconds(unit.substring(0, unit.length() - 3)) * 1e9, errorFraction, allocNorm);
+            return new Score(0, value * Results.seconds(unit.substring(0, unit.length() - 3)) * 1e9, errorFraction, allocNorm);
         }
         throw new IllegalArgumentException("unknown score unit=" + unit + " of " + result.get("benchmark"));
-    }
-
-    private static double seconds(final String unit)
-    {
-        return switch (unit)
-        {
-            case "s" -> 1;
-            case "ms" -> 1e-3;
-            case "us" -> 1e-6;
-            case "ns" -> 1e-9;
-            case "min" -> 60;
-            default -> throw new IllegalArgumentException("unknown time unit=" + unit);
-        };
-    }
-
-    private static double number(final Object value)
-    {
-        if (value instanceof Number n)
-        {
-            return n.doubleValue();
-        }
-        try
-        {
-            return Double.parseDouble(String.valueOf(value));
-        }
-        catch (final NumberFormatException ex)
-        {
-            return Double.NaN;
-        }
     }
 
     /**
@@ -268,7 +239,7 @@ public final class RatioTable
                 {
                     for (final Object iteration : iterations)
                     {
-                        values.add(number(iteration));
+                        values.add(Results.number(iteration));
                     }
                 }
             }

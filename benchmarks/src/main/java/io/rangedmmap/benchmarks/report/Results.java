@@ -209,7 +209,35 @@ final class Results
         return values;
     }
 
-    private static double seconds(final String unit)
+    /**
+     * The {@code main} of a report: loads the JMH JSON files named after the output file, renders them, prints the
+     * Markdown and writes it to the output file.
+     *
+     * @param name     the report's class name, for the usage line.
+     * @param args     the Markdown file to write, then the JMH JSON result files.
+     * @param renderer turns the results into Markdown.
+     * @throws IOException if a file cannot be read or written.
+     */
+    static void writeReport(final String name, final String[] args,
+        final java.util.function.Function<Results, String> renderer) throws IOException
+    {
+        if (args.length < 2)
+        {
+            System.err.println("usage: " + name + " OUT.md RESULT.json...");
+            System.exit(2);
+        }
+        final List<Path> inputs = new ArrayList<>();
+        for (int i = 1; i < args.length; i++)
+        {
+            inputs.add(Path.of(args[i]));
+        }
+        final String table = renderer.apply(load(inputs));
+        System.out.print(table);
+        Files.writeString(Path.of(args[0]), table, StandardCharsets.UTF_8);
+        System.out.println("(written to " + args[0] + ")");
+    }
+
+    static double seconds(final String unit)
     {
         return switch (unit)
         {
@@ -222,7 +250,7 @@ final class Results
         };
     }
 
-    private static double number(final Object value)
+    static double number(final Object value)
     {
         if (value instanceof Number n)
         {

@@ -4,8 +4,6 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,19 +35,7 @@ public final class ScalingTable
      */
     public static void main(final String[] args) throws IOException
     {
-        if (args.length < 2)
-        {
-            System.err.println("usage: ScalingTable OUT.md RESULT.json...");
-            System.exit(2);
-        }
-        final List<Path> inputs = new ArrayList<>();
-        for (int i = 1; i < args.length; i++)
-        {
-            inputs.add(Path.of(args[i]));
-        }
-        final String table = render(Results.load(inputs));
-        System.out.print(table);
-        Files.writeString(Path.of(args[0]), table, StandardCharsets.UTF_8);
+        Results.writeReport("ScalingTable", args, ScalingTable::render);
     }
 
     /**

@@ -110,7 +110,6 @@ public final class MappedRegion
         throws IOException
     {
         checkSize(size);
-        RuntimeFlags.check();
         final Path file = path.toAbsolutePath();
         if (Files.exists(file))
         {
@@ -183,7 +182,6 @@ public final class MappedRegion
      */
     public static MappedRegion open(final Path path) throws IOException
     {
-        RuntimeFlags.check();
         final Path file = path.toAbsolutePath();
         final Object key = claimKey(file);
         FileChannel channel = null;
