@@ -1,13 +1,14 @@
 package io.rangedmmap.examples;
 
+import io.rangedmmap.examples.quickstart.CrashChild;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,21 +19,35 @@ class QuickStartTest
     Path dir;
 
     @Test
-    void shouldWriteTwoRangesFromTwoThreadsAndReadThemBack() throws Exception
+    void shouldCommitFromManyWritersAndFindEveryAcknowledgedPageAfterKillNine() throws Exception
     {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final Path file = dir.resolve("quickstart.bin");
-        QuickStart.run(file, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        final QuickStart.Result result = QuickStart.run(dir, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         final String out = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("6. read back [0, 524288): all 524288 bytes are 0x01 - OK"), out);
-        assertTrue(out.contains("6. read back [524288, 1048576): all 524288 bytes are 0x02 - OK"), out);
-        assertTrue(out.contains("Done:"), out);
-        assertEquals(1 << 20, Files.size(file));
-    }
 
-    @Test
-    void shouldRunAsAProgramWithATemporaryFile() throws Exception
-    {
-        QuickStart.main(new String[0]);
+        final long pages = QuickStart.WRITERS * QuickStart.PAGES_PER_WRITER;
+        assertEquals(pages, result.store().pages(), out);
+        assertEquals(pages, result.channel().pages(), out);
+        // Each commit is bounded to MAX_IN_FLIGHT pages, so 8,192 pages take at least 8 of them on each side.
+        assertTrue(result.store().commitNanos().length >= pages / QuickStart.MAX_IN_FLIGHT, out);
+        assertTrue(result.channel().commitNanos().length >= pages / QuickStart.MAX_IN_FLIGHT, out);
+        assertTrue(result.store().commitPercentile(99) >= result.store().commitPercentile(50), out);
+        assertTrue(result.store().mibPerSecond(4096) > 0 && result.channel().mibPerSecond(4096) > 0, out);
+
+        // Killed mid-way: after at least 8 acknowledged checkpoints, well before the child's writers were done.
+        assertTrue(result.acknowledged() >= 8, out);
+        assertTrue(result.acknowledgedPages() > 0, out);
+        assertTrue(result.acknowledgedPages() < CrashChild.STORE_PAGES - 1024, out);
+        assertTrue(result.reopenedAt() == result.lastAcknowledged() ||
+            result.reopenedAt() == result.lastAcknowledged() + 1, out);
+        assertEquals(result.acknowledgedPages(), result.pagesIdentical(), out);
+        assertTrue(result.verify().isClean(), out);
+        assertTrue(result.verify().pagesChecked() >= result.acknowledgedPages(), out);
+
+        assertTrue(out.contains("   PageStore ") && out.contains("   FileChannel "), out);
+        assertTrue(out.contains("5. all " + String.format("%,d", result.acknowledgedPages()) + " pages of the " +
+            result.acknowledged() + " acknowledged checkpoints read back byte for byte as written"), out);
+        // The issue asks for under 30 s on 2 cores; a test on a shared, loaded VM allows twice that.
+        assertTrue(result.nanos() < TimeUnit.SECONDS.toNanos(60), out);
     }
 }
