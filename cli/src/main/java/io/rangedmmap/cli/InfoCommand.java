@@ -19,6 +19,9 @@ final class InfoCommand implements Callable<Integer>
     @Parameters(index = "0", paramLabel = "<store>", description = "the store file")
     private Path store;
 
+    @CommandLine.Option(names = "--json", description = "print one JSON object instead of text (see StoreJson)")
+    private boolean json;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -28,6 +31,11 @@ final class InfoCommand implements Callable<Integer>
         final var out = spec.commandLine().getOut();
         try (PageStore pages = PageStore.open(store))
         {
+            if (json)
+            {
+                StoreJson.print(out, pages, null);
+                return 0;
+            }
             final StoreStats stats = pages.stats();
             out.printf("store:           %s%n", pages.path());
             out.printf("format:          ranged-mmap page store, page size %d bytes%n", PageStore.PAGE_SIZE);

@@ -23,6 +23,9 @@ final class VerifyCommand implements Callable<Integer>
         description = "draw a progress bar on standard error (default: on for stores of 100,000 pages or more)")
     private Boolean progress;
 
+    @CommandLine.Option(names = "--json", description = "print one JSON object instead of text (see StoreJson)")
+    private boolean json;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -48,6 +51,11 @@ final class VerifyCommand implements Callable<Integer>
             if (draw)
             {
                 err.println();
+            }
+            if (json)
+            {
+                StoreJson.print(out, pages, report);
+                return report.isClean() ? 0 : RangedMmapCli.CORRUPT;
             }
             out.printf("checked %,d live pages and %,d metadata pages of %s%n", report.pagesChecked(),
                 report.metadataPagesChecked(), pages.path());
