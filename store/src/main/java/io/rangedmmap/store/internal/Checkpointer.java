@@ -6,6 +6,7 @@ import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.Superblock;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
+import io.rangedmmap.store.internal.jfr.CheckpointTrace;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -70,6 +71,7 @@ public final class Checkpointer
         final long livePages) throws IOException
     {
         final long startNanos = System.nanoTime();
+        final CheckpointTrace trace = CheckpointTrace.begin();
         final long[] dirty = dirtyTablePages(pages, frees);
         final int copy = (int)(sequence & 1);
         int nextPage = 0;
@@ -91,7 +93,9 @@ public final class Checkpointer
             // The copy is not the one the durable superblock names: it is safe to write in place.
             io.writeAt(file, layout.metadataOffset(copy, tablePage), scratch);
         }
+        trace.metadataWritten();
         flushDataAndMetadata(pages, dirty, copy);
+        trace.flushed();
         // Written only after the metadata it names is durable: the kernel may write the page back at any moment.
         Arrays.fill(scratch, (byte)0);
         SuperblockDescriptor.encode(scratchBuffer, new Superblock(StoreLayout.PAGE_SIZE, layout.pageCount(),
@@ -102,7 +106,10 @@ public final class Checkpointer
 
         previousDirty = changedTablePages(pages, frees);
         final long bytes = ((long)pages.length + dirty.length + 1) * StoreLayout.PAGE_SIZE;
-        return new Checkpoint(sequence, pages.length, dirty.length, bytes, System.nanoTime() - startNanos);
+        final Checkpoint checkpoint = new Checkpoint(sequence, pages.length, dirty.length, bytes,
+            System.nanoTime() - startNanos);
+        trace.end(file.path(), checkpoint);
+        return checkpoint;
     }
 
     /**

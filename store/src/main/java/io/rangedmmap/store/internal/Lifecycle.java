@@ -2,6 +2,7 @@ package io.rangedmmap.store.internal;
 
 import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.store.StoreFailedException;
+import io.rangedmmap.store.internal.jfr.StoreFailedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +94,7 @@ public final class Lifecycle
             {
                 failure = cause;
                 state = State.FAILED;
+                StoreFailedEvent.emit(name, cause);
                 LOG.error("page store {} failed; every later call throws until it is reopened", name, cause);
             }
         }

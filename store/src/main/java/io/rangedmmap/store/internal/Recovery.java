@@ -6,6 +6,7 @@ import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.Superblock;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
+import io.rangedmmap.store.internal.jfr.SuperblockFallbackEvent;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
@@ -115,6 +116,7 @@ public record Recovery(
         Superblock newest = null;
         IncompatibleStoreException firstProblem = null;
         int unrecognised = 0;
+        int rejected = -1;
         for (int slot = 0; slot < StoreLayout.SUPERBLOCK_SLOTS; slot++)
         {
             file.readAt(StoreLayout.superblockOffset(slot), bytes);
@@ -130,10 +132,12 @@ public record Recovery(
                 }
                 firstProblem = null == firstProblem ? ex : firstProblem;
                 unrecognised++;
+                rejected = slot;
                 continue;
             }
             if (!SuperblockDescriptor.isCrcValid(buffer))
             {
+                rejected = slot;
                 continue;
             }
             final Superblock superblock = SuperblockDescriptor.decode(buffer);
@@ -150,6 +154,11 @@ public record Recovery(
             }
             throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA,
                 path + ": neither superblock is valid (both fail their CRC32C check)");
+        }
+        if (rejected >= 0)
+        {
+            SuperblockFallbackEvent.emit(path.toString(), rejected, "invalid superblock (identity or CRC32C)",
+                newest.sequence());
         }
         return newest;
     }

@@ -1,0 +1,58 @@
+package io.rangedmmap.store.internal.jfr;
+
+import jdk.jfr.Category;
+import jdk.jfr.DataAmount;
+import jdk.jfr.Description;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+import jdk.jfr.Timespan;
+
+/**
+ * One checkpoint that returned, so is durable; its JFR duration is the whole checkpoint. Emitted through
+ * {@link CheckpointTrace}.
+ */
+@Name("io.rangedmmap.store.Checkpoint")
+@Label("Page Store Checkpoint")
+@Category({"ranged-mmap", "Page Store"})
+@Description("A checkpoint of a page store: what it made durable and how long each phase took")
+@StackTrace(false)
+public final class CheckpointEvent extends Event
+{
+    @Label("Store")
+    @Description("The store file")
+    String store;
+
+    @Label("Sequence")
+    @Description("The checkpoint's sequence")
+    long sequence;
+
+    @Label("Pages")
+    @Description("User pages made durable (one per receipt)")
+    long pages;
+
+    @Label("Metadata Pages")
+    @Description("Metadata table pages written and flushed")
+    long metadataPages;
+
+    @Label("Bytes")
+    @Description("Bytes made durable: user pages, metadata pages and the superblock")
+    @DataAmount
+    long bytes;
+
+    @Label("Metadata Write")
+    @Description("Writing the changed metadata table pages into the unused copy")
+    @Timespan
+    long metadataWriteNanos;
+
+    @Label("Data and Metadata Flush")
+    @Description("The msync that makes the receipts' pages and the new metadata durable")
+    @Timespan
+    long flushNanos;
+
+    @Label("Superblock Write and Flush")
+    @Description("Writing the new superblock and its msync")
+    @Timespan
+    long superblockNanos;
+}
