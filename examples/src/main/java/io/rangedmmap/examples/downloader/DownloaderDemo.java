@@ -8,15 +8,14 @@ import java.util.Locale;
 /**
  * A parallel download end to end: a local HTTP server serves a generated file with {@code Range} support, the
  * downloader fetches it in concurrent ranged requests straight into a mapped file with a live progress bar, and
- * the SHA-256 is checked at the end. Kill it half-way and run it again: it resumes.
+ * the SHA-256 (computed while the file downloads) is checked at the end. Kill it half-way and run it again: it
+ * resumes.
  *
- * <p>Arguments: {@code [sizeMiB=256] [connections=8] [file=download.bin]}, or {@code --url URL FILE [connections]}
- * to download from a server that is already running.
+ * <p>Arguments: {@code [sizeMiB=256] [connections=8] [file=download.bin]}, or {@code --url URL FILE [connections=8]
+ * [chunkBytes]} to download from a server that is already running (chunks sized to the connections unless given).
  */
 public final class DownloaderDemo
 {
-    private static final int CHUNK = 4 << 20;
-
     private DownloaderDemo()
     {
     }
@@ -32,8 +31,17 @@ public final class DownloaderDemo
         if (args.length >= 3 && "--url".equals(args[0]))
         {
             final int connections = args.length > 3 ? Integer.parseInt(args[3]) : 8;
-            final ParallelDownloader.Result result = new ParallelDownloader(connections, 1 << 20)
-                .download(URI.create(args[1]), Path.of(args[2]), System.out);
+            final ParallelDownloader downloader = args.length > 4 ?
+                new ParallelDownloader(connections, Integer.parseInt(args[4])) :
+                ParallelDownloader.sizedToConnections(connections);
+            final ParallelDownloader.Result result = downloader.download(URI.create(args[1]), Path.of(args[2]),
+                System.out);
+            System.out.println(String.format(Locale.ROOT, "%d chunks of %d bytes (%d resumed), %.1f MiB downloaded " +
+                "in %.3f s, sha256 ready %.3f s later", result.chunks(), downloader.chunkSizeFor(result.length()),
+                result.resumedChunks(), result.downloadedBytes() / 1048576.0, result.downloadNanos() / 1e9,
+                (result.nanos() - result.downloadNanos()) / 1e9));
+            // One line for scripts (benchmarks/download-vs-aria2.sh reads it).
+            System.out.println(String.format(Locale.ROOT, "download-seconds %.3f", result.downloadNanos() / 1e9));
             System.out.println("sha256 " + result.sha256());
             return;
         }
@@ -47,10 +55,10 @@ public final class DownloaderDemo
             {
                 Files.delete(file);
             }
+            final ParallelDownloader downloader = ParallelDownloader.sizedToConnections(connections);
             System.out.println("downloading " + server.uri() + " into " + file + " with " + connections +
-                " connections, " + (CHUNK >> 20) + " MiB per request");
-            final ParallelDownloader.Result result = new ParallelDownloader(connections, CHUNK)
-                .download(server.uri(), file, System.out);
+                " connections, " + downloader.chunkSizeFor(size) / 1048576.0 + " MiB per request");
+            final ParallelDownloader.Result result = downloader.download(server.uri(), file, System.out);
             final boolean match = result.sha256().equals(server.sha256());
             System.out.println(String.format(Locale.ROOT, "%d chunks (%d resumed), %.1f MiB in %.2f s, sha256 %s %s",
                 result.chunks(), result.resumedChunks(), result.downloadedBytes() / 1048576.0, result.nanos() / 1e9,

@@ -8,7 +8,7 @@ import io.rangedmmap.mmap.SequentialAllocator;
 import io.rangedmmap.mmap.WriteReceipt;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,21 +21,27 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Downloads a file over HTTP in concurrent ranged requests straight into an {@link MmapFile}, one range per
  * request, and resumes after being killed.
+ *
+ * <p>How the bytes travel: each response body is delivered by the {@code HttpClient} as {@code ByteBuffer}s, and a
+ * {@link RangeBodySubscriber} copies each one into the range's view of the mapping as it arrives (no
+ * {@code InputStream}, no intermediate array). A {@link TrailingSha256} hashes the file while it downloads, following
+ * the contiguous prefix that has arrived.
  *
  * <p>How resuming stays correct: a chunk counts as done only after its range was flushed ({@code flushRange}
  * returned) and its index was appended to the journal ({@code <file>.parts}) and the journal was forced. After a
@@ -43,7 +49,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ParallelDownloader
 {
-    private static final int COPY_BUFFER = 64 * 1024;
+    /**
+     * The smallest chunk {@link #sizedToConnections(int)} makes: below it, per-request costs dominate.
+     */
+    public static final int MIN_CHUNK = 1 << 20;
+
+    private static final long BODY_TIMEOUT_SECONDS = 600;
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final int connections;
@@ -57,27 +68,57 @@ public final class ParallelDownloader
      * @param resumedChunks   chunks found done in the journal and not downloaded again.
      * @param downloadedBytes bytes downloaded by this run.
      * @param sha256          SHA-256 of the file on disk, in hex.
-     * @param nanos           time taken.
+     * @param nanos           time taken, all included.
+     * @param downloadNanos   time until every chunk was downloaded and flushed (the SHA-256 may still be running).
      */
-    public record Result(long length, int chunks, int resumedChunks, long downloadedBytes, String sha256, long nanos)
+    public record Result(long length, int chunks, int resumedChunks, long downloadedBytes, String sha256, long nanos,
+        long downloadNanos)
     {
     }
 
     /**
-     * Creates a downloader.
+     * Creates a downloader with a fixed chunk size.
      *
      * @param connections concurrent requests.
-     * @param chunkSize   bytes per request: a multiple of 4096.
+     * @param chunkSize   bytes per request: a multiple of 4096, or 0 to size chunks to the connections (see
+     *                    {@link #sizedToConnections(int)}).
      */
     public ParallelDownloader(final int connections, final int chunkSize)
     {
-        if (connections <= 0 || chunkSize <= 0 || 0 != chunkSize % 4096)
+        if (connections <= 0 || chunkSize < 0 || 0 != chunkSize % 4096)
         {
             throw new IllegalArgumentException("connections=" + connections + " must be > 0 and chunkSize=" +
-                chunkSize + " a positive multiple of 4096");
+                chunkSize + " 0 or a positive multiple of 4096");
         }
         this.connections = connections;
         this.chunkSize = chunkSize;
+    }
+
+    /**
+     * {@return a downloader that splits each file into one chunk per connection (at least {@link #MIN_CHUNK}
+     * bytes, rounded up to 4096), as {@code aria2c -x N -s N} does: N requests, each a long, steady stream}
+     *
+     * @param connections concurrent requests.
+     */
+    public static ParallelDownloader sizedToConnections(final int connections)
+    {
+        return new ParallelDownloader(connections, 0);
+    }
+
+    /**
+     * {@return the chunk size used for a file of {@code length} bytes}
+     *
+     * @param length the file's length.
+     */
+    public int chunkSizeFor(final long length)
+    {
+        if (0 != chunkSize)
+        {
+            return chunkSize;
+        }
+        final long perConnection = (length + connections - 1) / connections;
+        final long aligned = (Math.max(MIN_CHUNK, perConnection) + 4095) & ~4095L;
+        return (int)Math.min(aligned, 1L << 30);
     }
 
     /**
@@ -97,8 +138,14 @@ public final class ParallelDownloader
         final long length = contentLength(source);
         final Path journalPath = target.resolveSibling(target.getFileName() + ".parts");
         final boolean resume = Files.exists(target) && Files.exists(journalPath);
-        final int chunks = (int)((length + chunkSize - 1) / chunkSize);
-        final BitSet done = resume ? readJournal(journalPath) : new BitSet(chunks);
+        final BitSet done = resume ? readJournal(journalPath) : new BitSet();
+        if (!resume)
+        {
+            // A journal without its file describes nothing: start over.
+            Files.deleteIfExists(journalPath);
+        }
+        final int size = resume ? journalChunkSize(journalPath, length) : chunkSizeFor(length);
+        final int chunks = (int)((length + size - 1) / size);
         final int resumed = done.cardinality();
         try (Mapping<SequentialAllocator> mapping = resume ?
             MmapFile.open(target, AllocatorType.SEQUENTIAL) :
@@ -111,43 +158,35 @@ public final class ParallelDownloader
                 throw new IOException("existing " + target + " has size=" + mapping.file().size() +
                     " but the source has length=" + length + ": delete it to start over");
             }
+            if (!resume)
+            {
+                writeJournalHeader(journal, size);
+            }
             // The sequential allocator hands the chunks out in order; done ones are simply not written again.
             final List<AllocatedRange> ranges = new ArrayList<>(chunks);
+            final AtomicLongArray chunkProgress = new AtomicLongArray(chunks);
             for (int i = 0; i < chunks; i++)
             {
-                ranges.add(mapping.allocator().allocate(chunkSize).orElseThrow());
+                final AllocatedRange range = mapping.allocator().allocate(size).orElseThrow();
+                ranges.add(range);
+                if (done.get(i))
+                {
+                    chunkProgress.set(i, range.length());
+                }
             }
+            final TrailingSha256 hasher = TrailingSha256.start(target, size, length, chunkProgress);
             final AtomicLong downloaded = new AtomicLong();
             final ProgressBar bar = null == progress ? null :
-                ProgressBar.start(progress, length, (long)resumed * chunkSize, downloaded);
-            try (ExecutorService pool = Executors.newFixedThreadPool(connections))
+                ProgressBar.start(progress, length, (long)resumed * size, downloaded);
+            try
             {
-                final AtomicInteger next = new AtomicInteger();
-                final List<Future<?>> workers = new ArrayList<>();
-                for (int c = 0; c < connections; c++)
-                {
-                    workers.add(pool.submit(() ->
-                    {
-                        int chunk;
-                        while ((chunk = next.getAndIncrement()) < chunks)
-                        {
-                            if (!done.get(chunk))
-                            {
-                                fetch(source, mapping.file(), ranges.get(chunk), downloaded);
-                                markDone(journal, chunk);
-                            }
-                        }
-                        return null;
-                    }));
-                }
-                for (final Future<?> worker : workers)
-                {
-                    worker.get();
-                }
+                fetchAll(source, mapping.file(), ranges, done, chunkProgress, downloaded, journal);
+                mapping.file().syncAll();
             }
-            catch (final java.util.concurrent.ExecutionException ex)
+            catch (final IOException | InterruptedException | RuntimeException ex)
             {
-                throw new IOException("download of " + source + " failed", ex.getCause());
+                hasher.abort();
+                throw ex;
             }
             finally
             {
@@ -156,10 +195,46 @@ public final class ParallelDownloader
                     bar.stop();
                 }
             }
-            mapping.file().syncAll();
-            final String sha256 = sha256(mapping, ranges);
+            final long downloadNanos = System.nanoTime() - start;
+            final String sha256 = hasher.await();
             Files.deleteIfExists(journalPath);
-            return new Result(length, chunks, resumed, downloaded.get(), sha256, System.nanoTime() - start);
+            return new Result(length, chunks, resumed, downloaded.get(), sha256, System.nanoTime() - start,
+                downloadNanos);
+        }
+    }
+
+    private void fetchAll(final URI source, final MmapFile file, final List<AllocatedRange> ranges, final BitSet done,
+        final AtomicLongArray chunkProgress, final AtomicLong downloaded, final FileChannel journal)
+        throws IOException, InterruptedException
+    {
+        try (ExecutorService pool = Executors.newFixedThreadPool(connections))
+        {
+            final AtomicInteger next = new AtomicInteger();
+            final List<Future<?>> workers = new ArrayList<>();
+            for (int c = 0; c < connections; c++)
+            {
+                workers.add(pool.submit(() ->
+                {
+                    int chunk;
+                    while ((chunk = next.getAndIncrement()) < ranges.size())
+                    {
+                        if (!done.get(chunk))
+                        {
+                            fetch(source, file, ranges.get(chunk), chunk, chunkProgress, downloaded);
+                            markDone(journal, chunk);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (final Future<?> worker : workers)
+            {
+                worker.get();
+            }
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new IOException("download of " + source + " failed: " + ex.getCause(), ex.getCause());
         }
     }
 
@@ -175,45 +250,56 @@ public final class ParallelDownloader
             .orElseThrow(() -> new IOException("HEAD " + source + " gave no Content-Length"));
     }
 
-    private void fetch(final URI source, final MmapFile file, final AllocatedRange range, final AtomicLong downloaded)
-        throws IOException, InterruptedException
+    private void fetch(final URI source, final MmapFile file, final AllocatedRange range, final int chunk,
+        final AtomicLongArray chunkProgress, final AtomicLong downloaded) throws IOException, InterruptedException
     {
         final HttpRequest request = HttpRequest.newBuilder(source)
             .header("Range", "bytes=" + range.start() + "-" + (range.end() - 1)).build();
-        final HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        if (206 != response.statusCode())
-        {
-            throw new IOException("GET " + source + " range " + range + " answered " + response.statusCode());
-        }
         final WriteReceipt receipt;
-        try (InputStream body = response.body())
+        try
         {
-            // Zero-copy: the response body is copied straight into the range's view of the mapping.
+            // Zero-copy: the client's buffers are copied straight into the range's view, which lives as long as
+            // this callback, so the callback waits for the whole body.
             receipt = file.writeRange(range, view ->
             {
-                final byte[] buffer = new byte[COPY_BUFFER];
-                int position = 0;
+                final RangeBodySubscriber subscriber = new RangeBodySubscriber(view, range.toString(), chunkProgress,
+                    chunk, downloaded);
                 try
                 {
-                    int read;
-                    while (position < view.capacity() &&
-                        (read = body.read(buffer, 0, Math.min(buffer.length, view.capacity() - position))) > 0)
+                    final HttpResponse<Long> response = client.sendAsync(request, info -> 206 == info.statusCode() ?
+                        subscriber : HttpResponse.BodySubscribers.replacing(-1L))
+                        .get(BODY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    if (206 != response.statusCode())
                     {
-                        view.putBytes(position, buffer, 0, read);
-                        position += read;
-                        downloaded.addAndGet(read);
+                        throw new UncheckedIOException(new IOException("GET " + source + " range " + range +
+                            " answered " + response.statusCode() + "; expected 206 Partial Content"));
                     }
                 }
-                catch (final IOException ex)
+                catch (final InterruptedException ex)
                 {
-                    throw new UncheckedIOException(ex);
+                    Thread.currentThread().interrupt();
+                    throw new UncheckedIOException(new InterruptedIOException("interrupted during " + range));
                 }
-                if (position != view.capacity())
+                catch (final ExecutionException ex)
                 {
-                    throw new UncheckedIOException(new IOException("range " + range + " ended after " + position +
-                        " of " + view.capacity() + " bytes"));
+                    throw new UncheckedIOException(new IOException("GET " + source + " range " + range +
+                        " failed: " + ex.getCause(), ex.getCause()));
+                }
+                catch (final TimeoutException ex)
+                {
+                    throw new UncheckedIOException(new IOException("GET " + source + " range " + range +
+                        " took more than " + BODY_TIMEOUT_SECONDS + " s", ex));
+                }
+                finally
+                {
+                    // The view dies when this callback returns: no late buffer may be written after that.
+                    subscriber.close();
                 }
             });
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex.getCause();
         }
         file.flushRange(receipt);
     }
@@ -225,41 +311,44 @@ public final class ParallelDownloader
         journal.force(false);
     }
 
+    private static void writeJournalHeader(final FileChannel journal, final int chunkSize) throws IOException
+    {
+        // The first record is the chunk size, negated so it can never be read as a chunk index: a resumed run must
+        // cut the file into the same chunks as the run that wrote the journal.
+        final ByteBuffer record = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, -chunkSize);
+        journal.write(record);
+        journal.force(false);
+    }
+
+    private static int journalChunkSize(final Path journal, final long length) throws IOException
+    {
+        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(journal)).order(ByteOrder.LITTLE_ENDIAN);
+        final int header = bytes.remaining() >= 4 ? bytes.getInt(0) : 0;
+        if (header >= 0 || 0 != (-header) % 4096)
+        {
+            throw new IOException("journal " + journal + " starts with " + header + "; expected a negated chunk " +
+                "size (a multiple of 4096): delete it and the file to start over");
+        }
+        if (-(long)header > Math.max(length, 4096))
+        {
+            throw new IOException("journal " + journal + " has chunkSize=" + -header + " above the length=" + length);
+        }
+        return -header;
+    }
+
     private static BitSet readJournal(final Path journal) throws IOException
     {
         final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(journal)).order(ByteOrder.LITTLE_ENDIAN);
         final BitSet done = new BitSet();
-        // A torn last record (killed mid-append) is shorter than 4 bytes and ignored.
+        // A torn last record (killed mid-append) is shorter than 4 bytes and ignored; the header is negative.
         while (bytes.remaining() >= 4)
         {
-            done.set(bytes.getInt());
+            final int record = bytes.getInt();
+            if (record >= 0)
+            {
+                done.set(record);
+            }
         }
         return done;
-    }
-
-    private static String sha256(final Mapping<SequentialAllocator> mapping, final List<AllocatedRange> ranges)
-    {
-        try
-        {
-            final MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (final AllocatedRange range : ranges)
-            {
-                mapping.file().readRange(range, view ->
-                {
-                    final byte[] buffer = new byte[COPY_BUFFER];
-                    for (int at = 0; at < view.capacity(); at += buffer.length)
-                    {
-                        final int count = Math.min(buffer.length, view.capacity() - at);
-                        view.getBytes(at, buffer, 0, count);
-                        digest.update(buffer, 0, count);
-                    }
-                });
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        }
-        catch (final NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
     }
 }

@@ -50,18 +50,18 @@ class ParallelDownloaderTest
                 ProcessHandle.current().info().command().orElseThrow(), "-XX:TieredStopAtLevel=1",
                 "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), DownloaderDemo.class.getName(),
-                "--url", server.uri().toString(), target.toString(), "4"))
+                "--url", server.uri().toString(), target.toString(), "4", Integer.toString(1 << 20)))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            // Kill once at least 8 of the 32 chunks are journalled as durable.
-            while (!Files.exists(journal) || Files.size(journal) < 8 * 4)
+            // Kill once at least 8 of the 32 chunks are journalled as durable (after the journal's 4-byte header).
+            while (!Files.exists(journal) || Files.size(journal) < (1 + 8) * 4)
             {
                 assertTrue(System.nanoTime() < deadline && child.isAlive(),
                     "child ended early: " + Files.readString(dir.resolve("child.log")));
                 Thread.sleep(5);
             }
             child.destroyForcibly().waitFor();
-            final long journalled = Files.size(journal) / 4;
+            final long journalled = Files.size(journal) / 4 - 1;
             assertTrue(journalled < 32, "killed too late: " + journalled);
 
             final ParallelDownloader.Result result = new ParallelDownloader(4, 1 << 20)
