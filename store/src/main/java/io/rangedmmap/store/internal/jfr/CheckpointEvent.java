@@ -20,6 +20,10 @@ import jdk.jfr.Timespan;
 @StackTrace(false)
 public final class CheckpointEvent extends Event
 {
+    CheckpointEvent()
+    {
+    }
+
     @Label("Store")
     @Description("The store file")
     String store;

@@ -16,6 +16,10 @@ import jdk.jfr.Name;
 @Description("A page store failed for good: the first flush error or mapping fault")
 public final class StoreFailedEvent extends Event
 {
+    private StoreFailedEvent()
+    {
+    }
+
     @Label("Store")
     @Description("The store file")
     String store;

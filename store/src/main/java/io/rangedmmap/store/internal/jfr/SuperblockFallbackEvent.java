@@ -18,6 +18,10 @@ import jdk.jfr.StackTrace;
 @StackTrace(false)
 public final class SuperblockFallbackEvent extends Event
 {
+    private SuperblockFallbackEvent()
+    {
+    }
+
     @Label("Store")
     @Description("The store file")
     String store;
