@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -72,12 +71,9 @@ public final class FileChannelWorkload
                     {
                         for (long i = 0; i < pagesPerWriter && null == failure.get(); i++)
                         {
-                            while (!inFlight.tryAcquire(10, TimeUnit.MILLISECONDS))
+                            if (!StoreWorkload.acquire(inFlight, failure))
                             {
-                                if (null != failure.get())
-                                {
-                                    return;
-                                }
+                                return;
                             }
                             final long slot = nextSlot.getAndIncrement();
                             PageContent.fill(seed, slot, page);

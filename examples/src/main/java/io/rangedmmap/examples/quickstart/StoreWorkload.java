@@ -77,13 +77,9 @@ public final class StoreWorkload
                 {
                     for (long i = 0; i < pagesPerWriter && null == failure.get(); i++)
                     {
-                        // Bounded wait: a failed checkpointer releases nothing, and the writer must see the failure.
-                        while (!inFlight.tryAcquire(10, TimeUnit.MILLISECONDS))
+                        if (!acquire(inFlight, failure))
                         {
-                            if (null != failure.get())
-                            {
-                                return;
-                            }
+                            return;
                         }
                         final long pageId = writer.allocate();
                         PageContent.fill(seed, pageId, page);
@@ -113,6 +109,28 @@ public final class StoreWorkload
             throw new IllegalStateException("the store workload failed: " + error, error);
         }
         return new Figures(writers * pagesPerWriter, System.nanoTime() - start, latencies);
+    }
+
+    /**
+     * Takes one permit of {@code inFlight}, waiting in bounded steps: a failed committer releases nothing, and the
+     * waiting writer must see the failure.
+     *
+     * @param inFlight the permits.
+     * @param failure  set when the workload failed.
+     * @return {@code true} with a permit taken, {@code false} if the workload failed meanwhile.
+     * @throws InterruptedException if interrupted.
+     */
+    static boolean acquire(final Semaphore inFlight, final AtomicReference<Throwable> failure)
+        throws InterruptedException
+    {
+        while (!inFlight.tryAcquire(10, TimeUnit.MILLISECONDS))
+        {
+            if (null != failure.get())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long[] checkpointUntilDone(final PageStore store, final Queue<PageReceipt> receipts,
