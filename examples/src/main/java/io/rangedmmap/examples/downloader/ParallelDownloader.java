@@ -38,9 +38,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Downloads a file over HTTP in concurrent ranged requests straight into an {@link MmapFile}, one range per
  * request, and resumes after being killed.
  *
- * <p>How the bytes travel: each response body is delivered by the {@code HttpClient} as {@code ByteBuffer}s, and a
- * {@link RangeBodySubscriber} copies each one into the range's view of the mapping as it arrives (no
- * {@code InputStream}, no intermediate array). A {@link TrailingSha256} hashes the file while it downloads, following
+ * <p>How the bytes travel: each response body is delivered by the {@code HttpClient} as {@code ByteBuffer}s, which
+ * a {@link RangeBodySubscriber} hands to the thread inside the range's {@code writeRange} callback, which copies each
+ * one into the range's view of the mapping as it arrives (no {@code InputStream}, no intermediate array). A {@link TrailingSha256} hashes the file while it downloads, following
  * the contiguous prefix that has arrived.
  *
  * <p>How resuming stays correct: a chunk counts as done only after its range was flushed ({@code flushRange}
@@ -54,7 +54,7 @@ public final class ParallelDownloader
      */
     public static final int MIN_CHUNK = 1 << 20;
 
-    private static final long BODY_TIMEOUT_SECONDS = 600;
+    private static final long STALL_SECONDS = 60;
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final int connections;
@@ -258,22 +258,25 @@ public final class ParallelDownloader
         final WriteReceipt receipt;
         try
         {
-            // Zero-copy: the client's buffers are copied straight into the range's view, which lives as long as
-            // this callback, so the callback waits for the whole body.
+            // Zero-copy: the client's buffers are copied straight into the range's view, by this thread, which
+            // stays inside the callback (so the view stays valid) until the whole body has arrived.
             receipt = file.writeRange(range, view ->
             {
-                final RangeBodySubscriber subscriber = new RangeBodySubscriber(view, range.toString(), chunkProgress,
-                    chunk, downloaded);
+                final RangeBodySubscriber subscriber = new RangeBodySubscriber(range.toString(), chunkProgress, chunk,
+                    downloaded);
+                boolean complete = false;
                 try
                 {
-                    final HttpResponse<Long> response = client.sendAsync(request, info -> 206 == info.statusCode() ?
-                        subscriber : HttpResponse.BodySubscribers.replacing(-1L))
-                        .get(BODY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    final HttpResponse<Void> response = client.sendAsync(request, info -> 206 == info.statusCode() ?
+                        subscriber : HttpResponse.BodySubscribers.replacing(null))
+                        .get(STALL_SECONDS, TimeUnit.SECONDS);
                     if (206 != response.statusCode())
                     {
-                        throw new UncheckedIOException(new IOException("GET " + source + " range " + range +
-                            " answered " + response.statusCode() + "; expected 206 Partial Content"));
+                        throw new IOException("GET " + source + " range " + range + " answered " +
+                            response.statusCode() + "; expected 206 Partial Content");
                     }
+                    subscriber.fill(view, STALL_SECONDS);
+                    complete = true;
                 }
                 catch (final InterruptedException ex)
                 {
@@ -288,12 +291,18 @@ public final class ParallelDownloader
                 catch (final TimeoutException ex)
                 {
                     throw new UncheckedIOException(new IOException("GET " + source + " range " + range +
-                        " took more than " + BODY_TIMEOUT_SECONDS + " s", ex));
+                        " gave no response in " + STALL_SECONDS + " s", ex));
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
                 }
                 finally
                 {
-                    // The view dies when this callback returns: no late buffer may be written after that.
-                    subscriber.close();
+                    if (!complete)
+                    {
+                        subscriber.cancel();
+                    }
                 }
             });
         }

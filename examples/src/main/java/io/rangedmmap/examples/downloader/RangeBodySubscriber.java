@@ -9,37 +9,45 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Copies a ranged response body straight into the range's view of the mapped file, buffer by buffer as the
- * {@code HttpClient} receives them: no {@code InputStream}, no intermediate {@code byte[]}.
+ * Streams a ranged response body into the range's view of the mapped file: each list of {@code ByteBuffer}s the
+ * {@code HttpClient} receives is handed, as is, to the thread inside the range's {@code writeRange} callback, which
+ * copies it into the view ({@link #fill}); no {@code InputStream}, no intermediate {@code byte[]}.
  *
- * <p>The view is valid only while the {@code writeRange} callback that lent it runs; that callback starts the
- * request, waits for this subscriber's body, and calls {@link #close()} before it returns, after which a late
- * {@code onNext} (a cancelled request still delivering) writes nothing.
+ * <p>Why the copy is on the callback's thread and not in {@code onNext}: the view is valid only during that
+ * callback, and the mmap library turns a fault of a copy into its typed {@code MappingFaultException} (failing the
+ * file) only for copies made by the thread inside the callback. Demand is bounded ({@link #WINDOW} lists ahead), so a
+ * slow copy slows the connection instead of filling the heap.
  *
- * <p><b>Thread safety:</b> the client calls {@code onNext} on its own threads, one call at a time (Reactive Streams
- * rule 1.3); {@code close} may race with it, hence the monitor. Uncontended, it costs nothing beside a copy of
- * tens of KiB.
+ * <p><b>Thread safety:</b> the client calls the {@code Subscriber} methods (serially, Reactive Streams rule 1.3);
+ * one thread calls {@link #fill} and {@link #cancel}.
  */
-final class RangeBodySubscriber implements HttpResponse.BodySubscriber<Long>
+final class RangeBodySubscriber implements HttpResponse.BodySubscriber<Void>
 {
-    private final MutableDirectBuffer view;
+    /**
+     * Lists of buffers requested ahead of the copy.
+     */
+    static final int WINDOW = 16;
+
+    private static final List<ByteBuffer> COMPLETE = List.of();
+
     private final String range;
     private final AtomicLongArray progress;
     private final int chunk;
     private final AtomicLong downloaded;
-    private final CompletableFuture<Long> body = new CompletableFuture<>();
-    private Flow.Subscription subscription;
-    private int position;
-    private boolean closed;
+    private final LinkedBlockingQueue<List<ByteBuffer>> received = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Void> body = new CompletableFuture<>();
+    private volatile Flow.Subscription subscription;
+    private volatile Throwable error;
 
-    RangeBodySubscriber(final MutableDirectBuffer view, final String range, final AtomicLongArray progress,
-        final int chunk, final AtomicLong downloaded)
+    RangeBodySubscriber(final String range, final AtomicLongArray progress, final int chunk,
+        final AtomicLong downloaded)
     {
-        this.view = view;
         this.range = range;
         this.progress = progress;
         this.chunk = chunk;
@@ -50,79 +58,97 @@ final class RangeBodySubscriber implements HttpResponse.BodySubscriber<Long>
     public void onSubscribe(final Flow.Subscription subscription)
     {
         this.subscription = subscription;
-        // Unbounded demand: the body goes into memory that is already there, so there is nothing to pace.
-        subscription.request(Long.MAX_VALUE);
+        // The response is handed over at once, like BodyHandlers.ofInputStream: the body is consumed by fill().
+        body.complete(null);
+        subscription.request(WINDOW);
     }
 
     @Override
     public void onNext(final List<ByteBuffer> buffers)
     {
-        long received = 0;
-        synchronized (this)
-        {
-            if (closed)
-            {
-                subscription.cancel();
-                return;
-            }
-            for (final ByteBuffer buffer : buffers)
-            {
-                final int length = buffer.remaining();
-                if (length > view.capacity() - position)
-                {
-                    subscription.cancel();
-                    body.completeExceptionally(new IOException("range " + range + ": the server sent more than " +
-                        view.capacity() + " bytes"));
-                    closed = true;
-                    return;
-                }
-                view.putBytes(position, buffer, buffer.position(), length);
-                position += length;
-                received += length;
-            }
-        }
-        // Release: the hasher's getAcquire of this slot then sees every byte copied above.
-        progress.setRelease(chunk, position);
-        downloaded.addAndGet(received);
+        received.add(buffers);
     }
 
     @Override
-    public void onError(final Throwable error)
+    public void onError(final Throwable throwable)
     {
-        body.completeExceptionally(error);
+        error = throwable;
+        received.add(COMPLETE);
     }
 
     @Override
     public void onComplete()
     {
-        final int length;
-        synchronized (this)
-        {
-            length = position;
-        }
-        if (length != view.capacity())
-        {
-            body.completeExceptionally(new IOException("range " + range + " ended after " + length + " of " +
-                view.capacity() + " bytes"));
-            return;
-        }
-        body.complete((long)length);
+        received.add(COMPLETE);
     }
 
     @Override
-    public CompletionStage<Long> getBody()
+    public CompletionStage<Void> getBody()
     {
         return body;
     }
 
     /**
-     * Stops writing into the view: called before the view's {@code writeRange} callback returns.
+     * Copies the whole body into {@code view}, on the calling thread, as it arrives.
+     *
+     * @param view         the range's view, exactly as long as the body must be.
+     * @param stallSeconds the longest wait for the next buffers before giving up.
+     * @throws IOException          if the body is shorter or longer than the view, fails, or stalls.
+     * @throws InterruptedException if interrupted.
      */
-    void close()
+    void fill(final MutableDirectBuffer view, final long stallSeconds) throws IOException, InterruptedException
     {
-        synchronized (this)
+        int position = 0;
+        while (true)
         {
-            closed = true;
+            final List<ByteBuffer> buffers = received.poll(stallSeconds, TimeUnit.SECONDS);
+            if (null == buffers)
+            {
+                throw new IOException("range " + range + ": no data for " + stallSeconds + " s after " + position +
+                    " of " + view.capacity() + " bytes");
+            }
+            if (COMPLETE == buffers)
+            {
+                if (null != error)
+                {
+                    throw new IOException("range " + range + " failed after " + position + " bytes: " + error, error);
+                }
+                if (position != view.capacity())
+                {
+                    throw new IOException("range " + range + " ended after " + position + " of " + view.capacity() +
+                        " bytes");
+                }
+                return;
+            }
+            long copied = 0;
+            for (final ByteBuffer buffer : buffers)
+            {
+                final int length = buffer.remaining();
+                if (length > view.capacity() - position)
+                {
+                    throw new IOException("range " + range + ": the server sent more than " + view.capacity() +
+                        " bytes");
+                }
+                view.putBytes(position, buffer, buffer.position(), length);
+                position += length;
+                copied += length;
+            }
+            // Release: the hasher's getAcquire of this slot then sees every byte copied above.
+            progress.setRelease(chunk, position);
+            downloaded.addAndGet(copied);
+            subscription.request(1);
+        }
+    }
+
+    /**
+     * Cancels the request if its body was not read to the end (a failure): no buffer is wanted any more.
+     */
+    void cancel()
+    {
+        final Flow.Subscription current = subscription;
+        if (null != current)
+        {
+            current.cancel();
         }
     }
 }
