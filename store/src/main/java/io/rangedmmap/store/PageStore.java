@@ -345,10 +345,6 @@ public final class PageStore implements AutoCloseable
             {
                 throw lifecycle.fail(ex);
             }
-            catch (final InternalError ex)
-            {
-                throw lifecycle.fault(ex, "checkpoint=" + sequence);
-            }
             publish(pages, frees);
             livePages = live;
             lastCheckpoint = sequence;
@@ -397,10 +393,6 @@ public final class PageStore implements AutoCloseable
         {
             throw lifecycle.fail(ex);
         }
-        catch (final InternalError ex)
-        {
-            throw lifecycle.fault(ex, "read of page=" + pageId);
-        }
         checkCrc(page, Crc.of(new CRC32C(), dst));
     }
 
@@ -430,10 +422,6 @@ public final class PageStore implements AutoCloseable
         catch (final MappingFaultException ex)
         {
             throw lifecycle.fail(ex);
-        }
-        catch (final InternalError ex)
-        {
-            throw lifecycle.fault(ex, "read of page=" + pageId);
         }
         dst.position(position);
         final int actual = Crc.of(new CRC32C(), dst);
@@ -468,10 +456,6 @@ public final class PageStore implements AutoCloseable
         catch (final MappingFaultException ex)
         {
             throw lifecycle.fail(ex);
-        }
-        catch (final InternalError ex)
-        {
-            throw lifecycle.fault(ex, "read of page=" + pageId);
         }
     }
 
@@ -515,10 +499,6 @@ public final class PageStore implements AutoCloseable
         catch (final MappingFaultException ex)
         {
             throw lifecycle.fail(ex);
-        }
-        catch (final InternalError ex)
-        {
-            throw lifecycle.fault(ex, "verify");
         }
         finally
         {

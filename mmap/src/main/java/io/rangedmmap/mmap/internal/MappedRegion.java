@@ -382,36 +382,13 @@ public final class MappedRegion
     }
 
     /**
-     * Turns the JVM's report of a fault in the mapping into a typed exception and fails the region.
-     *
-     * @param error     what the JVM threw.
-     * @param operation what was being done.
-     * @param offset    where.
-     * @param length    how many bytes.
-     * @return the exception to throw.
-     * @throws InternalError if {@code error} is not a mapping fault.
-     */
-    public MappingFaultException fault(
-        final InternalError error, final String operation, final long offset, final long length)
-    {
-        final String message = String.valueOf(error.getMessage());
-        if (!message.contains("fault occurred"))
-        {
-            throw error;
-        }
-        final MappingFaultException ex = new MappingFaultException(operation + " of [" + offset + ", " +
-            (offset + length) + ") of " + path + " faulted (file truncated, disk error or disk full)", error);
-        fail(ex);
-        return ex;
-    }
-
-    /**
      * Runs {@code writer} over {@code view}, a view of {@code [offset, offset + view.capacity())} of the mapping,
      * turns a fault into a typed exception, and leaves the view with capacity 0 afterwards.
      *
      * @param view   the view, wrapped on the bytes to write.
      * @param offset where the view starts in the mapping, for messages.
      * @param writer the caller's code.
+     * @throws MappingFaultException if the mapping faults; the region is failed.
      */
     public void write(final UnsafeBuffer view, final long offset, final RangeWriter writer)
     {
@@ -437,6 +414,7 @@ public final class MappedRegion
      * @param view   the view, wrapped on the bytes to read.
      * @param offset where the view starts in the mapping, for messages.
      * @param reader the caller's code.
+     * @throws MappingFaultException if the mapping faults; the region is failed.
      */
     public void read(final UnsafeBuffer view, final long offset, final RangeReader reader)
     {
@@ -468,18 +446,11 @@ public final class MappedRegion
      * @param srcOffset first byte of the array.
      * @param offset    where in the mapping.
      * @param length    how many bytes.
+     * @throws MappingFaultException if the mapping faults; the region is failed.
      */
     public void copyFrom(final byte[] src, final int srcOffset, final long offset, final int length)
     {
-        try
-        {
-            UnsafeApi.copyMemory(src, ARRAY_BASE + srcOffset, null, address + offset, length);
-            NativeIo.deliverPendingFaults();
-        }
-        catch (final InternalError ex)
-        {
-            throw fault(ex, "write", offset, length);
-        }
+        copy(src, ARRAY_BASE + srcOffset, null, address + offset, length, true, offset);
     }
 
     /**
@@ -489,18 +460,11 @@ public final class MappedRegion
      * @param dst       the array.
      * @param dstOffset first byte of the array.
      * @param length    how many bytes.
+     * @throws MappingFaultException if the mapping faults; the region is failed.
      */
     public void copyTo(final long offset, final byte[] dst, final int dstOffset, final int length)
     {
-        try
-        {
-            UnsafeApi.copyMemory(null, address + offset, dst, ARRAY_BASE + dstOffset, length);
-            NativeIo.deliverPendingFaults();
-        }
-        catch (final InternalError ex)
-        {
-            throw fault(ex, "read", offset, length);
-        }
+        copy(null, address + offset, dst, ARRAY_BASE + dstOffset, length, false, offset);
     }
 
     /**
@@ -508,26 +472,26 @@ public final class MappedRegion
      *
      * @param src    heap or direct buffer.
      * @param offset where in the mapping.
+     * @throws MappingFaultException if the mapping faults; the region is failed.
      */
     public void copyFrom(final ByteBuffer src, final long offset)
     {
         final int length = src.remaining();
-        try
+        if (src.hasArray())
         {
-            if (src.hasArray())
-            {
-                UnsafeApi.copyMemory(src.array(), ARRAY_BASE + src.arrayOffset() +
-                    src.position(), null, address + offset, length);
-            }
-            else
-            {
-                MemorySegment.copy(MemorySegment.ofBuffer(src), 0, segment, offset, length);
-            }
-            NativeIo.deliverPendingFaults();
+            copy(src.array(), ARRAY_BASE + src.arrayOffset() + src.position(), null, address + offset, length, true,
+                offset);
         }
-        catch (final InternalError ex)
+        else if (src.isDirect())
         {
-            throw fault(ex, "write", offset, length);
+            copy(null, BufferUtil.address(src) + src.position(), null, address + offset, length, true, offset);
+        }
+        else
+        {
+            // A read-only heap buffer hides its array: copy it through a heap segment (allocates; a rare case).
+            final byte[] bytes = new byte[length];
+            src.duplicate().get(bytes);
+            copy(bytes, ARRAY_BASE, null, address + offset, length, true, offset);
         }
         src.position(src.position() + length);
     }
@@ -536,21 +500,82 @@ public final class MappedRegion
      * Fills the remaining bytes of a buffer from the mapping and advances its position; no checks.
      *
      * @param offset where in the mapping.
-     * @param dst    heap or direct buffer.
+     * @param dst    heap or direct buffer, writable.
+     * @throws MappingFaultException if the mapping faults; the region is failed.
      */
     public void copyTo(final long offset, final ByteBuffer dst)
     {
         final int length = dst.remaining();
+        if (dst.isReadOnly())
+        {
+            // What MemorySegment.copy into a read-only buffer throws.
+            throw new IllegalArgumentException("Attempt to write a read-only segment");
+        }
+        if (dst.hasArray())
+        {
+            copy(null, address + offset, dst.array(), ARRAY_BASE + dst.arrayOffset() + dst.position(), length, false,
+                offset);
+        }
+        else
+        {
+            copy(null, address + offset, null, BufferUtil.address(dst) + dst.position(), length, false, offset);
+        }
+        dst.position(dst.position() + length);
+    }
+
+    /**
+     * The one copy between the mapping and the caller's memory: an unsafe copy, then a trivial downcall so that a
+     * fault surfaces inside this method (see {@link #fault}).
+     */
+    private void copy(
+        final Object srcBase, final long srcAddress, final Object dstBase, final long dstAddress, final int length,
+        final boolean write, final long offset)
+    {
         try
         {
-            MemorySegment.copy(segment, offset, MemorySegment.ofBuffer(dst), 0, length);
+            UnsafeApi.copyMemory(srcBase, srcAddress, dstBase, dstAddress, length);
             NativeIo.deliverPendingFaults();
         }
         catch (final InternalError ex)
         {
-            throw fault(ex, "read", offset, length);
+            throw fault(ex, write ? "write" : "read", offset, length);
         }
-        dst.position(dst.position() + length);
+    }
+
+    /**
+     * The one place a mapping fault is recognised and turned into a {@link MappingFaultException}; only the copy
+     * routines and callbacks of this class call it, from a {@code catch} around their access to the mapping.
+     *
+     * <p><b>The JVM behaviour this relies on</b> (Java 25, HotSpot): when an unsafe access to a mapped file raises
+     * {@code SIGBUS} (the file was truncated under the mapping, the disk failed, a sparse file found no block on a full
+     * disk), the JVM throws {@code java.lang.InternalError} itself, of exactly that class. Interpreted code and the
+     * {@code Unsafe.copyMemory} intrinsic throw it at the faulting access; JIT-compiled accesses record it as an
+     * asynchronous exception, thrown at the thread's next safepoint poll, which may come after the accessing method
+     * returned. Every copy and callback here is therefore followed, inside the same {@code try}, by
+     * {@link NativeIo#deliverPendingFaults()}, a trivial downcall whose return to Java is such a poll. (Java 17
+     * reported the same fault tens of MiB later, which is why the library needs Java 25.)
+     *
+     * <p>So a fault is recognised by type and origin, never by message text: an error whose class is exactly
+     * {@code InternalError}, thrown out of one of this class's accesses to the mapping. Anything else is rethrown.
+     *
+     * @param error     what the JVM threw.
+     * @param operation what was being done.
+     * @param offset    where.
+     * @param length    how many bytes.
+     * @return the exception to throw.
+     * @throws InternalError if {@code error} is a subclass (not the JVM's unsafe-access report).
+     */
+    private MappingFaultException fault(
+        final InternalError error, final String operation, final long offset, final long length)
+    {
+        if (InternalError.class != error.getClass())
+        {
+            throw error;
+        }
+        final MappingFaultException ex = new MappingFaultException(operation + " of [" + offset + ", " +
+            (offset + length) + ") of " + path + " faulted (file truncated, disk error or disk full)", error);
+        fail(ex);
+        return ex;
     }
 
     @Override
