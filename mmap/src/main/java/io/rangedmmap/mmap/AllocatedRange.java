@@ -200,7 +200,7 @@ public final class AllocatedRange
         STATE.getAndAdd(this, -1);
     }
 
-    UnsafeBuffer writeView(final long address)
+    UnsafeBuffer writeView()
     {
         UnsafeBuffer view = writeView;
         if (null == view)
@@ -208,7 +208,6 @@ public final class AllocatedRange
             view = new UnsafeBuffer(EMPTY);
             writeView = view;
         }
-        view.wrap(address + start, (int)length());
         return view;
     }
 

@@ -29,10 +29,12 @@ import java.util.Objects;
  */
 public final class RawMmapFile implements AutoCloseable
 {
+    private static final byte[] EMPTY = new byte[0];
+
     private final MappedRegion region;
     private final HandleGate gate;
 
-    private RawMmapFile(final MappedRegion region)
+    RawMmapFile(final MappedRegion region)
     {
         this.region = region;
         this.gate = new HandleGate(region.path().toString());
@@ -110,10 +112,9 @@ public final class RawMmapFile implements AutoCloseable
     {
         Objects.checkFromIndexSize(dataOffset, length, data.length);
         Objects.checkFromIndexSize(offset, length, region.size());
-        final int cell = gate.enter();
+        final int cell = enterWrite();
         try
         {
-            region.checkNotFailed();
             region.copyFrom(data, dataOffset, offset, length);
         }
         finally
@@ -134,10 +135,9 @@ public final class RawMmapFile implements AutoCloseable
     public void writeAt(final long offset, final ByteBuffer data)
     {
         Objects.checkFromIndexSize(offset, data.remaining(), region.size());
-        final int cell = gate.enter();
+        final int cell = enterWrite();
         try
         {
-            region.checkNotFailed();
             region.copyFrom(data, offset);
         }
         finally
@@ -160,11 +160,20 @@ public final class RawMmapFile implements AutoCloseable
     {
         Objects.checkFromIndexSize(offset, length, region.size());
         Objects.requireNonNull(writer, "writer");
-        final int cell = gate.enter();
+        writeView(new UnsafeBuffer(EMPTY), offset, length, writer);
+    }
+
+    /**
+     * The one zero-copy write path: wraps {@code view} on {@code [offset, offset + length)} inside the gate, runs
+     * {@code writer} over it, and leaves it with capacity 0. Bounds are checked by the caller.
+     */
+    void writeView(final UnsafeBuffer view, final long offset, final int length, final RangeWriter writer)
+    {
+        final int cell = enterWrite();
         try
         {
-            region.checkNotFailed();
-            region.write(new UnsafeBuffer(region.address() + offset, length), offset, writer);
+            view.wrap(region.address() + offset, length);
+            region.write(view, offset, writer);
         }
         finally
         {
@@ -249,10 +258,20 @@ public final class RawMmapFile implements AutoCloseable
     {
         Objects.checkFromIndexSize(offset, length, region.size());
         Objects.requireNonNull(reader, "reader");
+        readView(new UnsafeBuffer(EMPTY), offset, length, reader);
+    }
+
+    /**
+     * The one zero-copy read path: wraps {@code view} on {@code [offset, offset + length)} inside the gate, runs
+     * {@code reader} over it, and leaves it with capacity 0. Bounds are checked by the caller.
+     */
+    void readView(final UnsafeBuffer view, final long offset, final int length, final RangeReader reader)
+    {
         final int cell = gate.enter();
         try
         {
-            region.read(new UnsafeBuffer(region.address() + offset, length), offset, reader);
+            view.wrap(region.address() + offset, length);
+            region.read(view, offset, reader);
         }
         finally
         {
@@ -349,6 +368,32 @@ public final class RawMmapFile implements AutoCloseable
     public boolean isClosed()
     {
         return gate.isClosed();
+    }
+
+    /**
+     * {@return the mapping this handle is on, for the ranges and allocators of {@link MmapFile}}
+     */
+    MappedRegion region()
+    {
+        return region;
+    }
+
+    /**
+     * Enters the gate for a write: refuses a closed handle, then a failed file, leaving nothing counted.
+     */
+    private int enterWrite()
+    {
+        final int cell = gate.enter();
+        try
+        {
+            region.checkNotFailed();
+        }
+        catch (final IllegalStateException ex)
+        {
+            gate.exit(cell);
+            throw ex;
+        }
+        return cell;
     }
 
     /**
