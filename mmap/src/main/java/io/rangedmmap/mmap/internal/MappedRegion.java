@@ -19,15 +19,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -51,20 +43,11 @@ public final class MappedRegion
     public static final long MAX_SIZE = 1L << 44;
 
     private static final Logger LOG = LoggerFactory.getLogger(MappedRegion.class);
-    private static final int ZERO_FILL_CHUNK = 1 << 20;
     private static final long ARRAY_BASE = BufferUtil.ARRAY_BASE_OFFSET;
     private static final byte[] EMPTY = new byte[0];
 
-    /**
-     * The JVM's POSIX record locks belong to the process, and closing any channel of a file drops them all, so a
-     * refused second open inside this JVM must be refused before it opens (and later closes) a channel.
-     */
-    private static final Set<Object> OPEN_FILES = ConcurrentHashMap.newKeySet();
-
     private final Path path;
-    private final Object fileKey;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final LockedFile file;
     private final Arena arena;
     private final MemorySegment segment;
     private final long address;
@@ -72,19 +55,15 @@ public final class MappedRegion
     private final AtomicInteger handles = new AtomicInteger(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private MappedRegion(
-        final Path path, final Object fileKey, final FileChannel channel, final FileLock lock, final long size)
-        throws IOException
+    private MappedRegion(final LockedFile file, final long size) throws IOException
     {
-        this.path = path;
-        this.fileKey = fileKey;
-        this.channel = channel;
-        this.lock = lock;
+        this.path = file.path();
+        this.file = file;
         this.size = size;
         final Arena arena = Arena.ofShared();
         try
         {
-            this.segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            this.segment = file.channel().map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -97,79 +76,30 @@ public final class MappedRegion
 
     /**
      * Creates a file of {@code size} bytes, reserves its blocks unless {@code sparse}, makes its creation durable
-     * (file and directory fsync) and maps it.
+     * and maps it; see {@link LockedFile#create} for how a crash or a racing create is handled.
      *
      * @param path    the file.
      * @param size    its size in bytes, in {@code [1, MAX_SIZE]}.
      * @param replace replace an existing file instead of refusing it.
      * @param sparse  leave the file sparse instead of reserving its blocks.
      * @return the region, with one handle.
-     * @throws IOException on any I/O error; a file this call created is deleted again.
+     * @throws IOException on any I/O error; nothing this call created is left behind.
      */
     public static MappedRegion create(final Path path, final long size, final boolean replace, final boolean sparse)
         throws IOException
     {
         checkSize(size);
-        final Path file = path.toAbsolutePath();
-        if (Files.exists(file))
-        {
-            if (!replace)
-            {
-                throw new FileAlreadyExistsException(file.toString(), null,
-                    "refusing to replace an existing file; pass CreateOption.REPLACE_EXISTING to replace it");
-            }
-            deleteUnlocked(file);
-        }
-        FileChannel channel = null;
-        Object key = null;
-        boolean created = false;
+        final LockedFile file = LockedFile.create(path, size, replace, sparse);
         try
         {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-            created = true;
-            key = claimKey(file);
-            // Reserve before locking: posix_fallocate goes through an fd of its own, and closing any fd of a file
-            // drops every POSIX lock this process holds on it.
-            reserve(channel, file, size, sparse);
-            final FileLock lock = lock(channel, file);
-            channel.force(true);
-            fsyncDirectory(file);
-            final MappedRegion region = new MappedRegion(file, key, channel, lock, size);
-            LOG.info("created {} size={} sparse={}", file, size, sparse);
+            final MappedRegion region = new MappedRegion(file, size);
+            LOG.info("created {} size={} sparse={}", file.path(), size, sparse);
             return region;
         }
         catch (final IOException | RuntimeException ex)
         {
-            closeQuietly(channel, ex);
-            if (created)
-            {
-                deleteQuietly(file, ex);
-            }
-            if (null != key)
-            {
-                OPEN_FILES.remove(key);
-            }
+            file.close();
             throw ex;
-        }
-    }
-
-    /**
-     * Deletes a file to be replaced, after checking that no handle in this JVM or another process holds it.
-     * Deleting is safe for mappings elsewhere that the lock check cannot see: they keep the old inode.
-     */
-    private static void deleteUnlocked(final Path file) throws IOException
-    {
-        final Object key = claimKey(file);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
-        {
-            final FileLock lock = lock(channel, file);
-            Files.delete(file);
-            lock.release();
-        }
-        finally
-        {
-            OPEN_FILES.remove(key);
         }
     }
 
@@ -182,30 +112,26 @@ public final class MappedRegion
      */
     public static MappedRegion open(final Path path) throws IOException
     {
-        final Path file = path.toAbsolutePath();
-        final Object key = claimKey(file);
-        FileChannel channel = null;
+        final LockedFile file = LockedFile.open(path);
         try
         {
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            final FileLock lock = lock(channel, file);
-            final long size = channel.size();
+            final long size = file.channel().size();
             if (0 == size)
             {
-                throw new IOException("cannot map " + file + ": the file is empty (size=0)");
+                throw new IOException("cannot map " + file.path() + ": the file is empty (size=0)");
             }
             if (size > MAX_SIZE)
             {
-                throw new IOException("cannot map " + file + ": size=" + size + " is over the limit of " + MAX_SIZE);
+                throw new IOException("cannot map " + file.path() + ": size=" + size + " is over the limit of " +
+                    MAX_SIZE);
             }
-            final MappedRegion region = new MappedRegion(file, key, channel, lock, size);
-            LOG.info("opened {} size={}", file, size);
+            final MappedRegion region = new MappedRegion(file, size);
+            LOG.info("opened {} size={}", file.path(), size);
             return region;
         }
         catch (final IOException | RuntimeException ex)
         {
-            closeQuietly(channel, ex);
-            OPEN_FILES.remove(key);
+            file.close();
             throw ex;
         }
     }
@@ -283,22 +209,7 @@ public final class MappedRegion
         }
         finally
         {
-            try
-            {
-                if (lock.isValid())
-                {
-                    lock.release();
-                }
-                channel.close();
-            }
-            catch (final IOException ex)
-            {
-                LOG.warn("closing {} failed", path, ex);
-            }
-            finally
-            {
-                OPEN_FILES.remove(fileKey);
-            }
+            file.close();
         }
         LOG.info("closed {}{}", path, null == failure.get() ? "" : " (failed)");
     }
@@ -590,109 +501,6 @@ public final class MappedRegion
         if (null != cause)
         {
             throw new IOException(path + " has failed and refuses all flushes: " + cause, cause);
-        }
-    }
-
-    private static Object claimKey(final Path file) throws IOException
-    {
-        Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-        if (null == key)
-        {
-            key = file.toRealPath();
-        }
-        if (!OPEN_FILES.add(key))
-        {
-            throw new FileLockedException(file.toString(), "already open in this JVM; close the other handle first");
-        }
-        return key;
-    }
-
-    private static FileLock lock(final FileChannel channel, final Path file) throws IOException
-    {
-        final FileLock lock;
-        try
-        {
-            lock = channel.tryLock();
-        }
-        catch (final OverlappingFileLockException ex)
-        {
-            throw new FileLockedException(file.toString(), "already locked in this JVM");
-        }
-        if (null == lock)
-        {
-            throw new FileLockedException(file.toString(), "locked by another process");
-        }
-        return lock;
-    }
-
-    private static void reserve(final FileChannel channel, final Path file, final long size, final boolean sparse)
-        throws IOException
-    {
-        if (sparse)
-        {
-            channel.write(ByteBuffer.allocate(1), size - 1);
-            return;
-        }
-        if (NativeIo.EOPNOTSUPP == NativeIo.posixFallocate(file, 0, size))
-        {
-            // The file system cannot reserve blocks: writing zeros reserves them the slow way, and still fails
-            // here with ENOSPC rather than at a later write through the mapping.
-            final ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_FILL_CHUNK);
-            long position = 0;
-            while (position < size)
-            {
-                zeros.clear().limit((int)Math.min(ZERO_FILL_CHUNK, size - position));
-                while (zeros.hasRemaining())
-                {
-                    position += channel.write(zeros, position);
-                }
-            }
-        }
-        if (channel.size() != size)
-        {
-            throw new IOException("reserving " + file + " gave size=" + channel.size() + ", expected " + size);
-        }
-    }
-
-    /**
-     * Makes a file's directory entry durable.
-     *
-     * @param file the file whose directory to fsync.
-     * @throws IOException if the fsync fails.
-     */
-    public static void fsyncDirectory(final Path file) throws IOException
-    {
-        final Path dir = file.toAbsolutePath().getParent();
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))
-        {
-            channel.force(true);
-        }
-    }
-
-    private static void closeQuietly(final FileChannel channel, final Exception primary)
-    {
-        if (null != channel)
-        {
-            try
-            {
-                channel.close();
-            }
-            catch (final IOException ex)
-            {
-                primary.addSuppressed(ex);
-            }
-        }
-    }
-
-    private static void deleteQuietly(final Path file, final Exception primary)
-    {
-        try
-        {
-            Files.deleteIfExists(file);
-        }
-        catch (final IOException ex)
-        {
-            primary.addSuppressed(ex);
         }
     }
 }

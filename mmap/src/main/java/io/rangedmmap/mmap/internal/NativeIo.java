@@ -69,17 +69,66 @@ public final class NativeIo
     }
 
     /**
+     * Opens a second descriptor of a file, read-write, for {@link #posixFallocate}. The caller keeps it open until it
+     * drops its lock on the file: closing any descriptor of a file drops every POSIX lock this process holds on it.
+     *
+     * @param file the file.
+     * @return the descriptor.
+     * @throws NativeCallException if {@code open} fails, with its errno.
+     */
+    public static int open(final Path file) throws NativeCallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            final MemorySegment name = arena.allocateFrom(file.toString());
+            final int fd = (int)OPEN.invokeExact(state, name, O_RDWR | O_CLOEXEC);
+            if (fd < 0)
+            {
+                throw new NativeCallException("open", (int)ERRNO.get(state, 0L), "opening " + file);
+            }
+            return fd;
+        }
+        catch (final NativeCallException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("open downcall failed for " + file, t);
+        }
+    }
+
+    /**
+     * Closes a descriptor from {@link #open(Path)}.
+     *
+     * @param fd the descriptor.
+     */
+    public static void close(final int fd)
+    {
+        try
+        {
+            final int ignored = (int)CLOSE.invokeExact(fd);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("close downcall failed for fd=" + fd, t);
+        }
+    }
+
+    /**
      * Reserves the disk blocks of {@code [offset, offset + length)} of a file, extending it if needed.
      *
-     * @param file   the file.
+     * @param fd     a descriptor of the file from {@link #open(Path)}.
+     * @param file   the file, for messages.
      * @param offset the first byte to reserve.
      * @param length how many bytes to reserve.
      * @return 0 on success, {@link #EOPNOTSUPP} when the file system cannot reserve blocks.
      * @throws NativeCallException on any other error, such as {@code ENOSPC} for a full disk.
      */
-    public static int posixFallocate(final Path file, final long offset, final long length) throws NativeCallException
+    public static int posixFallocate(final int fd, final Path file, final long offset, final long length)
+        throws NativeCallException
     {
-        final int fd = open(file);
         try
         {
             int rc;
@@ -102,10 +151,6 @@ public final class NativeIo
         catch (final Throwable t)
         {
             throw new IllegalStateException("posix_fallocate downcall failed for " + file, t);
-        }
-        finally
-        {
-            close(fd);
         }
     }
 
@@ -162,41 +207,6 @@ public final class NativeIo
         catch (final Throwable t)
         {
             throw new IllegalStateException("abs downcall failed", t);
-        }
-    }
-
-    private static int open(final Path file) throws NativeCallException
-    {
-        try (Arena arena = Arena.ofConfined())
-        {
-            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            final MemorySegment name = arena.allocateFrom(file.toString());
-            final int fd = (int)OPEN.invokeExact(state, name, O_RDWR | O_CLOEXEC);
-            if (fd < 0)
-            {
-                throw new NativeCallException("open", (int)ERRNO.get(state, 0L), "opening " + file);
-            }
-            return fd;
-        }
-        catch (final NativeCallException ex)
-        {
-            throw ex;
-        }
-        catch (final Throwable t)
-        {
-            throw new IllegalStateException("open downcall failed for " + file, t);
-        }
-    }
-
-    private static void close(final int fd)
-    {
-        try
-        {
-            final int ignored = (int)CLOSE.invokeExact(fd);
-        }
-        catch (final Throwable t)
-        {
-            throw new IllegalStateException("close downcall failed for fd=" + fd, t);
         }
     }
 }
