@@ -189,8 +189,11 @@ public final class LockedFile implements AutoCloseable
                 Files.deleteIfExists(temporary);
                 throw ex;
             }
-            // Lost to a cleanup that took the fresh, not yet locked, file for an orphan: it removed the name.
+            // Lost to a cleanup that took the fresh, not yet locked, file for an orphan, or the key is still claimed
+            // for a deleted file whose inode number the new file reuses. The name is this call's alone (CREATE_NEW
+            // of a random name), so removing it can only remove this call's file; then try a new name.
             channel.close();
+            Files.deleteIfExists(temporary);
         }
         throw new IOException("could not create a temporary file next to " + target + " in " + CREATE_ATTEMPTS +
             " attempts");
