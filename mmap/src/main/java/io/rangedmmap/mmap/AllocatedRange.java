@@ -66,6 +66,12 @@ public final class AllocatedRange
      */
     private UnsafeBuffer writeView;
 
+    /**
+     * The receipt of this range's writes: immutable and naming only the range, so every completed write of the range
+     * can hand out the same one instead of allocating.
+     */
+    private final WriteReceipt receipt = new WriteReceipt(this);
+
     AllocatedRange(final MappedRegion region, final long start, final long end)
     {
         this.region = region;
@@ -198,6 +204,11 @@ public final class AllocatedRange
     void endRead()
     {
         STATE.getAndAdd(this, -1);
+    }
+
+    WriteReceipt receipt()
+    {
+        return receipt;
     }
 
     UnsafeBuffer writeView()

@@ -206,7 +206,7 @@ public final class MmapFile implements AutoCloseable
         {
             range.endWrite();
         }
-        return new WriteReceipt(range);
+        return range.receipt();
     }
 
     /**
@@ -234,7 +234,7 @@ public final class MmapFile implements AutoCloseable
         {
             range.endWrite();
         }
-        return new WriteReceipt(range);
+        return range.receipt();
     }
 
     /**
@@ -265,7 +265,7 @@ public final class MmapFile implements AutoCloseable
         {
             range.endWrite();
         }
-        return new WriteReceipt(range);
+        return range.receipt();
     }
 
     /**

@@ -31,6 +31,14 @@ public final class RawMmapFile implements AutoCloseable
 {
     private static final byte[] EMPTY = new byte[0];
 
+    /**
+     * This thread's spare view for the zero-copy paths, so they allocate nothing. A call takes it for its duration; a
+     * nested call (a callback that reads another file) finds none and makes its own. A view is wrapped on the mapping
+     * only inside the gate and emptied before the gate is left, so a view the caller kept never points at memory
+     * that may be unmapped: at most, while a later call on this thread runs, at the bytes that call may access.
+     */
+    private static final ThreadLocal<SpareView> SPARE = ThreadLocal.withInitial(SpareView::new);
+
     private final MappedRegion region;
     private final HandleGate gate;
 
@@ -160,7 +168,16 @@ public final class RawMmapFile implements AutoCloseable
     {
         Objects.checkFromIndexSize(offset, length, region.size());
         Objects.requireNonNull(writer, "writer");
-        writeView(new UnsafeBuffer(EMPTY), offset, length, writer);
+        final SpareView spare = SPARE.get();
+        final UnsafeBuffer view = spare.take();
+        try
+        {
+            writeView(view, offset, length, writer);
+        }
+        finally
+        {
+            spare.view = view;
+        }
     }
 
     /**
@@ -258,7 +275,16 @@ public final class RawMmapFile implements AutoCloseable
     {
         Objects.checkFromIndexSize(offset, length, region.size());
         Objects.requireNonNull(reader, "reader");
-        readView(new UnsafeBuffer(EMPTY), offset, length, reader);
+        final SpareView spare = SPARE.get();
+        final UnsafeBuffer view = spare.take();
+        try
+        {
+            readView(view, offset, length, reader);
+        }
+        finally
+        {
+            spare.view = view;
+        }
     }
 
     /**
@@ -433,5 +459,24 @@ public final class RawMmapFile implements AutoCloseable
     public String toString()
     {
         return "RawMmapFile{" + region.path() + ", size=" + region.size() + (gate.isClosed() ? ", closed" : "") + "}";
+    }
+
+    /**
+     * Holder of one thread's spare view; see {@code SPARE}.
+     */
+    private static final class SpareView
+    {
+        UnsafeBuffer view;
+
+        UnsafeBuffer take()
+        {
+            final UnsafeBuffer spare = view;
+            if (null == spare)
+            {
+                return new UnsafeBuffer(EMPTY);
+            }
+            view = null;
+            return spare;
+        }
     }
 }
