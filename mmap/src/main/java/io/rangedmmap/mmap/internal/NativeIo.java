@@ -186,13 +186,9 @@ public final class NativeIo
     }
 
     /**
-     * Makes the JVM deliver, here, a fault that an unsafe copy into the mapping raised earlier on this thread.
-     *
-     * <p>A {@code SIGBUS} inside a JIT-compiled unsafe copy does not throw at the copy: HotSpot records an
-     * asynchronous {@code InternalError} and throws it at the thread's next safepoint poll, which may be after the
-     * library's method has returned into the caller. A native call's return to Java is such a poll, so a trivial,
-     * non-critical downcall ({@code abs(0)}, about as dear as a JNI call) placed inside the library's try block makes
-     * the error surface there, where it is turned into a typed exception.
+     * Makes the JVM deliver, here, a fault that an unsafe copy into the mapping raised earlier on this thread: the
+     * return of a non-critical downcall ({@code abs(0)}) is a safepoint poll. Why this is needed is written once, at
+     * {@code MappedRegion}'s fault recogniser.
      */
     public static void deliverPendingFaults()
     {
