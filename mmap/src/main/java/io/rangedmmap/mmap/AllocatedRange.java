@@ -66,6 +66,12 @@ public final class AllocatedRange
      */
     private UnsafeBuffer writeView;
 
+    /**
+     * The receipt of this range's writes: immutable and naming only the range, so every completed write of the range
+     * can hand out the same one instead of allocating.
+     */
+    private final WriteReceipt receipt = new WriteReceipt(this);
+
     AllocatedRange(final MappedRegion region, final long start, final long end)
     {
         this.region = region;
@@ -200,7 +206,12 @@ public final class AllocatedRange
         STATE.getAndAdd(this, -1);
     }
 
-    UnsafeBuffer writeView(final long address)
+    WriteReceipt receipt()
+    {
+        return receipt;
+    }
+
+    UnsafeBuffer writeView()
     {
         UnsafeBuffer view = writeView;
         if (null == view)
@@ -208,7 +219,6 @@ public final class AllocatedRange
             view = new UnsafeBuffer(EMPTY);
             writeView = view;
         }
-        view.wrap(address + start, (int)length());
         return view;
     }
 

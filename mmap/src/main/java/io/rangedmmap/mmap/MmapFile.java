@@ -1,9 +1,7 @@
 package io.rangedmmap.mmap;
 
-import io.rangedmmap.mmap.internal.HandleGate;
 import io.rangedmmap.mmap.internal.MappedRegion;
 import io.rangedmmap.mmap.internal.RuntimeFlags;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -47,13 +45,17 @@ import java.util.Objects;
  */
 public final class MmapFile implements AutoCloseable
 {
+    /**
+     * The handle every access goes through: its gate, bounds checks and fault handling are written once, there.
+     * This class adds the range checks (owner, length, one writer per range) around it.
+     */
+    private final RawMmapFile raw;
     private final MappedRegion region;
-    private final HandleGate gate;
 
-    private MmapFile(final MappedRegion region)
+    private MmapFile(final RawMmapFile raw)
     {
-        this.region = region;
-        this.gate = new HandleGate(region.path().toString());
+        this.raw = raw;
+        this.region = raw.region();
     }
 
     /**
@@ -104,7 +106,7 @@ public final class MmapFile implements AutoCloseable
         final boolean replace = Arrays.asList(options).contains(CreateOption.REPLACE_EXISTING);
         final boolean sparse = Arrays.asList(options).contains(CreateOption.SPARSE);
         final MappedRegion region = MappedRegion.create(path, size, replace, sparse);
-        return new Mapping<>(new MmapFile(region), type.newAllocator(region, 0));
+        return new Mapping<>(new MmapFile(new RawMmapFile(region)), type.newAllocator(region, 0));
     }
 
     /**
@@ -176,7 +178,7 @@ public final class MmapFile implements AutoCloseable
             throw new IllegalArgumentException(
                 "resumeAt=" + resumeAt + " must be <= size=" + region.size() + " of " + region.path());
         }
-        return new Mapping<>(new MmapFile(region), type.newAllocator(region, resumeAt));
+        return new Mapping<>(new MmapFile(new RawMmapFile(region)), type.newAllocator(region, resumeAt));
     }
 
     /**
@@ -195,25 +197,16 @@ public final class MmapFile implements AutoCloseable
     public WriteReceipt writeRange(final AllocatedRange range, final byte[] data)
     {
         checkRange(range, data.length);
-        final int cell = gate.enter();
+        range.beginWrite();
         try
         {
-            region.checkNotFailed();
-            range.beginWrite();
-            try
-            {
-                region.copyFrom(data, 0, range.start(), data.length);
-            }
-            finally
-            {
-                range.endWrite();
-            }
+            raw.writeAt(range.start(), data, 0, data.length);
         }
         finally
         {
-            gate.exit(cell);
+            range.endWrite();
         }
-        return new WriteReceipt(range);
+        return range.receipt();
     }
 
     /**
@@ -232,25 +225,16 @@ public final class MmapFile implements AutoCloseable
     public WriteReceipt writeRange(final AllocatedRange range, final ByteBuffer data)
     {
         checkRange(range, data.remaining());
-        final int cell = gate.enter();
+        range.beginWrite();
         try
         {
-            region.checkNotFailed();
-            range.beginWrite();
-            try
-            {
-                region.copyFrom(data, range.start());
-            }
-            finally
-            {
-                range.endWrite();
-            }
+            raw.writeAt(range.start(), data);
         }
         finally
         {
-            gate.exit(cell);
+            range.endWrite();
         }
-        return new WriteReceipt(range);
+        return range.receipt();
     }
 
     /**
@@ -271,25 +255,17 @@ public final class MmapFile implements AutoCloseable
         checkRange(range, range.length());
         checkViewable(range);
         Objects.requireNonNull(writer, "writer");
-        final int cell = gate.enter();
+        range.beginWrite();
         try
         {
-            region.checkNotFailed();
-            range.beginWrite();
-            try
-            {
-                region.write(range.writeView(region.address()), range.start(), writer);
-            }
-            finally
-            {
-                range.endWrite();
-            }
+            // The range's own view: safe to reuse, since the range admits one writer at a time.
+            raw.writeView(range.writeView(), range.start(), (int)range.length(), writer);
         }
         finally
         {
-            gate.exit(cell);
+            range.endWrite();
         }
-        return new WriteReceipt(range);
+        return range.receipt();
     }
 
     /**
@@ -305,22 +281,14 @@ public final class MmapFile implements AutoCloseable
     public void readRange(final AllocatedRange range, final byte[] dst)
     {
         checkRange(range, dst.length);
-        final int cell = gate.enter();
+        range.beginRead();
         try
         {
-            range.beginRead();
-            try
-            {
-                region.copyTo(range.start(), dst, 0, dst.length);
-            }
-            finally
-            {
-                range.endRead();
-            }
+            raw.readAt(range.start(), dst, 0, dst.length);
         }
         finally
         {
-            gate.exit(cell);
+            range.endRead();
         }
     }
 
@@ -343,22 +311,14 @@ public final class MmapFile implements AutoCloseable
         {
             throw new java.nio.ReadOnlyBufferException();
         }
-        final int cell = gate.enter();
+        range.beginRead();
         try
         {
-            range.beginRead();
-            try
-            {
-                region.copyTo(range.start(), dst);
-            }
-            finally
-            {
-                range.endRead();
-            }
+            raw.readAt(range.start(), dst);
         }
         finally
         {
-            gate.exit(cell);
+            range.endRead();
         }
     }
 
@@ -377,24 +337,14 @@ public final class MmapFile implements AutoCloseable
         checkRange(range, range.length());
         checkViewable(range);
         Objects.requireNonNull(reader, "reader");
-        final int cell = gate.enter();
+        range.beginRead();
         try
         {
-            range.beginRead();
-            try
-            {
-                // Readers may run concurrently, so each gets its own view.
-                region.read(new UnsafeBuffer(region.address() + range.start(), (int)range.length()), range.start(),
-                    reader);
-            }
-            finally
-            {
-                range.endRead();
-            }
+            raw.readAt(range.start(), (int)range.length(), reader);
         }
         finally
         {
-            gate.exit(cell);
+            range.endRead();
         }
     }
 
@@ -411,15 +361,7 @@ public final class MmapFile implements AutoCloseable
     {
         final AllocatedRange range = Objects.requireNonNull(receipt, "receipt").range();
         checkOwner(range);
-        final int cell = gate.enter();
-        try
-        {
-            region.flush(range.start(), range.length());
-        }
-        finally
-        {
-            gate.exit(cell);
-        }
+        raw.flushRange(range.start(), range.length());
     }
 
     /**
@@ -430,15 +372,7 @@ public final class MmapFile implements AutoCloseable
      */
     public void syncAll() throws IOException
     {
-        final int cell = gate.enter();
-        try
-        {
-            region.flush(0, region.size());
-        }
-        finally
-        {
-            gate.exit(cell);
-        }
+        raw.flush();
     }
 
     /**
@@ -450,7 +384,7 @@ public final class MmapFile implements AutoCloseable
      */
     public void advise(final Advice advice) throws NativeCallException
     {
-        advise(0, region.size(), advice);
+        raw.advise(0, region.size(), advice);
     }
 
     /**
@@ -465,7 +399,7 @@ public final class MmapFile implements AutoCloseable
     public void advise(final AllocatedRange range, final Advice advice) throws NativeCallException
     {
         checkOwner(range);
-        advise(range.start(), range.length(), advice);
+        raw.advise(range.start(), range.length(), advice);
     }
 
     /**
@@ -498,7 +432,7 @@ public final class MmapFile implements AutoCloseable
      */
     public boolean isClosed()
     {
-        return gate.isClosed();
+        return raw.isClosed();
     }
 
     /**
@@ -510,16 +444,7 @@ public final class MmapFile implements AutoCloseable
      */
     public MmapFile share()
     {
-        final int cell = gate.enter();
-        try
-        {
-            region.retain();
-            return new MmapFile(region);
-        }
-        finally
-        {
-            gate.exit(cell);
-        }
+        return new MmapFile(raw.share());
     }
 
     /**
@@ -530,30 +455,13 @@ public final class MmapFile implements AutoCloseable
     @Override
     public void close()
     {
-        if (gate.close())
-        {
-            region.release();
-        }
+        raw.close();
     }
 
     @Override
     public String toString()
     {
-        return "MmapFile{" + region.path() + ", size=" + region.size() + (gate.isClosed() ? ", closed" : "") + "}";
-    }
-
-    private void advise(final long offset, final long length, final Advice advice) throws NativeCallException
-    {
-        Objects.requireNonNull(advice, "advice");
-        final int cell = gate.enter();
-        try
-        {
-            region.advise(offset, length, advice);
-        }
-        finally
-        {
-            gate.exit(cell);
-        }
+        return "MmapFile{" + region.path() + ", size=" + region.size() + (raw.isClosed() ? ", closed" : "") + "}";
     }
 
     private void checkRange(final AllocatedRange range, final long dataLength)

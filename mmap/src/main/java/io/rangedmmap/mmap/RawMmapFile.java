@@ -29,10 +29,20 @@ import java.util.Objects;
  */
 public final class RawMmapFile implements AutoCloseable
 {
+    private static final byte[] EMPTY = new byte[0];
+
+    /**
+     * This thread's spare view for the zero-copy paths, so they allocate nothing. A call takes it for its duration; a
+     * nested call (a callback that reads another file) finds none and makes its own. A view is wrapped on the mapping
+     * only inside the gate and emptied before the gate is left, so a view the caller kept never points at memory
+     * that may be unmapped: at most, while a later call on this thread runs, at the bytes that call may access.
+     */
+    private static final ThreadLocal<SpareView> SPARE = ThreadLocal.withInitial(SpareView::new);
+
     private final MappedRegion region;
     private final HandleGate gate;
 
-    private RawMmapFile(final MappedRegion region)
+    RawMmapFile(final MappedRegion region)
     {
         this.region = region;
         this.gate = new HandleGate(region.path().toString());
@@ -110,10 +120,9 @@ public final class RawMmapFile implements AutoCloseable
     {
         Objects.checkFromIndexSize(dataOffset, length, data.length);
         Objects.checkFromIndexSize(offset, length, region.size());
-        final int cell = gate.enter();
+        final int cell = enterWrite();
         try
         {
-            region.checkNotFailed();
             region.copyFrom(data, dataOffset, offset, length);
         }
         finally
@@ -134,10 +143,9 @@ public final class RawMmapFile implements AutoCloseable
     public void writeAt(final long offset, final ByteBuffer data)
     {
         Objects.checkFromIndexSize(offset, data.remaining(), region.size());
-        final int cell = gate.enter();
+        final int cell = enterWrite();
         try
         {
-            region.checkNotFailed();
             region.copyFrom(data, offset);
         }
         finally
@@ -160,11 +168,29 @@ public final class RawMmapFile implements AutoCloseable
     {
         Objects.checkFromIndexSize(offset, length, region.size());
         Objects.requireNonNull(writer, "writer");
-        final int cell = gate.enter();
+        final SpareView spare = SPARE.get();
+        final UnsafeBuffer view = spare.take();
         try
         {
-            region.checkNotFailed();
-            region.write(new UnsafeBuffer(region.address() + offset, length), offset, writer);
+            writeView(view, offset, length, writer);
+        }
+        finally
+        {
+            spare.view = view;
+        }
+    }
+
+    /**
+     * The one zero-copy write path: wraps {@code view} on {@code [offset, offset + length)} inside the gate, runs
+     * {@code writer} over it, and leaves it with capacity 0. Bounds are checked by the caller.
+     */
+    void writeView(final UnsafeBuffer view, final long offset, final int length, final RangeWriter writer)
+    {
+        final int cell = enterWrite();
+        try
+        {
+            view.wrap(region.address() + offset, length);
+            region.write(view, offset, writer);
         }
         finally
         {
@@ -249,10 +275,29 @@ public final class RawMmapFile implements AutoCloseable
     {
         Objects.checkFromIndexSize(offset, length, region.size());
         Objects.requireNonNull(reader, "reader");
+        final SpareView spare = SPARE.get();
+        final UnsafeBuffer view = spare.take();
+        try
+        {
+            readView(view, offset, length, reader);
+        }
+        finally
+        {
+            spare.view = view;
+        }
+    }
+
+    /**
+     * The one zero-copy read path: wraps {@code view} on {@code [offset, offset + length)} inside the gate, runs
+     * {@code reader} over it, and leaves it with capacity 0. Bounds are checked by the caller.
+     */
+    void readView(final UnsafeBuffer view, final long offset, final int length, final RangeReader reader)
+    {
         final int cell = gate.enter();
         try
         {
-            region.read(new UnsafeBuffer(region.address() + offset, length), offset, reader);
+            view.wrap(region.address() + offset, length);
+            region.read(view, offset, reader);
         }
         finally
         {
@@ -352,6 +397,32 @@ public final class RawMmapFile implements AutoCloseable
     }
 
     /**
+     * {@return the mapping this handle is on, for the ranges and allocators of {@link MmapFile}}
+     */
+    MappedRegion region()
+    {
+        return region;
+    }
+
+    /**
+     * Enters the gate for a write: refuses a closed handle, then a failed file, leaving nothing counted.
+     */
+    private int enterWrite()
+    {
+        final int cell = gate.enter();
+        try
+        {
+            region.checkNotFailed();
+        }
+        catch (final IllegalStateException ex)
+        {
+            gate.exit(cell);
+            throw ex;
+        }
+        return cell;
+    }
+
+    /**
      * Returns another handle on the same mapping; the mapping is unmapped when the last handle is closed.
      *
      * @return a new open handle.
@@ -388,5 +459,24 @@ public final class RawMmapFile implements AutoCloseable
     public String toString()
     {
         return "RawMmapFile{" + region.path() + ", size=" + region.size() + (gate.isClosed() ? ", closed" : "") + "}";
+    }
+
+    /**
+     * Holder of one thread's spare view; see {@code SPARE}.
+     */
+    private static final class SpareView
+    {
+        UnsafeBuffer view;
+
+        UnsafeBuffer take()
+        {
+            final UnsafeBuffer spare = view;
+            if (null == spare)
+            {
+                return new UnsafeBuffer(EMPTY);
+            }
+            view = null;
+            return spare;
+        }
     }
 }

@@ -23,7 +23,7 @@ public final class CreateFileMain
             final WriteReceipt receipt = m.file().writeRange(m.allocator().allocate(4096).orElseThrow(),
                 new byte[4096]);
             m.file().flushRange(receipt);
-            System.out.println("created size=" + m.file().size());
+            System.out.println("created size=" + m.file().size() + " module=" + MmapFile.class.getModule().getName());
         }
         catch (final Throwable ex)
         {

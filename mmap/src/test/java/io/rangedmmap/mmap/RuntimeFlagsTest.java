@@ -38,6 +38,34 @@ class RuntimeFlagsTest
             noOpens.output());
         final ChildJvm.Result both = ChildJvm.run(List.of(ChildJvm.ADD_OPENS, ChildJvm.NATIVE_ACCESS),
             CreateFileMain.class, dir.resolve("d").toString());
+        assertTrue(both.output().contains("created size=4096 module=null"), both.output());
+    }
+
+    @Test
+    void shouldNameTheModulesInTheMissingFlagsOnTheModulePath() throws Exception
+    {
+        final ChildJvm.Result none = ChildJvm.runOnModulePath(List.of(), CreateFileMain.class,
+            dir.resolve("m1").toString());
+        assertTrue(none.output().contains("MissingJvmFlagException: ranged-mmap needs the JVM flag(s) " +
+            "[--add-opens java.base/jdk.internal.misc=org.agrona --enable-native-access=io.rangedmmap.mmap]"),
+            none.output());
+        assertTrue(!none.output().contains("IllegalAccessError"), none.output());
+        final ChildJvm.Result noNative = ChildJvm.runOnModulePath(List.of(ChildJvm.MODULE_ADD_OPENS),
+            CreateFileMain.class, dir.resolve("m2").toString());
+        assertTrue(noNative.output().contains("[--enable-native-access=io.rangedmmap.mmap]"), noNative.output());
+        final ChildJvm.Result noOpens = ChildJvm.runOnModulePath(List.of(ChildJvm.MODULE_NATIVE_ACCESS),
+            CreateFileMain.class, dir.resolve("m3").toString());
+        assertTrue(noOpens.output().contains("[--add-opens java.base/jdk.internal.misc=org.agrona]"),
+            noOpens.output());
+        // The class-path spelling does not satisfy a named module: the check says what is still missing.
+        final ChildJvm.Result unnamed = ChildJvm.runOnModulePath(List.of(ChildJvm.ADD_OPENS, ChildJvm.NATIVE_ACCESS),
+            CreateFileMain.class, dir.resolve("m4").toString());
+        assertTrue(unnamed.output().contains("[--add-opens java.base/jdk.internal.misc=org.agrona " +
+            "--enable-native-access=io.rangedmmap.mmap]"), unnamed.output());
+        final ChildJvm.Result both = ChildJvm.runOnModulePath(
+            List.of(ChildJvm.MODULE_ADD_OPENS, ChildJvm.MODULE_NATIVE_ACCESS), CreateFileMain.class,
+            dir.resolve("m5").toString());
         assertTrue(both.output().contains("created size=4096"), both.output());
+        assertTrue(both.output().contains("module=io.rangedmmap.mmap"), both.output());
     }
 }

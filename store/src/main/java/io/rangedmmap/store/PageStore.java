@@ -122,8 +122,11 @@ public final class PageStore implements AutoCloseable
     /**
      * Creates a store with room for {@code pageCount} user pages, and opens it. The file holds the user pages plus
      * two superblocks and two copies of the metadata table (8 bytes per user page each); its blocks are reserved
-     * (no sparse file). It is built under the temporary name {@code path + ".tmp-creating"}, flushed, renamed and
-     * its directory fsynced: when this returns, the empty store is durable.
+     * (no sparse file). It is built under a unique temporary name ({@code path + ".tmp-creating-<random>"}), locked
+     * from the start, flushed, linked to {@code path} only if that name is still absent, and its directory fsynced:
+     * when this returns, the empty store is durable. Of two creates racing on one path, one succeeds and the other
+     * throws {@link java.nio.file.FileAlreadyExistsException}; a create never deletes a file it did not create, and
+     * removes the temporary files that creates of the same path left behind when they crashed.
      *
      * @param path      the file to create.
      * @param pageCount the number of user pages.
@@ -345,10 +348,6 @@ public final class PageStore implements AutoCloseable
             {
                 throw lifecycle.fail(ex);
             }
-            catch (final InternalError ex)
-            {
-                throw lifecycle.fault(ex, "checkpoint=" + sequence);
-            }
             publish(pages, frees);
             livePages = live;
             lastCheckpoint = sequence;
@@ -397,10 +396,6 @@ public final class PageStore implements AutoCloseable
         {
             throw lifecycle.fail(ex);
         }
-        catch (final InternalError ex)
-        {
-            throw lifecycle.fault(ex, "read of page=" + pageId);
-        }
         checkCrc(page, Crc.of(new CRC32C(), dst));
     }
 
@@ -430,10 +425,6 @@ public final class PageStore implements AutoCloseable
         catch (final MappingFaultException ex)
         {
             throw lifecycle.fail(ex);
-        }
-        catch (final InternalError ex)
-        {
-            throw lifecycle.fault(ex, "read of page=" + pageId);
         }
         dst.position(position);
         final int actual = Crc.of(new CRC32C(), dst);
@@ -468,10 +459,6 @@ public final class PageStore implements AutoCloseable
         catch (final MappingFaultException ex)
         {
             throw lifecycle.fail(ex);
-        }
-        catch (final InternalError ex)
-        {
-            throw lifecycle.fault(ex, "read of page=" + pageId);
         }
     }
 
@@ -515,10 +502,6 @@ public final class PageStore implements AutoCloseable
         catch (final MappingFaultException ex)
         {
             throw lifecycle.fail(ex);
-        }
-        catch (final InternalError ex)
-        {
-            throw lifecycle.fault(ex, "verify");
         }
         finally
         {

@@ -125,10 +125,6 @@ public final class PageWriter implements AutoCloseable
         {
             throw store.lifecycle().fail(ex);
         }
-        catch (final InternalError ex)
-        {
-            throw store.lifecycle().fault(ex, "write of page=" + pageId);
-        }
         return written(page, checksum);
     }
 
@@ -160,10 +156,6 @@ public final class PageWriter implements AutoCloseable
         {
             throw store.lifecycle().fail(ex);
         }
-        catch (final InternalError ex)
-        {
-            throw store.lifecycle().fault(ex, "write of page=" + pageId);
-        }
         return written(page, checksum);
     }
 
@@ -193,10 +185,6 @@ public final class PageWriter implements AutoCloseable
         catch (final MappingFaultException ex)
         {
             throw store.lifecycle().fail(ex);
-        }
-        catch (final InternalError ex)
-        {
-            throw store.lifecycle().fault(ex, "write of page=" + pageId);
         }
         finally
         {

@@ -90,8 +90,7 @@ class CheckpointOrderTest
             events.add(new Event("syncDirectory", 0, 0));
             assertEquals(target.getParent(), directory);
             targetExistedAtSync = Files.exists(target);
-            temporaryExistedAtSync = Files.exists(target.resolveSibling(target.getFileName() +
-                Formatter.TEMPORARY_SUFFIX));
+            temporaryExistedAtSync = !Formatter.temporaryFiles(target).isEmpty();
             StoreIo.DIRECT.syncDirectory(directory);
         }
     }

@@ -1,9 +1,12 @@
 package io.rangedmmap.store;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,10 +38,34 @@ final class ChildJvm
         command.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath());
         command.add(main.getName());
         command.addAll(List.of(args));
         return command;
+    }
+
+    /**
+     * {@return the test classes, the library and every dependency as one class path: Surefire runs these tests on
+     * the module path, where the store's and mmap's classes are not on {@code java.class.path}}
+     */
+    static String classPath()
+    {
+        final List<String> entries = new ArrayList<>();
+        try
+        {
+            entries.add(Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        final String modulePath = System.getProperty("jdk.module.path");
+        if (null != modulePath && !modulePath.isEmpty())
+        {
+            entries.add(modulePath);
+        }
+        entries.add(System.getProperty("java.class.path"));
+        return String.join(File.pathSeparator, entries);
     }
 
     static ChildJvm start(final List<String> prefix, final Class<?> main, final String... args) throws IOException

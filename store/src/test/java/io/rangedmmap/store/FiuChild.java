@@ -100,7 +100,7 @@ final class FiuChild
         {
             faultsOff.run();
             check(!Files.exists(file), "a failed create left " + file + ": " + ex);
-            check(!Files.exists(file.resolveSibling(file.getFileName() + Formatter.TEMPORARY_SUFFIX)),
+            check(Formatter.temporaryFiles(file).isEmpty(),
                 "a failed create left its temporary file: " + ex);
             return "create failed: " + ex.getClass().getSimpleName();
         }

@@ -141,10 +141,10 @@ class FiuCrashTest
         }
     }
 
-    private static void assertNoStoreFiles(final Path store)
+    private static void assertNoStoreFiles(final Path store) throws IOException
     {
         assertFalse(Files.exists(store), store + " must not exist");
-        assertFalse(Files.exists(store.resolveSibling(store.getFileName() + Formatter.TEMPORARY_SUFFIX)),
+        assertTrue(Formatter.temporaryFiles(store).isEmpty(),
             "no temporary file may be left");
     }
 

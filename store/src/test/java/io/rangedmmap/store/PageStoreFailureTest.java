@@ -66,4 +66,35 @@ class PageStoreFailureTest
             assertEquals(1, store.stats().livePages());
         }
     }
+
+    @Test
+    void shouldFailStopOnMappingFaultAfterTheJitCompiledTheReads() throws IOException
+    {
+        // Compiled copies learn of a fault at the next safepoint poll: the store must still fail typed.
+        final Path file = dir.resolve("hot.store").toAbsolutePath();
+        try (PageStore store = PageStore.create(file, 64))
+        {
+            final PageWriter writer = store.newWriter();
+            final long kept = writer.allocate();
+            store.checkpoint(List.of(writer.write(kept, page(1))));
+            final long doomed = writer.allocate(40) + 39;
+            final byte[] dst = new byte[PageStore.PAGE_SIZE];
+            final java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(PageStore.PAGE_SIZE);
+            for (int i = 0; i < 100_000; i++)
+            {
+                store.read(kept, dst);
+                store.read(kept, direct.clear());
+                store.read(kept, view -> view.getLong(0));
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+            {
+                channel.truncate(0);
+            }
+            final StoreFailedException failed = assertThrowsExactly(StoreFailedException.class, () -> read(store, kept));
+            assertEquals(MappingFaultException.class, failed.getCause().getClass());
+            assertSame(failed.getCause(), assertThrowsExactly(StoreFailedException.class,
+                () -> writer.write(doomed, page(2))).getCause());
+            writer.close();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.rangedmmap.store;
 
+import io.rangedmmap.store.internal.Formatter;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +64,7 @@ class PageStoreTest
         }
         // 2 superblocks + 2 copies of 2 metadata pages (510 entries each) + 1000 user pages
         assertEquals((2 + 4 + 1000) * 4096L, Files.size(file));
-        assertFalse(Files.exists(dir.resolve("s.store.tmp-creating")));
+        assertEquals(List.of(), Formatter.temporaryFiles(dir.resolve("s.store")), "no temporary file may be left");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.rangedmmap.mmap.internal;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -8,9 +9,12 @@ import java.util.concurrent.locks.LockSupport;
  * Counts the accesses in flight on one handle so that {@code close} can wait for them before the mapping may be
  * unmapped; an access that starts after {@code close} began is refused.
  *
- * <p>The count is striped over padded cells picked by thread id, so threads writing through the same handle do not
- * all bump one shared counter (one cache line bouncing between every core). {@link #enter()} and
- * {@link #exit(int)} are one atomic add each on a cell that is, in the common case, used by this thread alone.
+ * <p>The count is striped over padded cells, so threads writing through the same handle do not all bump one shared
+ * counter (one cache line bouncing between every core). A thread's cell comes from a probe assigned round-robin
+ * when the thread first enters any gate (like {@code LongAdder}'s per-thread probe, but handed out in turn rather
+ * than hashed): with at least as many cells as threads in use, no two threads share a cell or a cache line, where
+ * hashing thread ids into 4 cells put two threads on one cell one time in four. {@link #enter()} and
+ * {@link #exit(int)} are one atomic add each.
  *
  * <p><b>Thread safety:</b> {@code enter}/{@code exit} from any threads; {@code close} from any thread, not from
  * inside an access on this handle (it would wait for itself).
@@ -21,6 +25,14 @@ public final class HandleGate
      * Longs per cell: 128 bytes keeps two cells off one cache line and off the adjacent-line prefetch pair.
      */
     private static final int PAD = 16;
+
+    /**
+     * The next probe to hand out; threads take consecutive probes, so the first {@code cells} threads get distinct
+     * cells of every gate.
+     */
+    private static final AtomicInteger NEXT_PROBE = new AtomicInteger();
+    private static final ThreadLocal<Probe> PROBE =
+        ThreadLocal.withInitial(() -> new Probe(NEXT_PROBE.getAndIncrement()));
 
     private final AtomicLongArray cells;
     private final int mask;
@@ -127,8 +139,19 @@ public final class HandleGate
 
     private int cellOfCurrentThread()
     {
-        // Fibonacci hashing of the thread id spreads consecutive ids over the cells.
-        final long h = Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L;
-        return (((int)(h >>> 40) & mask) + 1) * PAD;
+        return ((PROBE.get().value & mask) + 1) * PAD;
+    }
+
+    /**
+     * A thread's probe, fixed for its life.
+     */
+    private static final class Probe
+    {
+        final int value;
+
+        Probe(final int value)
+        {
+            this.value = value;
+        }
     }
 }

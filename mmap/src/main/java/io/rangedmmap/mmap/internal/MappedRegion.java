@@ -19,15 +19,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -51,20 +43,11 @@ public final class MappedRegion
     public static final long MAX_SIZE = 1L << 44;
 
     private static final Logger LOG = LoggerFactory.getLogger(MappedRegion.class);
-    private static final int ZERO_FILL_CHUNK = 1 << 20;
     private static final long ARRAY_BASE = BufferUtil.ARRAY_BASE_OFFSET;
     private static final byte[] EMPTY = new byte[0];
 
-    /**
-     * The JVM's POSIX record locks belong to the process, and closing any channel of a file drops them all, so a
-     * refused second open inside this JVM must be refused before it opens (and later closes) a channel.
-     */
-    private static final Set<Object> OPEN_FILES = ConcurrentHashMap.newKeySet();
-
     private final Path path;
-    private final Object fileKey;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final LockedFile file;
     private final Arena arena;
     private final MemorySegment segment;
     private final long address;
@@ -72,19 +55,15 @@ public final class MappedRegion
     private final AtomicInteger handles = new AtomicInteger(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private MappedRegion(
-        final Path path, final Object fileKey, final FileChannel channel, final FileLock lock, final long size)
-        throws IOException
+    private MappedRegion(final LockedFile file, final long size) throws IOException
     {
-        this.path = path;
-        this.fileKey = fileKey;
-        this.channel = channel;
-        this.lock = lock;
+        this.path = file.path();
+        this.file = file;
         this.size = size;
         final Arena arena = Arena.ofShared();
         try
         {
-            this.segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            this.segment = file.channel().map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -97,79 +76,30 @@ public final class MappedRegion
 
     /**
      * Creates a file of {@code size} bytes, reserves its blocks unless {@code sparse}, makes its creation durable
-     * (file and directory fsync) and maps it.
+     * and maps it; see {@link LockedFile#create} for how a crash or a racing create is handled.
      *
      * @param path    the file.
      * @param size    its size in bytes, in {@code [1, MAX_SIZE]}.
      * @param replace replace an existing file instead of refusing it.
      * @param sparse  leave the file sparse instead of reserving its blocks.
      * @return the region, with one handle.
-     * @throws IOException on any I/O error; a file this call created is deleted again.
+     * @throws IOException on any I/O error; nothing this call created is left behind.
      */
     public static MappedRegion create(final Path path, final long size, final boolean replace, final boolean sparse)
         throws IOException
     {
         checkSize(size);
-        final Path file = path.toAbsolutePath();
-        if (Files.exists(file))
-        {
-            if (!replace)
-            {
-                throw new FileAlreadyExistsException(file.toString(), null,
-                    "refusing to replace an existing file; pass CreateOption.REPLACE_EXISTING to replace it");
-            }
-            deleteUnlocked(file);
-        }
-        FileChannel channel = null;
-        Object key = null;
-        boolean created = false;
+        final LockedFile file = LockedFile.create(path, size, replace, sparse);
         try
         {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-            created = true;
-            key = claimKey(file);
-            // Reserve before locking: posix_fallocate goes through an fd of its own, and closing any fd of a file
-            // drops every POSIX lock this process holds on it.
-            reserve(channel, file, size, sparse);
-            final FileLock lock = lock(channel, file);
-            channel.force(true);
-            fsyncDirectory(file);
-            final MappedRegion region = new MappedRegion(file, key, channel, lock, size);
-            LOG.info("created {} size={} sparse={}", file, size, sparse);
+            final MappedRegion region = new MappedRegion(file, size);
+            LOG.info("created {} size={} sparse={}", file.path(), size, sparse);
             return region;
         }
         catch (final IOException | RuntimeException ex)
         {
-            closeQuietly(channel, ex);
-            if (created)
-            {
-                deleteQuietly(file, ex);
-            }
-            if (null != key)
-            {
-                OPEN_FILES.remove(key);
-            }
+            file.close();
             throw ex;
-        }
-    }
-
-    /**
-     * Deletes a file to be replaced, after checking that no handle in this JVM or another process holds it.
-     * Deleting is safe for mappings elsewhere that the lock check cannot see: they keep the old inode.
-     */
-    private static void deleteUnlocked(final Path file) throws IOException
-    {
-        final Object key = claimKey(file);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
-        {
-            final FileLock lock = lock(channel, file);
-            Files.delete(file);
-            lock.release();
-        }
-        finally
-        {
-            OPEN_FILES.remove(key);
         }
     }
 
@@ -182,30 +112,26 @@ public final class MappedRegion
      */
     public static MappedRegion open(final Path path) throws IOException
     {
-        final Path file = path.toAbsolutePath();
-        final Object key = claimKey(file);
-        FileChannel channel = null;
+        final LockedFile file = LockedFile.open(path);
         try
         {
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            final FileLock lock = lock(channel, file);
-            final long size = channel.size();
+            final long size = file.channel().size();
             if (0 == size)
             {
-                throw new IOException("cannot map " + file + ": the file is empty (size=0)");
+                throw new IOException("cannot map " + file.path() + ": the file is empty (size=0)");
             }
             if (size > MAX_SIZE)
             {
-                throw new IOException("cannot map " + file + ": size=" + size + " is over the limit of " + MAX_SIZE);
+                throw new IOException("cannot map " + file.path() + ": size=" + size + " is over the limit of " +
+                    MAX_SIZE);
             }
-            final MappedRegion region = new MappedRegion(file, key, channel, lock, size);
-            LOG.info("opened {} size={}", file, size);
+            final MappedRegion region = new MappedRegion(file, size);
+            LOG.info("opened {} size={}", file.path(), size);
             return region;
         }
         catch (final IOException | RuntimeException ex)
         {
-            closeQuietly(channel, ex);
-            OPEN_FILES.remove(key);
+            file.close();
             throw ex;
         }
     }
@@ -283,22 +209,7 @@ public final class MappedRegion
         }
         finally
         {
-            try
-            {
-                if (lock.isValid())
-                {
-                    lock.release();
-                }
-                channel.close();
-            }
-            catch (final IOException ex)
-            {
-                LOG.warn("closing {} failed", path, ex);
-            }
-            finally
-            {
-                OPEN_FILES.remove(fileKey);
-            }
+            file.close();
         }
         LOG.info("closed {}{}", path, null == failure.get() ? "" : " (failed)");
     }
@@ -382,36 +293,13 @@ public final class MappedRegion
     }
 
     /**
-     * Turns the JVM's report of a fault in the mapping into a typed exception and fails the region.
-     *
-     * @param error     what the JVM threw.
-     * @param operation what was being done.
-     * @param offset    where.
-     * @param length    how many bytes.
-     * @return the exception to throw.
-     * @throws InternalError if {@code error} is not a mapping fault.
-     */
-    public MappingFaultException fault(
-        final InternalError error, final String operation, final long offset, final long length)
-    {
-        final String message = String.valueOf(error.getMessage());
-        if (!message.contains("fault occurred"))
-        {
-            throw error;
-        }
-        final MappingFaultException ex = new MappingFaultException(operation + " of [" + offset + ", " +
-            (offset + length) + ") of " + path + " faulted (file truncated, disk error or disk full)", error);
-        fail(ex);
-        return ex;
-    }
-
-    /**
      * Runs {@code writer} over {@code view}, a view of {@code [offset, offset + view.capacity())} of the mapping,
      * turns a fault into a typed exception, and leaves the view with capacity 0 afterwards.
      *
      * @param view   the view, wrapped on the bytes to write.
      * @param offset where the view starts in the mapping, for messages.
      * @param writer the caller's code.
+     * @throws MappingFaultException if the mapping faults; the region is failed.
      */
     public void write(final UnsafeBuffer view, final long offset, final RangeWriter writer)
     {
@@ -437,6 +325,7 @@ public final class MappedRegion
      * @param view   the view, wrapped on the bytes to read.
      * @param offset where the view starts in the mapping, for messages.
      * @param reader the caller's code.
+     * @throws MappingFaultException if the mapping faults; the region is failed.
      */
     public void read(final UnsafeBuffer view, final long offset, final RangeReader reader)
     {
@@ -468,18 +357,11 @@ public final class MappedRegion
      * @param srcOffset first byte of the array.
      * @param offset    where in the mapping.
      * @param length    how many bytes.
+     * @throws MappingFaultException if the mapping faults; the region is failed.
      */
     public void copyFrom(final byte[] src, final int srcOffset, final long offset, final int length)
     {
-        try
-        {
-            UnsafeApi.copyMemory(src, ARRAY_BASE + srcOffset, null, address + offset, length);
-            NativeIo.deliverPendingFaults();
-        }
-        catch (final InternalError ex)
-        {
-            throw fault(ex, "write", offset, length);
-        }
+        copy(src, ARRAY_BASE + srcOffset, null, address + offset, length, true, offset);
     }
 
     /**
@@ -489,18 +371,11 @@ public final class MappedRegion
      * @param dst       the array.
      * @param dstOffset first byte of the array.
      * @param length    how many bytes.
+     * @throws MappingFaultException if the mapping faults; the region is failed.
      */
     public void copyTo(final long offset, final byte[] dst, final int dstOffset, final int length)
     {
-        try
-        {
-            UnsafeApi.copyMemory(null, address + offset, dst, ARRAY_BASE + dstOffset, length);
-            NativeIo.deliverPendingFaults();
-        }
-        catch (final InternalError ex)
-        {
-            throw fault(ex, "read", offset, length);
-        }
+        copy(null, address + offset, dst, ARRAY_BASE + dstOffset, length, false, offset);
     }
 
     /**
@@ -508,26 +383,26 @@ public final class MappedRegion
      *
      * @param src    heap or direct buffer.
      * @param offset where in the mapping.
+     * @throws MappingFaultException if the mapping faults; the region is failed.
      */
     public void copyFrom(final ByteBuffer src, final long offset)
     {
         final int length = src.remaining();
-        try
+        if (src.hasArray())
         {
-            if (src.hasArray())
-            {
-                UnsafeApi.copyMemory(src.array(), ARRAY_BASE + src.arrayOffset() +
-                    src.position(), null, address + offset, length);
-            }
-            else
-            {
-                MemorySegment.copy(MemorySegment.ofBuffer(src), 0, segment, offset, length);
-            }
-            NativeIo.deliverPendingFaults();
+            copy(src.array(), ARRAY_BASE + src.arrayOffset() + src.position(), null, address + offset, length, true,
+                offset);
         }
-        catch (final InternalError ex)
+        else if (src.isDirect())
         {
-            throw fault(ex, "write", offset, length);
+            copy(null, BufferUtil.address(src) + src.position(), null, address + offset, length, true, offset);
+        }
+        else
+        {
+            // A read-only heap buffer hides its array: copy it through a heap segment (allocates; a rare case).
+            final byte[] bytes = new byte[length];
+            src.duplicate().get(bytes);
+            copy(bytes, ARRAY_BASE, null, address + offset, length, true, offset);
         }
         src.position(src.position() + length);
     }
@@ -536,21 +411,82 @@ public final class MappedRegion
      * Fills the remaining bytes of a buffer from the mapping and advances its position; no checks.
      *
      * @param offset where in the mapping.
-     * @param dst    heap or direct buffer.
+     * @param dst    heap or direct buffer, writable.
+     * @throws MappingFaultException if the mapping faults; the region is failed.
      */
     public void copyTo(final long offset, final ByteBuffer dst)
     {
         final int length = dst.remaining();
+        if (dst.isReadOnly())
+        {
+            // What MemorySegment.copy into a read-only buffer throws.
+            throw new IllegalArgumentException("Attempt to write a read-only segment");
+        }
+        if (dst.hasArray())
+        {
+            copy(null, address + offset, dst.array(), ARRAY_BASE + dst.arrayOffset() + dst.position(), length, false,
+                offset);
+        }
+        else
+        {
+            copy(null, address + offset, null, BufferUtil.address(dst) + dst.position(), length, false, offset);
+        }
+        dst.position(dst.position() + length);
+    }
+
+    /**
+     * The one copy between the mapping and the caller's memory: an unsafe copy, then a trivial downcall so that a
+     * fault surfaces inside this method (see {@link #fault}).
+     */
+    private void copy(
+        final Object srcBase, final long srcAddress, final Object dstBase, final long dstAddress, final int length,
+        final boolean write, final long offset)
+    {
         try
         {
-            MemorySegment.copy(segment, offset, MemorySegment.ofBuffer(dst), 0, length);
+            UnsafeApi.copyMemory(srcBase, srcAddress, dstBase, dstAddress, length);
             NativeIo.deliverPendingFaults();
         }
         catch (final InternalError ex)
         {
-            throw fault(ex, "read", offset, length);
+            throw fault(ex, write ? "write" : "read", offset, length);
         }
-        dst.position(dst.position() + length);
+    }
+
+    /**
+     * The one place a mapping fault is recognised and turned into a {@link MappingFaultException}; only the copy
+     * routines and callbacks of this class call it, from a {@code catch} around their access to the mapping.
+     *
+     * <p><b>The JVM behaviour this relies on</b> (Java 25, HotSpot): when an unsafe access to a mapped file raises
+     * {@code SIGBUS} (the file was truncated under the mapping, the disk failed, a sparse file found no block on a full
+     * disk), the JVM throws {@code java.lang.InternalError} itself, of exactly that class. Interpreted code and the
+     * {@code Unsafe.copyMemory} intrinsic throw it at the faulting access; JIT-compiled accesses record it as an
+     * asynchronous exception, thrown at the thread's next safepoint poll, which may come after the accessing method
+     * returned. Every copy and callback here is therefore followed, inside the same {@code try}, by
+     * {@link NativeIo#deliverPendingFaults()}, a trivial downcall whose return to Java is such a poll. (Java 17
+     * reported the same fault tens of MiB later, which is why the library needs Java 25.)
+     *
+     * <p>So a fault is recognised by type and origin, never by message text: an error whose class is exactly
+     * {@code InternalError}, thrown out of one of this class's accesses to the mapping. Anything else is rethrown.
+     *
+     * @param error     what the JVM threw.
+     * @param operation what was being done.
+     * @param offset    where.
+     * @param length    how many bytes.
+     * @return the exception to throw.
+     * @throws InternalError if {@code error} is a subclass (not the JVM's unsafe-access report).
+     */
+    private MappingFaultException fault(
+        final InternalError error, final String operation, final long offset, final long length)
+    {
+        if (InternalError.class != error.getClass())
+        {
+            throw error;
+        }
+        final MappingFaultException ex = new MappingFaultException(operation + " of [" + offset + ", " +
+            (offset + length) + ") of " + path + " faulted (file truncated, disk error or disk full)", error);
+        fail(ex);
+        return ex;
     }
 
     @Override
@@ -565,109 +501,6 @@ public final class MappedRegion
         if (null != cause)
         {
             throw new IOException(path + " has failed and refuses all flushes: " + cause, cause);
-        }
-    }
-
-    private static Object claimKey(final Path file) throws IOException
-    {
-        Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-        if (null == key)
-        {
-            key = file.toRealPath();
-        }
-        if (!OPEN_FILES.add(key))
-        {
-            throw new FileLockedException(file.toString(), "already open in this JVM; close the other handle first");
-        }
-        return key;
-    }
-
-    private static FileLock lock(final FileChannel channel, final Path file) throws IOException
-    {
-        final FileLock lock;
-        try
-        {
-            lock = channel.tryLock();
-        }
-        catch (final OverlappingFileLockException ex)
-        {
-            throw new FileLockedException(file.toString(), "already locked in this JVM");
-        }
-        if (null == lock)
-        {
-            throw new FileLockedException(file.toString(), "locked by another process");
-        }
-        return lock;
-    }
-
-    private static void reserve(final FileChannel channel, final Path file, final long size, final boolean sparse)
-        throws IOException
-    {
-        if (sparse)
-        {
-            channel.write(ByteBuffer.allocate(1), size - 1);
-            return;
-        }
-        if (NativeIo.EOPNOTSUPP == NativeIo.posixFallocate(file, 0, size))
-        {
-            // The file system cannot reserve blocks: writing zeros reserves them the slow way, and still fails
-            // here with ENOSPC rather than at a later write through the mapping.
-            final ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_FILL_CHUNK);
-            long position = 0;
-            while (position < size)
-            {
-                zeros.clear().limit((int)Math.min(ZERO_FILL_CHUNK, size - position));
-                while (zeros.hasRemaining())
-                {
-                    position += channel.write(zeros, position);
-                }
-            }
-        }
-        if (channel.size() != size)
-        {
-            throw new IOException("reserving " + file + " gave size=" + channel.size() + ", expected " + size);
-        }
-    }
-
-    /**
-     * Makes a file's directory entry durable.
-     *
-     * @param file the file whose directory to fsync.
-     * @throws IOException if the fsync fails.
-     */
-    public static void fsyncDirectory(final Path file) throws IOException
-    {
-        final Path dir = file.toAbsolutePath().getParent();
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))
-        {
-            channel.force(true);
-        }
-    }
-
-    private static void closeQuietly(final FileChannel channel, final Exception primary)
-    {
-        if (null != channel)
-        {
-            try
-            {
-                channel.close();
-            }
-            catch (final IOException ex)
-            {
-                primary.addSuppressed(ex);
-            }
-        }
-    }
-
-    private static void deleteQuietly(final Path file, final Exception primary)
-    {
-        try
-        {
-            Files.deleteIfExists(file);
-        }
-        catch (final IOException ex)
-        {
-            primary.addSuppressed(ex);
         }
     }
 }

@@ -69,17 +69,66 @@ public final class NativeIo
     }
 
     /**
+     * Opens a second descriptor of a file, read-write, for {@link #posixFallocate}. The caller keeps it open until it
+     * drops its lock on the file: closing any descriptor of a file drops every POSIX lock this process holds on it.
+     *
+     * @param file the file.
+     * @return the descriptor.
+     * @throws NativeCallException if {@code open} fails, with its errno.
+     */
+    public static int open(final Path file) throws NativeCallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            final MemorySegment name = arena.allocateFrom(file.toString());
+            final int fd = (int)OPEN.invokeExact(state, name, O_RDWR | O_CLOEXEC);
+            if (fd < 0)
+            {
+                throw new NativeCallException("open", (int)ERRNO.get(state, 0L), "opening " + file);
+            }
+            return fd;
+        }
+        catch (final NativeCallException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("open downcall failed for " + file, t);
+        }
+    }
+
+    /**
+     * Closes a descriptor from {@link #open(Path)}.
+     *
+     * @param fd the descriptor.
+     */
+    public static void close(final int fd)
+    {
+        try
+        {
+            final int ignored = (int)CLOSE.invokeExact(fd);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("close downcall failed for fd=" + fd, t);
+        }
+    }
+
+    /**
      * Reserves the disk blocks of {@code [offset, offset + length)} of a file, extending it if needed.
      *
-     * @param file   the file.
+     * @param fd     a descriptor of the file from {@link #open(Path)}.
+     * @param file   the file, for messages.
      * @param offset the first byte to reserve.
      * @param length how many bytes to reserve.
      * @return 0 on success, {@link #EOPNOTSUPP} when the file system cannot reserve blocks.
      * @throws NativeCallException on any other error, such as {@code ENOSPC} for a full disk.
      */
-    public static int posixFallocate(final Path file, final long offset, final long length) throws NativeCallException
+    public static int posixFallocate(final int fd, final Path file, final long offset, final long length)
+        throws NativeCallException
     {
-        final int fd = open(file);
         try
         {
             int rc;
@@ -102,10 +151,6 @@ public final class NativeIo
         catch (final Throwable t)
         {
             throw new IllegalStateException("posix_fallocate downcall failed for " + file, t);
-        }
-        finally
-        {
-            close(fd);
         }
     }
 
@@ -141,13 +186,9 @@ public final class NativeIo
     }
 
     /**
-     * Makes the JVM deliver, here, a fault that an unsafe copy into the mapping raised earlier on this thread.
-     *
-     * <p>A {@code SIGBUS} inside a JIT-compiled unsafe copy does not throw at the copy: HotSpot records an
-     * asynchronous {@code InternalError} and throws it at the thread's next safepoint poll, which may be after the
-     * library's method has returned into the caller. A native call's return to Java is such a poll, so a trivial,
-     * non-critical downcall ({@code abs(0)}, about as dear as a JNI call) placed inside the library's try block makes
-     * the error surface there, where it is turned into a typed exception.
+     * Makes the JVM deliver, here, a fault that an unsafe copy into the mapping raised earlier on this thread: the
+     * return of a non-critical downcall ({@code abs(0)}) is a safepoint poll. Why this is needed is written once, at
+     * {@code MappedRegion}'s fault recogniser.
      */
     public static void deliverPendingFaults()
     {
@@ -162,41 +203,6 @@ public final class NativeIo
         catch (final Throwable t)
         {
             throw new IllegalStateException("abs downcall failed", t);
-        }
-    }
-
-    private static int open(final Path file) throws NativeCallException
-    {
-        try (Arena arena = Arena.ofConfined())
-        {
-            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            final MemorySegment name = arena.allocateFrom(file.toString());
-            final int fd = (int)OPEN.invokeExact(state, name, O_RDWR | O_CLOEXEC);
-            if (fd < 0)
-            {
-                throw new NativeCallException("open", (int)ERRNO.get(state, 0L), "opening " + file);
-            }
-            return fd;
-        }
-        catch (final NativeCallException ex)
-        {
-            throw ex;
-        }
-        catch (final Throwable t)
-        {
-            throw new IllegalStateException("open downcall failed for " + file, t);
-        }
-    }
-
-    private static void close(final int fd)
-    {
-        try
-        {
-            final int ignored = (int)CLOSE.invokeExact(fd);
-        }
-        catch (final Throwable t)
-        {
-            throw new IllegalStateException("close downcall failed for fd=" + fd, t);
         }
     }
 }

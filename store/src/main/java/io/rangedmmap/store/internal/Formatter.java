@@ -1,7 +1,7 @@
 package io.rangedmmap.store.internal;
 
-import io.rangedmmap.mmap.CreateOption;
 import io.rangedmmap.mmap.RawMmapFile;
+import io.rangedmmap.mmap.internal.LockedFile;
 import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.Superblock;
@@ -13,17 +13,22 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Creates a new store file atomically: the file is built and made durable under a temporary name in the same
- * directory, then given its final name, so a crash leaves either no store or a whole one.
+ * Creates a new store file atomically: the file is built and made durable under a unique temporary name in the same
+ * directory, locked from its creation, then linked to its final name only if that name is still absent, so a crash
+ * leaves either no store or a whole one (and at most an orphaned temporary file, which the next create of that name
+ * removes), and two creates racing on one name give one store and one {@link FileAlreadyExistsException}. The file
+ * handling itself is the mmap module's {@link LockedFile}.
  */
 public final class Formatter
 {
     /**
-     * The suffix of the temporary name a store is built under.
+     * What the temporary name of a store being created adds to its final name (followed by a random part).
      */
-    public static final String TEMPORARY_SUFFIX = ".tmp-creating";
+    public static final String TEMPORARY_SUFFIX = LockedFile.TEMPORARY_MARK;
 
     private Formatter()
     {
@@ -35,8 +40,9 @@ public final class Formatter
      * @param path      the store to create.
      * @param pageCount the number of user pages.
      * @param io        the seam the metadata writes, the flush and the directory fsync go through.
-     * @throws FileAlreadyExistsException if {@code path} exists; it is left as it was.
-     * @throws IOException                on any other I/O error; no file is left behind.
+     * @throws FileAlreadyExistsException if {@code path} exists, or was created by someone else meanwhile; it is left
+     *                                    as it was.
+     * @throws IOException                on any other I/O error; nothing this call created is left behind.
      */
     public static void format(final Path path, final long pageCount, final StoreIo io) throws IOException
     {
@@ -44,30 +50,46 @@ public final class Formatter
         final Path target = path.toAbsolutePath();
         if (Files.exists(target))
         {
-            throw new FileAlreadyExistsException(target.toString(), null, "refusing to replace an existing file");
+            throw alreadyExists(target);
         }
-        final Path temporary = target.resolveSibling(target.getFileName() + TEMPORARY_SUFFIX);
-        try
-        {
-            try (RawMmapFile file = RawMmapFile.create(temporary, layout.fileSize(), CreateOption.REPLACE_EXISTING))
-            {
-                writeInitialMetadata(file, io, layout);
-                io.flushRange(file, 0, file.size());
-            }
-            publish(temporary, target, io);
-        }
-        catch (final IOException | RuntimeException ex)
+        LockedFile.removeOrphans(target);
+        // RawMmapFile.create builds and locks this unique name itself (under a name of its own, then linked), and the
+        // lock is held until the store is published below: a concurrent create's cleanup cannot take it for an orphan.
+        final Path temporary = target.resolveSibling(target.getFileName() + TEMPORARY_SUFFIX +
+            Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+        boolean published = false;
+        try (RawMmapFile file = RawMmapFile.create(temporary, layout.fileSize()))
         {
             try
             {
-                Files.deleteIfExists(temporary);
+                writeInitialMetadata(file, io, layout);
+                io.flushRange(file, 0, file.size());
+                publish(temporary, target);
+                published = true;
+                // Until the directory is durable the name may or may not survive a crash: a create that fails here
+                // must not leave a store the caller was told does not exist.
+                io.syncDirectory(target.getParent());
             }
-            catch (final IOException suppressed)
+            catch (final IOException | RuntimeException ex)
             {
-                ex.addSuppressed(suppressed);
+                // Both names are this call's own: the temporary one is unique, and the final one was linked to it.
+                deleteQuietly(published ? target : temporary, ex);
+                throw ex;
             }
-            throw ex;
         }
+    }
+
+    /**
+     * Lists the temporary files of creates of {@code path} in its directory: those in progress and those left by a
+     * crash (which the next create of {@code path} removes).
+     *
+     * @param path the store's final name.
+     * @return the temporary files.
+     * @throws IOException if the directory cannot be listed.
+     */
+    public static List<Path> temporaryFiles(final Path path) throws IOException
+    {
+        return LockedFile.temporaries(path);
     }
 
     private static void writeInitialMetadata(final RawMmapFile file, final StoreIo io, final StoreLayout layout)
@@ -89,40 +111,32 @@ public final class Formatter
         }
     }
 
-    private static void publish(final Path temporary, final Path target, final StoreIo io) throws IOException
+    private static void publish(final Path temporary, final Path target) throws IOException
     {
         try
         {
-            // A hard link never replaces an existing file, unlike rename: a store created meanwhile under the final
-            // name is refused rather than overwritten.
-            Files.createLink(target, temporary);
-            Files.delete(temporary);
+            LockedFile.publish(temporary, target, false);
         }
-        catch (final UnsupportedOperationException ex)
+        catch (final FileAlreadyExistsException ex)
         {
-            if (Files.exists(target))
-            {
-                throw new FileAlreadyExistsException(target.toString(), null, "refusing to replace an existing file");
-            }
-            Files.move(temporary, target);
+            throw alreadyExists(target);
         }
+    }
+
+    private static FileAlreadyExistsException alreadyExists(final Path target)
+    {
+        return new FileAlreadyExistsException(target.toString(), null, "refusing to replace an existing file");
+    }
+
+    private static void deleteQuietly(final Path file, final Exception primary)
+    {
         try
         {
-            io.syncDirectory(target.getParent());
+            Files.deleteIfExists(file);
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final IOException ex)
         {
-            // Until the directory is durable the name may or may not survive a crash: a create that fails must not
-            // leave a store the caller was told does not exist.
-            try
-            {
-                Files.deleteIfExists(target);
-            }
-            catch (final IOException suppressed)
-            {
-                ex.addSuppressed(suppressed);
-            }
-            throw ex;
+            primary.addSuppressed(ex);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.rangedmmap.store.internal;
 
-import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.store.StoreFailedException;
 import io.rangedmmap.store.internal.jfr.StoreFailedEvent;
 import org.slf4j.Logger;
@@ -80,7 +79,9 @@ public final class Lifecycle
     }
 
     /**
-     * Fails the store, keeping only the first cause, and returns the exception to throw.
+     * Fails the store, keeping only the first cause, and returns the exception to throw: the one place where a flush
+     * error or a {@link io.rangedmmap.mmap.MappingFaultException} (which the mmap module's copy routines raise, the
+     * only place that recognises a fault) becomes the store's failed state.
      *
      * @param cause the error.
      * @return a {@link StoreFailedException} with the first error as its cause, or an
@@ -99,26 +100,6 @@ public final class Lifecycle
             }
         }
         return notOpen(state);
-    }
-
-    /**
-     * Fails the store for a mapping fault that the JVM reported as an {@link InternalError} outside the mmap
-     * module's own handling: the JVM may deliver the error of a faulting unsafe copy asynchronously, after the copy's
-     * call has returned, so the store catches it around its own calls too.
-     *
-     * @param error     what the JVM threw.
-     * @param operation what was being done, for the message.
-     * @return the exception to throw, as {@link #fail(Throwable)}.
-     * @throws InternalError if {@code error} is not a mapping fault.
-     */
-    public RuntimeException fault(final InternalError error, final String operation)
-    {
-        if (!String.valueOf(error.getMessage()).contains("fault occurred"))
-        {
-            throw error;
-        }
-        return fail(new MappingFaultException(operation + " of " + name + " faulted (file truncated, disk error " +
-            "or disk full)", error));
     }
 
     /**

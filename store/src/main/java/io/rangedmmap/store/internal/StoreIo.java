@@ -1,11 +1,10 @@
 package io.rangedmmap.store.internal;
 
 import io.rangedmmap.mmap.RawMmapFile;
+import io.rangedmmap.mmap.internal.LockedFile;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The seam under every durability step of the store: each write of a metadata or superblock page, each flush of user
@@ -41,10 +40,7 @@ public interface StoreIo
         @Override
         public void syncDirectory(final Path directory) throws IOException
         {
-            try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
-            {
-                channel.force(true);
-            }
+            LockedFile.syncDirectory(directory);
         }
 
         @Override

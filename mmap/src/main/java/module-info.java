@@ -1,0 +1,19 @@
+/**
+ * ranged-mmap: a memory-mapped file written by many threads at once, each into its own range.
+ *
+ * <p>The API is {@code io.rangedmmap.mmap}; {@code io.rangedmmap.mmap.internal} holds the mechanics and is open only
+ * to the page store built on them. JVM flags on the module path: {@code --add-opens
+ * java.base/jdk.internal.misc=org.agrona --enable-native-access=io.rangedmmap.mmap} (on the class path, the same with
+ * {@code ALL-UNNAMED}).
+ */
+// "module": the store is built after this module; Agrona has no module-info, its jar names its module org.agrona.
+@SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
+module io.rangedmmap.mmap
+{
+    // Views passed to RangeWriter and RangeReader are Agrona buffers.
+    requires transitive org.agrona;
+    requires org.slf4j;
+
+    exports io.rangedmmap.mmap;
+    exports io.rangedmmap.mmap.internal to io.rangedmmap.store;
+}
