@@ -10,6 +10,7 @@ import io.rangedmmap.store.internal.ExtentAllocator;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.Lifecycle;
 import io.rangedmmap.store.internal.PageTable;
+import io.rangedmmap.store.internal.PwriteStoreIo;
 import io.rangedmmap.store.internal.Recovery;
 import io.rangedmmap.store.internal.Runs;
 import io.rangedmmap.store.internal.StoreIo;
@@ -75,11 +76,13 @@ public final class PageStore implements AutoCloseable
     private final Lifecycle lifecycle;
     private final StoreOptions options;
     private final CheckpointCoordinator checkpoints;
+    private final PwriteStoreIo channelIo;
     private final AtomicInteger writerIds = new AtomicInteger();
 
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
-        final StoreIo io)
+        final StoreIo io, final PwriteStoreIo channelIo)
     {
+        this.channelIo = channelIo;
         this.path = path;
         this.file = file;
         this.layout = recovery.layout();
@@ -195,15 +198,24 @@ public final class PageStore implements AutoCloseable
                 StoreLayout.SUPERBLOCK_SLOTS * PAGE_SIZE + " bytes");
         }
         final RawMmapFile file = RawMmapFile.open(absolute);
+        PwriteStoreIo channelIo = null;
         try
         {
-            final PageStore store = new PageStore(absolute, file, Recovery.recover(file, absolute), options, io);
+            final Recovery recovery = Recovery.recover(file, absolute);
+            // Validated: the checkpoints' metadata and superblock pages go through a channel (see PwriteStoreIo).
+            channelIo = StoreIo.DIRECT == io ? PwriteStoreIo.open(absolute) : null;
+            final PageStore store = new PageStore(absolute, file, recovery, options, null == channelIo ? io : channelIo,
+                channelIo);
             LOG.info("opened page store {} pageCount={} livePages={} checkpoint={}", absolute,
                 store.layout.pageCount(), store.checkpoints.livePages(), store.checkpoints.lastCheckpoint());
             return store;
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | IOException ex)
         {
+            if (null != channelIo)
+            {
+                channelIo.close();
+            }
             file.close();
             throw ex;
         }
@@ -542,7 +554,14 @@ public final class PageStore implements AutoCloseable
         {
             return;
         }
-        checkpoints.close(file::close);
+        checkpoints.close(() ->
+        {
+            file.close();
+            if (null != channelIo)
+            {
+                channelIo.close();
+            }
+        });
         LOG.info("closed page store {} at checkpoint={}", path, checkpoints.lastCheckpoint());
     }
 

@@ -6,6 +6,7 @@ import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -408,6 +409,12 @@ public final class CheckpointCoordinator
         catch (final IOException | MappingFaultException ex)
         {
             failGroup(group, lifecycle.fail(ex));
+            return;
+        }
+        catch (final UncheckedIOException ex)
+        {
+            // A metadata or superblock pwrite failed (disk full, I/O error).
+            failGroup(group, lifecycle.fail(ex.getCause()));
             return;
         }
         catch (final InternalError ex)
