@@ -90,67 +90,18 @@ public final class CheckpointFlushProbe
     }
 
     /**
-     * A seam that flushes with {@code fdatasync} of the whole file instead of {@code msync} of the span.
+     * The probe's seam: metadata and superblock written through the mapping (as before issue 14), flushes by
+     * {@code msync} of the span or, given a channel, {@code fdatasync} of the whole file; each flush timed.
      */
-    private static final class FdatasyncIo implements StoreIo
-    {
-        private final FileChannel channel;
-
-        FdatasyncIo(final Path file) throws IOException
-        {
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        }
-
-        @Override
-        public void writeAt(final RawMmapFile file, final long offset, final byte[] page)
-        {
-            file.writeAt(offset, page);
-        }
-
-        @Override
-        public void flushRange(final RawMmapFile file, final long offset, final long length) throws IOException
-        {
-            channel.force(false);
-        }
-
-        @Override
-        public void syncDirectory(final Path directory) throws IOException
-        {
-            StoreIo.DIRECT.syncDirectory(directory);
-        }
-    }
-
-    /**
-     * The store's flushes ({@code msync} of the span) with its metadata and superblock written through the mapping,
-     * as before issue 14.
-     */
-    private static final class MappedIo implements StoreIo
-    {
-        @Override
-        public void writeAt(final RawMmapFile file, final long offset, final byte[] page)
-        {
-            file.writeAt(offset, page);
-        }
-
-        @Override
-        public void flushRange(final RawMmapFile file, final long offset, final long length) throws IOException
-        {
-            file.flushRange(offset, length);
-        }
-
-        @Override
-        public void syncDirectory(final Path directory) throws IOException
-        {
-            StoreIo.DIRECT.syncDirectory(directory);
-        }
-    }
-
-    /**
-     * Times each flush, and calls the direct one.
-     */
-    private static final class TimingIo implements StoreIo
+    private static final class ProbeIo implements StoreIo
     {
         final List<Long> flushNanos = new ArrayList<>();
+        private final FileChannel fdatasync;
+
+        ProbeIo(final FileChannel fdatasync)
+        {
+            this.fdatasync = fdatasync;
+        }
 
         @Override
         public void writeAt(final RawMmapFile file, final long offset, final byte[] page)
@@ -162,7 +113,14 @@ public final class CheckpointFlushProbe
         public void flushRange(final RawMmapFile file, final long offset, final long length) throws IOException
         {
             final long begin = System.nanoTime();
-            file.flushRange(offset, length);
+            if (null == fdatasync)
+            {
+                file.flushRange(offset, length);
+            }
+            else
+            {
+                fdatasync.force(false);
+            }
             flushNanos.add(System.nanoTime() - begin);
         }
 
@@ -197,8 +155,10 @@ public final class CheckpointFlushProbe
                     zeroFill(file, 1 << 16);
                 }
                 // StoreIo.DIRECT is what the public open uses: pwrite for metadata and superblock, msync of the span.
-                final StoreIo io = "fdatasync".equals(variant[0]) ? new FdatasyncIo(file) :
-                    "pwrite".equals(variant[2]) ? StoreIo.DIRECT : new MappedIo();
+                final FileChannel channel = "fdatasync".equals(variant[0]) ?
+                    FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE) : null;
+                final StoreIo io = null != channel ? new ProbeIo(channel) :
+                    "pwrite".equals(variant[2]) ? StoreIo.DIRECT : new ProbeIo(null);
                 final Histogram histogram = new Histogram(10_000_000_000L, 3);
                 long commits = 0;
                 final long begin;
@@ -223,9 +183,9 @@ public final class CheckpointFlushProbe
                     }
                 }
                 final double elapsed = (System.nanoTime() - begin) / 1e9;
-                if (io instanceof FdatasyncIo fdatasync)
+                if (null != channel)
                 {
-                    fdatasync.channel.close();
+                    channel.close();
                 }
                 Files.delete(file);
                 md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,.0f | %.0f | %.0f |%n", variant[0],
@@ -268,7 +228,7 @@ public final class CheckpointFlushProbe
             .append("| pages | flushes | first flush us | second flush us | checkpoint us |\n|---|---|---|---|---|\n");
         final Path file = dir.resolve("threshold.store");
         PageStore.create(file, PAGES).close();
-        final TimingIo io = new TimingIo();
+        final ProbeIo io = new ProbeIo(null);
         try (PageStore store = open(file, io); PageWriter writer = store.newWriter())
         {
             final byte[] data = payload();

@@ -6,7 +6,6 @@ import io.rangedmmap.store.PageStore;
 import io.rangedmmap.store.PageWriter;
 import org.HdrHistogram.Histogram;
 import org.lmdbjava.Dbi;
-import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.Txn;
 import org.rocksdb.Options;
@@ -400,20 +399,7 @@ public final class CommitPeers
         LmdbPeer(final Path dir)
         {
             env = Lmdb.env(dir);
-            db = env.openDbi(Lmdb.DB_NAME, DbiFlags.MDB_CREATE);
-            final ByteBuffer key = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.BIG_ENDIAN);
-            final ByteBuffer value = ByteBuffer.allocateDirect(PAGE);
-            try (Txn<ByteBuffer> txn = env.txnWrite())
-            {
-                for (long k = 0; k < KEYS; k++)
-                {
-                    key.clear();
-                    key.putLong(0, k);
-                    value.clear();
-                    db.put(txn, key, value);
-                }
-                txn.commit();
-            }
+            db = Lmdb.openFilled(env, KEYS);
         }
 
         @Override

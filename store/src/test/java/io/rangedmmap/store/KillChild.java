@@ -24,8 +24,8 @@ import static io.rangedmmap.store.PageStoreTest.page;
  * checkpointing thread until killed, and appends to LOG, forced before going on, {@code B seq roots adds frees} before
  * each checkpoint and {@code A seq} once it returned (WiredTiger's random_abort). With PHASE {@code data},
  * {@code between}, {@code metadata} or {@code superblock}, the checkpoint after a random number of them prints
- * {@code PHASE} at that point (after a data flush; before the metadata writes; before the metadata flush; after the
- * superblock write, before its flush) and sleeps there, for the parent to kill it in that phase. With PHASE
+ * {@code PHASE} at that point (after the checkpoint's one flush; before the metadata writes; before the flush; after
+ * the superblock write, before the flush) and sleeps there, for the parent to kill it in that phase. With PHASE
  * {@code group}, each of the 8 writers commits its own one or two pages itself, concurrently (group commit), logging
  * {@code W thread page:seed,...} before its call and {@code A thread seq} once it returned (not forced: a kill -9 keeps
  * what reached the page cache).
@@ -97,19 +97,14 @@ final class KillChild
         @Override
         public void flushRange(final RawMmapFile file, final long offset, final long length) throws IOException
         {
-            if (offset >= 2L * PageStore.PAGE_SIZE)
-            {
-                // The checkpoint's one flush of its data pages and metadata: "metadata" kills with both written
-                // and nothing of this checkpoint flushed, "data" with both durable and no superblock written yet.
-                pause("metadata");
-                file.flushRange(offset, length);
-                if (offset + length > dataStart)
-                {
-                    pause("data");
-                }
-                return;
-            }
+            // The checkpoint's one flush of its data pages, metadata and superblock: "metadata" kills with all of
+            // them written and nothing of this checkpoint flushed, "data" with all durable, before the return.
+            pause("metadata");
             file.flushRange(offset, length);
+            if (offset + length > dataStart)
+            {
+                pause("data");
+            }
         }
 
         @Override

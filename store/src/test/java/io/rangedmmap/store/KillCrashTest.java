@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code kill -9} (matrix row 2): a child JVM ({@link KillChild}) runs 8 writers and a checkpointing thread on one
  * store and logs each checkpoint before it starts and once it returned, forcing the log; it is killed at a random
  * time during writes, or while it sleeps inside a checkpoint: before the metadata writes ("between"), with the
- * metadata written but nothing flushed ("metadata"), after the one flush of data pages and metadata ("data"), or
- * between the superblock write and its flush ("superblock"). After each kill the store reopens at the last
+ * metadata and superblock written but nothing flushed ("metadata", "superblock"), or after the one flush of data
+ * pages, metadata and superblock, before the return ("data"). After each kill the store reopens at the last
  * acknowledged checkpoint or the one logged as started after it, exactly; no acknowledged checkpoint is ever lost.
  * The same store goes through every round, so each round also recovers from the previous crash.
  *
