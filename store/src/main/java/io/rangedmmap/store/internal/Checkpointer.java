@@ -40,10 +40,11 @@ public final class Checkpointer
     /**
      * The largest checkpoint, in user pages, made durable with one flush; larger ones use two, so that open's extra
      * work after a crash (reading and checksumming the pages of the checkpoint in flight) stays bounded: at most
-     * 1 MiB, a few milliseconds even when the pages are no longer cached. Measured on the 2-core VM (ext4, virtio
-     * disk), 2026-11-29, benchmarks/results/2026-11-29-issue14-threshold: a second flush adds a fixed ~0.2-0.4 ms to a
-     * checkpoint while the flush of 256 pages itself takes several ms, so above this size one flush saves under 10%
-     * of the checkpoint and would cost open more than it saves.
+     * 1 MiB. Measured by {@code CheckpointFlushProbe} on the 2-core VM (ext4, virtio disk, load 9-14), 2026-11-29,
+     * benchmarks/results/2026-11-29-issue14-commits/flush-probe.md: the second flush costs a fixed 0.6-0.7 ms, the
+     * flush of a 256-page checkpoint 3.2 ms, so at this size one flush still saves about 15% of the checkpoint, and
+     * less above; verifying those 256 pages added 13 ms to open (25 ms with the file out of the page cache) to a
+     * 1 GiB store's 24-32 ms.
      */
     public static final int ONE_FLUSH_MAX_PAGES = 256;
 
