@@ -632,16 +632,7 @@ public final class CommitPeers
 
         private synchronized void commitHeader() throws IOException
         {
-            sequence++;
-            header.clear();
-            header.putLong(0, sequence);
-            crc.reset();
-            header.limit(Long.BYTES);
-            crc.update(header);
-            header.clear();
-            header.putInt(Long.BYTES, (int)crc.getValue());
-            StoreWriteBenchmark.writeFully(channel, header, (sequence & 1) * PAGE);
-            channel.force(false);
+            DurableWriteBenchmark.Floor.writeHeader(channel, header, crc, ++sequence);
         }
 
         @Override

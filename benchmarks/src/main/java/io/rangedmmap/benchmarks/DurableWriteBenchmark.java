@@ -265,7 +265,21 @@ public class DurableWriteBenchmark
          */
         synchronized void commitHeader() throws IOException
         {
-            sequence++;
+            writeHeader(channel, header, crc, ++sequence);
+        }
+
+        /**
+         * Writes header slot {@code sequence % 2} with the sequence and a CRC32C of it, and makes it durable.
+         *
+         * @param channel  the file.
+         * @param header   a direct, little-endian page buffer.
+         * @param crc      the checksum to use.
+         * @param sequence the commit's sequence.
+         * @throws IOException if the write or the flush fails.
+         */
+        static void writeHeader(final FileChannel channel, final ByteBuffer header, final CRC32C crc,
+            final long sequence) throws IOException
+        {
             header.clear();
             header.putLong(0, sequence);
             crc.reset();
