@@ -11,9 +11,14 @@
 #   store.md      the issue-3 table (targets marked ok / MISS)
 #   peers.md      the issue-6 tables (saying where a peer wins)
 #   report.md     both tables and the charts; *.png the charts (XChart)
+#   commits.md    issue 14: durable commits of 1/8/64 pages by 1/2/4/8 writers against LMDB, SQLite (WAL),
+#                 RocksDB and the FileChannel floor, with p50/p99/p99.9 latency (CommitPeers, an HdrHistogram
+#                 harness run after JMH by this script: 1 s per configuration with --short, 3 s otherwise)
+#   flush-probe.md issue 14: the measurements behind the one-flush checkpoint (CheckpointFlushProbe)
 #   machine.txt   the machine (cores, memory, disk, kernel, load), the JDK and the exact command
 #
 # Usage: benchmarks/run-all.sh [--short] [extra JMH options...]
+#   COMMITS_ONLY=1    skip JMH: only the issue-14 commit comparison and flush probe
 #   SKIP_BUILD=1      use the benchmarks/target/benchmarks.jar already built
 #   RESULTS_DIR=dir   write somewhere else
 # Needs a JDK 25 ($JAVA_HOME, or /usr/lib/jvm/*25*) and Maven unless SKIP_BUILD=1. Every fork gets
@@ -92,9 +97,21 @@ COMMAND="$(printf '%q ' "$JAVA" "${FLAGS[@]}" -jar "$JAR" "${JMH_ARGS[@]}")"
     "$JAVA" -version 2>&1
 } > "$OUT/machine.txt"
 
-echo "Running JMH ($([ "$SHORT" = 1 ] && echo short || echo full) version; results in $OUT)..."
 START=$SECONDS
-"$JAVA" "${FLAGS[@]}" -jar "$JAR" "${JMH_ARGS[@]}" 2>&1 | tee "$OUT/jmh.log"
+if [ "${COMMITS_ONLY:-0}" != "1" ]; then
+    echo "Running JMH ($([ "$SHORT" = 1 ] && echo short || echo full) version; results in $OUT)..."
+    "$JAVA" "${FLAGS[@]}" -jar "$JAR" "${JMH_ARGS[@]}" 2>&1 | tee "$OUT/jmh.log"
+fi
+COMMIT_SECONDS=3
+[ "$SHORT" = "1" ] && COMMIT_SECONDS=1
+echo "Running the durable commit comparison against LMDB, SQLite, RocksDB and the floor (issue 14)..."
+echo "load before commits: $(uptime)" >> "$OUT/machine.txt"
+"$JAVA" "${FLAGS[@]}" -cp "$JAR" io.rangedmmap.benchmarks.CommitPeers "$OUT" "$COMMIT_SECONDS" 2>&1 | tee "$OUT/commits.log"
+"$JAVA" "${FLAGS[@]}" -cp "$JAR" io.rangedmmap.benchmarks.CheckpointFlushProbe "$OUT" "$COMMIT_SECONDS" 2>&1 | tee "$OUT/flush-probe.log"
+if [ "${COMMITS_ONLY:-0}" = "1" ]; then
+    { echo "load after: $(uptime)"; echo "wall time: $((SECONDS - START)) s"; } >> "$OUT/machine.txt"
+    exit 0
+fi
 {
     echo "load after: $(uptime)"
     echo "wall time: $((SECONDS - START)) s"

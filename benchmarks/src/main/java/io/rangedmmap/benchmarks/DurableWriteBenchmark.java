@@ -5,7 +5,6 @@ import io.rangedmmap.store.PageReceipt;
 import io.rangedmmap.store.PageStore;
 import io.rangedmmap.store.PageWriter;
 import org.lmdbjava.Dbi;
-import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.Txn;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -207,20 +206,7 @@ public class DurableWriteBenchmark
         {
             dir = Files.createTempDirectory("rangedmmap-bench-lmdb-");
             env = Lmdb.env(dir);
-            db = env.openDbi(Lmdb.DB_NAME, DbiFlags.MDB_CREATE);
-            final ByteBuffer key = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.BIG_ENDIAN);
-            final ByteBuffer value = ByteBuffer.allocateDirect(PageStore.PAGE_SIZE);
-            try (Txn<ByteBuffer> txn = env.txnWrite())
-            {
-                for (long k = 0; k < KEYS; k++)
-                {
-                    key.clear();
-                    key.putLong(0, k);
-                    value.clear();
-                    db.put(txn, key, value);
-                }
-                txn.commit();
-            }
+            db = Lmdb.openFilled(env, KEYS);
         }
 
         /**
@@ -279,7 +265,21 @@ public class DurableWriteBenchmark
          */
         synchronized void commitHeader() throws IOException
         {
-            sequence++;
+            writeHeader(channel, header, crc, ++sequence);
+        }
+
+        /**
+         * Writes header slot {@code sequence % 2} with the sequence and a CRC32C of it, and makes it durable.
+         *
+         * @param channel  the file.
+         * @param header   a direct, little-endian page buffer.
+         * @param crc      the checksum to use.
+         * @param sequence the commit's sequence.
+         * @throws IOException if the write or the flush fails.
+         */
+        static void writeHeader(final FileChannel channel, final ByteBuffer header, final CRC32C crc,
+            final long sequence) throws IOException
+        {
             header.clear();
             header.putLong(0, sequence);
             crc.reset();

@@ -1,9 +1,14 @@
 package io.rangedmmap.benchmarks;
 
+import io.rangedmmap.store.PageStore;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
+import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
@@ -41,5 +46,32 @@ final class Lmdb
     static Env<ByteBuffer> env(final Path dir, final EnvFlags... flags)
     {
         return Env.create().setMapSize(MAP_SIZE).setMaxDbs(1).setMaxReaders(64).open(dir.toFile(), flags);
+    }
+
+    /**
+     * Opens (creating) the benchmarks' database and puts keys {@code [0, keys)} (8-byte big-endian longs) with a zero
+     * 4 KiB value each, in one transaction, so that every later put replaces a value.
+     *
+     * @param env  the environment.
+     * @param keys how many keys.
+     * @return the database.
+     */
+    static Dbi<ByteBuffer> openFilled(final Env<ByteBuffer> env, final long keys)
+    {
+        final Dbi<ByteBuffer> db = env.openDbi(DB_NAME, DbiFlags.MDB_CREATE);
+        final ByteBuffer key = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.BIG_ENDIAN);
+        final ByteBuffer value = ByteBuffer.allocateDirect(PageStore.PAGE_SIZE);
+        try (Txn<ByteBuffer> txn = env.txnWrite())
+        {
+            for (long k = 0; k < keys; k++)
+            {
+                key.clear();
+                key.putLong(0, k);
+                value.clear();
+                db.put(txn, key, value);
+            }
+            txn.commit();
+        }
+        return db;
     }
 }

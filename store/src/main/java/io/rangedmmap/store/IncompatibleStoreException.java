@@ -22,6 +22,10 @@ public final class IncompatibleStoreException extends PageStoreException
          */
         NEWER_FORMAT,
         /**
+         * The store was written in an older on-disk format, which this version does not read.
+         */
+        OLDER_FORMAT,
+        /**
          * The store's pages are not {@link PageStore#PAGE_SIZE} bytes.
          */
         PAGE_SIZE_MISMATCH,

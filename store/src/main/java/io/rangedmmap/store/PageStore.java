@@ -3,19 +3,20 @@ package io.rangedmmap.store;
 import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.RangeReader;
 import io.rangedmmap.mmap.RawMmapFile;
+import io.rangedmmap.store.internal.CheckpointCoordinator;
 import io.rangedmmap.store.internal.Checkpointer;
 import io.rangedmmap.store.internal.Crc;
 import io.rangedmmap.store.internal.ExtentAllocator;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.Lifecycle;
 import io.rangedmmap.store.internal.PageTable;
+import io.rangedmmap.store.internal.PwriteStoreIo;
 import io.rangedmmap.store.internal.Recovery;
 import io.rangedmmap.store.internal.Runs;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.StoreVerifier;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
-import org.agrona.collections.LongArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +27,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
@@ -51,8 +51,8 @@ import java.util.zip.CRC32C;
  * store and open it again to recover the last durable checkpoint.
  *
  * <p><b>Thread safety:</b> a store may be used by any number of threads at once. Each {@link PageWriter} is used by
- * one thread at a time. Checkpoints run one at a time (a second waits for the first) and writers never wait for
- * them. {@code close} waits for a running checkpoint and for the accesses in flight.
+ * one thread at a time. Checkpoints run one at a time (concurrent calls are combined into the next one) and writers
+ * never wait for them. {@code close} waits for a running checkpoint and for the accesses in flight.
  */
 public final class PageStore implements AutoCloseable
 {
@@ -73,33 +73,26 @@ public final class PageStore implements AutoCloseable
     private final StoreLayout layout;
     private final PageTable table;
     private final ExtentAllocator allocator;
-    private final Checkpointer checkpointer;
     private final Lifecycle lifecycle;
     private final StoreOptions options;
-    private final ReentrantLock checkpointLock = new ReentrantLock();
-    private final LongArrayList stagedFrees = new LongArrayList();
-    private final AtomicLongArray roots = new AtomicLongArray(ROOT_SLOTS);
+    private final CheckpointCoordinator checkpoints;
+    private final PwriteStoreIo channelIo;
     private final AtomicInteger writerIds = new AtomicInteger();
-    private volatile long lastCheckpoint;
-    private long livePages;
 
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
-        final StoreIo io)
+        final StoreIo io, final PwriteStoreIo channelIo)
     {
+        this.channelIo = channelIo;
         this.path = path;
         this.file = file;
         this.layout = recovery.layout();
         this.table = recovery.table();
         this.allocator = new ExtentAllocator(recovery.free());
-        this.checkpointer = new Checkpointer(file, io, layout, table, recovery.staleTablePages());
         this.lifecycle = new Lifecycle(path.toString());
         this.options = options;
-        this.lastCheckpoint = recovery.superblock().sequence();
-        this.livePages = recovery.superblock().livePages();
-        for (int i = 0; i < ROOT_SLOTS; i++)
-        {
-            roots.set(i, recovery.superblock().roots()[i]);
-        }
+        this.checkpoints = new CheckpointCoordinator(path.toString(), table, allocator,
+            new Checkpointer(file, io, layout, table, recovery.staleTablePages()), lifecycle,
+            recovery.superblock().sequence(), recovery.superblock().livePages(), recovery.superblock().roots());
     }
 
     /**
@@ -208,15 +201,24 @@ public final class PageStore implements AutoCloseable
                 StoreLayout.SUPERBLOCK_SLOTS * PAGE_SIZE + " bytes");
         }
         final RawMmapFile file = RawMmapFile.open(absolute);
+        PwriteStoreIo channelIo = null;
         try
         {
-            final PageStore store = new PageStore(absolute, file, Recovery.recover(file, absolute), options, io);
+            final Recovery recovery = Recovery.recover(file, absolute);
+            // Validated: the checkpoints' metadata and superblock pages go through a channel (see PwriteStoreIo).
+            channelIo = StoreIo.DIRECT == io ? PwriteStoreIo.open(absolute) : null;
+            final PageStore store = new PageStore(absolute, file, recovery, options, null == channelIo ? io : channelIo,
+                channelIo);
             LOG.info("opened page store {} pageCount={} livePages={} checkpoint={}", absolute,
-                store.layout.pageCount(), store.livePages, store.lastCheckpoint);
+                store.layout.pageCount(), store.checkpoints.livePages(), store.checkpoints.lastCheckpoint());
             return store;
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | IOException ex)
         {
+            if (null != channelIo)
+            {
+                channelIo.close();
+            }
             file.close();
             throw ex;
         }
@@ -257,10 +259,7 @@ public final class PageStore implements AutoCloseable
                 PageTable.nameOf(word) + (PageTable.FREEING == word ? " (already freed)" : "") +
                 "; only pages live in a completed checkpoint can be freed");
         }
-        synchronized (stagedFrees)
-        {
-            stagedFrees.addLong(pageId);
-        }
+        checkpoints.stageFree(pageId);
     }
 
     /**
@@ -277,7 +276,7 @@ public final class PageStore implements AutoCloseable
     public void setRoot(final int slot, final long value)
     {
         lifecycle.checkOpen();
-        roots.set(checkSlot(slot), value);
+        checkpoints.setRoot(checkSlot(slot), value);
     }
 
     /**
@@ -293,18 +292,22 @@ public final class PageStore implements AutoCloseable
     public long root(final int slot)
     {
         lifecycle.checkOpen();
-        return roots.get(checkSlot(slot));
+        return checkpoints.root(checkSlot(slot));
     }
 
     /**
      * Makes durable, atomically, exactly the pages of {@code receipts}, the frees staged so far and the root slots:
-     * the metadata table pages that changed are written into the copy the previous checkpoint does not use, then the
-     * receipts' pages and that metadata are made durable together by one flush over the span that holds them, then
-     * the superblock is written and flushed; only then does this return and publish: the pages become live and the freed pages free for reuse. After a crash at any
-     * instant, the store opens at this checkpoint or at the previous one, never a mix.
+     * the metadata table pages that changed are written into the copy the previous checkpoint does not use, the new
+     * superblock names them with a digest, and one device flush makes the receipts' pages, that metadata and the
+     * superblock durable together (a very large checkpoint flushes its pages and metadata first, then the
+     * superblock); only then does this return and publish: the pages become live and the freed pages free for reuse.
+     * After a crash at any instant, the store opens at this checkpoint or at the previous one, never a mix: open
+     * accepts the newest superblock only if every metadata page and user page it newly names matches its CRC32C.
      *
-     * <p>Writers keep writing while it runs. One checkpoint runs at a time; a second call waits. An empty
-     * collection still records the staged frees and roots.
+     * <p>Writers keep writing while it runs. Calls from several threads are combined (group commit): calls that
+     * arrive while a checkpoint is being flushed are made durable together by the next one, which each of them
+     * returns; a call waits for at most one flush besides its own. The frees and roots staged before a call are in
+     * the checkpoint it returns or an earlier one. An empty collection still records the staged frees and roots.
      *
      * @param receipts the receipts of the pages to make durable, each written and in no completed checkpoint.
      * @return what the checkpoint flushed, with its sequence.
@@ -314,49 +317,33 @@ public final class PageStore implements AutoCloseable
      * @throws IllegalStateException    if a receipt's page is already in a completed checkpoint.
      * @throws IllegalStateException    if the store is closed.
      * @throws StoreFailedException     if the store has failed, or a flush fails now (which fails it): the
-     *                                  checkpoint is then not durable, and reopening recovers the previous one.
+     *                                  checkpoint is then not durable, and reopening recovers the previous one;
+     *                                  every call of the same group gets this error.
      */
     public Checkpoint checkpoint(final Collection<PageReceipt> receipts)
     {
-        Objects.requireNonNull(receipts, "receipts");
-        lifecycle.checkOpen();
-        checkpointLock.lock();
-        try
-        {
-            lifecycle.checkOpen();
-            final long[] pages = checkReceipts(receipts);
-            final long[] frees;
-            synchronized (stagedFrees)
-            {
-                frees = stagedFrees.toLongArray();
-                stagedFrees.clear();
-            }
-            Arrays.sort(frees);
-            final long[] rootValues = new long[ROOT_SLOTS];
-            for (int i = 0; i < ROOT_SLOTS; i++)
-            {
-                rootValues[i] = roots.get(i);
-            }
-            final long sequence = lastCheckpoint + 1;
-            final long live = livePages + pages.length - frees.length;
-            final Checkpoint checkpoint;
-            try
-            {
-                checkpoint = checkpointer.run(sequence, pages, frees, rootValues, live);
-            }
-            catch (final IOException | MappingFaultException ex)
-            {
-                throw lifecycle.fail(ex);
-            }
-            publish(pages, frees);
-            livePages = live;
-            lastCheckpoint = sequence;
-            return checkpoint;
-        }
-        finally
-        {
-            checkpointLock.unlock();
-        }
+        return checkpoints.commit(checkedPages(receipts));
+    }
+
+    /**
+     * Like {@link #checkpoint(Collection)}, without blocking: the returned future completes when the checkpoint
+     * holding the receipts' pages is durable, with that checkpoint, or exceptionally with what {@code checkpoint}
+     * would throw (the store's failure, a receipt committed meanwhile by another call, a close). The checkpoint is
+     * run by a caller of {@code checkpoint} blocked meanwhile, or else by a daemon thread of this store; callbacks
+     * on the future run in that thread, after the checkpoint is published.
+     *
+     * @param receipts the receipts of the pages to make durable, each written and in no completed checkpoint.
+     * @return the future checkpoint.
+     * @throws NullPointerException     if {@code receipts} is or contains {@code null}.
+     * @throws IllegalArgumentException if a receipt was issued by another store, or by this file before a reopen.
+     * @throws IllegalArgumentException if a page appears twice in {@code receipts}.
+     * @throws IllegalStateException    if a receipt's page is already in a completed checkpoint.
+     * @throws IllegalStateException    if the store is closed.
+     * @throws StoreFailedException     if the store has failed.
+     */
+    public CompletableFuture<Checkpoint> checkpointAsync(final Collection<PageReceipt> receipts)
+    {
+        return checkpoints.commitAsync(checkedPages(receipts));
     }
 
     /**
@@ -368,7 +355,7 @@ public final class PageStore implements AutoCloseable
     public long lastCheckpoint()
     {
         lifecycle.checkOpen();
-        return lastCheckpoint;
+        return checkpoints.lastCheckpoint();
     }
 
     /**
@@ -493,20 +480,19 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(progress, "progress");
         lifecycle.checkOpen();
-        checkpointLock.lock();
-        try
+        return checkpoints.whileIdle(() ->
         {
             lifecycle.checkOpen();
-            return StoreVerifier.verify(file, layout, table, lastCheckpoint, livePages, progress);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw lifecycle.fail(ex);
-        }
-        finally
-        {
-            checkpointLock.unlock();
-        }
+            try
+            {
+                return StoreVerifier.verify(file, layout, table, checkpoints.lastCheckpoint(),
+                    checkpoints.livePages(), progress);
+            }
+            catch (final MappingFaultException ex)
+            {
+                throw lifecycle.fail(ex);
+            }
+        });
     }
 
     /**
@@ -519,7 +505,7 @@ public final class PageStore implements AutoCloseable
     public StoreStats stats()
     {
         lifecycle.checkOpen();
-        final long checkpoint = lastCheckpoint;
+        final long checkpoint = checkpoints.lastCheckpoint();
         final long[] counts = table.countLiveAndInFlight();
         final long live = counts[0];
         final long inFlight = counts[1];
@@ -555,22 +541,26 @@ public final class PageStore implements AutoCloseable
         {
             return;
         }
-        checkpointLock.lock();
-        try
+        checkpoints.close(() ->
         {
             file.close();
-        }
-        finally
-        {
-            checkpointLock.unlock();
-        }
-        LOG.info("closed page store {} at checkpoint={}", path, lastCheckpoint);
+            if (null != channelIo)
+            {
+                channelIo.close();
+            }
+        });
+        LOG.info("closed page store {} at checkpoint={}", path, checkpoints.lastCheckpoint());
     }
 
     @Override
     public String toString()
     {
         return "PageStore{" + path + ", pageCount=" + layout.pageCount() + ", state=" + lifecycle.state() + "}";
+    }
+
+    CheckpointCoordinator.InFlight checkpointInFlight()
+    {
+        return checkpoints.inFlight();
     }
 
     Lifecycle lifecycle()
@@ -618,22 +608,14 @@ public final class PageStore implements AutoCloseable
         return (int)pageId;
     }
 
-    private void publish(final long[] pages, final long[] frees)
+    /**
+     * The pages of the receipts, checked in the caller's thread: each of this store instance, distinct and WRITTEN
+     * (the group commit checks the state again when it runs).
+     */
+    private long[] checkedPages(final Collection<PageReceipt> receipts)
     {
-        for (final long page : pages)
-        {
-            table.setStateRelease((int)page, PageTable.LIVE);
-        }
-        for (final long page : frees)
-        {
-            table.setStateRelease((int)page, PageTable.FREE);
-        }
-        // The allocator publishes the new free runs with a release CAS, after the FREE states above.
-        allocator.append(Runs.of(frees));
-    }
-
-    private long[] checkReceipts(final Collection<PageReceipt> receipts)
-    {
+        Objects.requireNonNull(receipts, "receipts");
+        lifecycle.checkOpen();
         final long[] pages = new long[receipts.size()];
         int count = 0;
         for (final PageReceipt receipt : receipts)
@@ -648,22 +630,9 @@ public final class PageStore implements AutoCloseable
             }
             pages[count++] = receipt.pageId();
         }
-        final long[] sorted = Arrays.copyOf(pages, count);
-        Arrays.sort(sorted);
-        for (int i = 0; i < sorted.length; i++)
-        {
-            if (i > 0 && sorted[i] == sorted[i - 1])
-            {
-                throw new IllegalArgumentException("page=" + sorted[i] + " appears twice in receipts");
-            }
-            final int word = table.stateAcquire((int)sorted[i]);
-            if (PageTable.WRITTEN != word)
-            {
-                throw new IllegalStateException("page=" + sorted[i] + " of " + path + " is " +
-                    PageTable.nameOf(word) + ", expected WRITTEN: its receipt is already in a completed checkpoint");
-            }
-        }
-        return sorted;
+        final long[] checked = count == pages.length ? pages : Arrays.copyOf(pages, count);
+        checkpoints.checkPages(checked);
+        return checked;
     }
 
     private int checkReadable(final long pageId)

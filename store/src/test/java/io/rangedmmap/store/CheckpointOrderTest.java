@@ -1,13 +1,14 @@
 package io.rangedmmap.store;
 
 import io.rangedmmap.mmap.RawMmapFile;
+import io.rangedmmap.store.internal.Checkpointer;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,9 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Ordering (matrix row 8): a recording {@link StoreIo} checks that a checkpoint writes its metadata into the copy the
- * durable superblock does not name, then makes its pages and that metadata durable with one flush, then writes and
- * flushes its superblock, and only then returns; that create flushes the whole file before its directory fsync, which comes after the rename;
- * and that a failed flush stops the sequence there and fails the store.
+ * durable superblock does not name, then its superblock into the slot the durable one does not use, then makes its
+ * pages, that metadata and the superblock durable with one flush, and only then returns (a checkpoint above
+ * {@link Checkpointer#ONE_FLUSH_MAX_PAGES} pages flushes pages and metadata before writing the superblock, then flushes
+ * that); that create flushes the whole file before its directory fsync, which comes after the rename; and that a
+ * failed flush stops the sequence there and fails the store.
  */
 class CheckpointOrderTest
 {
@@ -165,6 +168,33 @@ class CheckpointOrderTest
         }
     }
 
+    @Test
+    void shouldFlushALargeCheckpointsPagesBeforeWritingItsSuperblock() throws IOException
+    {
+        final Path file = dir.resolve("large.store").toAbsolutePath();
+        PageStore.create(file, PAGES).close();
+        final Recorder recorder = new Recorder(file);
+        final StoreLayout layout = new StoreLayout(PAGES);
+        final long dataStart = layout.dataOffset(0) / 4096;
+        try (PageStore store = PageStore.open(file, StoreOptions.defaults(), recorder);
+            PageWriter writer = store.newWriter())
+        {
+            final int size = Checkpointer.ONE_FLUSH_MAX_PAGES + 1;
+            final long first = writer.allocate(size);
+            final List<PageReceipt> receipts = new ArrayList<>();
+            final TreeSet<Long> pages = new TreeSet<>();
+            for (long page = first; page < first + size; page++)
+            {
+                receipts.add(writer.write(page, page(page)));
+                pages.add(page);
+            }
+            recorder.events.clear();
+            store.checkpoint(receipts);
+            recorder.events.add(new Event("acknowledged", 0, 0));
+            assertCheckpointOrder(recorder.events, layout, 1, pages, dataStart);
+        }
+    }
+
     private static void assertCheckpointOrder(final List<Event> events, final StoreLayout layout, final long sequence,
         final TreeSet<Long> pages, final long dataStart)
     {
@@ -184,24 +214,44 @@ class CheckpointOrderTest
             high = Math.max(high, event.to());
         }
         assertTrue(low < high, "metadata written first, nothing flushed before: " + all);
-        // Then one flush makes the data pages and the metadata durable together, before any superblock write.
+        final boolean oneFlush = pages.size() <= Checkpointer.ONE_FLUSH_MAX_PAGES;
+        if (!oneFlush)
+        {
+            // A large checkpoint: its pages and metadata are durable before its superblock is written.
+            final Event flush = events.get(i++);
+            assertEquals("flush", flush.kind(), all);
+            assertTrue(flush.from() >= 2 && flush.from() <= low && flush.to() >= high,
+                "the flush covers the metadata written and no superblock: " + all);
+            assertCovers(flush, pages, dataStart, all);
+            assertEquals(List.of(new Event("write", copy, copy + 1), new Event("flush", copy, copy + 1),
+                new Event("acknowledged", 0, 0)), events.subList(i, events.size()),
+                "then the superblock of slot " + copy + " is written and flushed, then acknowledged: " + all);
+            return;
+        }
+        // The superblock of the slot the durable one does not use, then one flush of it all, then the return.
+        assertEquals(new Event("write", copy, copy + 1), events.get(i++), all);
         final Event flush = events.get(i++);
         assertEquals("flush", flush.kind(), all);
-        assertTrue(flush.from() >= 2 && flush.from() <= low && flush.to() >= high,
-            "the flush covers the metadata written and no superblock: " + all);
+        assertTrue(flush.from() == copy && flush.to() >= high, "one flush from the superblock over the metadata: " +
+            all);
+        assertCovers(flush, pages, dataStart, all);
+        assertEquals(List.of(new Event("acknowledged", 0, 0)), events.subList(i, events.size()), all);
+    }
+
+    private static void assertCovers(final Event flush, final TreeSet<Long> pages, final long dataStart,
+        final String all)
+    {
         for (final long page : pages)
         {
             assertTrue(flush.from() <= dataStart + page && dataStart + page < flush.to(),
                 "the flush covers page " + page + ": " + all);
         }
-        assertEquals(List.of(new Event("write", copy, copy + 1), new Event("flush", copy, copy + 1),
-            new Event("acknowledged", 0, 0)), events.subList(i, events.size()),
-            "then the superblock of slot " + copy + " is written and flushed, then acknowledged: " + all);
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2})
-    void shouldStopAtTheFailedFlushAndFailTheStore(final int failAt) throws IOException
+    @CsvSource({"2, 1, 2", "300, 1, 1", "300, 2, 2"})
+    void shouldStopAtTheFailedFlushAndFailTheStore(final int size, final int failAt, final long reopensAt)
+        throws IOException
     {
         final Path file = dir.resolve("s.store").toAbsolutePath();
         final long kept;
@@ -213,13 +263,22 @@ class CheckpointOrderTest
         final Recorder recorder = new Recorder(file);
         recorder.failAt = failAt;
         final byte[] superblocks;
-        final long a;
+        final java.util.Map<Long, Long> added = new java.util.HashMap<>();
         try (PageStore store = PageStore.open(file, StoreOptions.defaults(), recorder);
             PageWriter writer = store.newWriter())
         {
-            // Two runs of data: flush 1 makes them and the metadata durable, flush 2 the superblock.
-            a = writer.allocate(3);
-            final List<PageReceipt> receipts = List.of(writer.write(a, page(2)), writer.write(a + 2, page(3)));
+            // A one-flush checkpoint (2 pages) writes its superblock before its one flush; a large one (300) flushes
+            // pages and metadata (flush 1), then writes its superblock and flushes it (flush 2).
+            final long a = writer.allocate(size + 1);
+            final List<PageReceipt> receipts = new ArrayList<>();
+            for (long page = a; page < a + size + 1; page++)
+            {
+                if (page != a + 1)
+                {
+                    receipts.add(writer.write(page, page(page + 10)));
+                    added.put(page, page + 10);
+                }
+            }
             final StoreFailedException ex =
                 assertThrowsExactly(StoreFailedException.class, () -> store.checkpoint(receipts));
             assertSame(recorder.failure, ex.getCause());
@@ -228,7 +287,7 @@ class CheckpointOrderTest
             assertEquals(failAt, recorder.flushes);
             final long superblockWrites = recorder.events.stream()
                 .filter(e -> "write".equals(e.kind()) && e.from() < 2).count();
-            assertEquals(2 == failAt ? 1 : 0, superblockWrites, recorder.events.toString());
+            assertEquals(2 == reopensAt ? 1 : 0, superblockWrites, recorder.events.toString());
             assertSame(recorder.failure,
                 assertThrowsExactly(StoreFailedException.class, () -> store.checkpoint(List.of())).getCause());
             assertSame(recorder.failure,
@@ -239,15 +298,15 @@ class CheckpointOrderTest
         }
         try (PageStore store = PageStore.open(file))
         {
-            // The page cache kept the superblock written before its flush failed: that checkpoint is whole.
-            final long expected = 2 == failAt ? 2 : 1;
-            assertEquals(expected, store.lastCheckpoint());
-            assertEquals(expected, ByteBuffer.wrap(superblocks).order(ByteOrder.LITTLE_ENDIAN)
-                .getLong((int)((expected & 1) * 4096 + 32)));
+            // The page cache kept the superblock written before its flush failed, and all it names: that checkpoint
+            // is whole. Without the superblock written, the previous one.
+            assertEquals(reopensAt, store.lastCheckpoint());
+            assertEquals(reopensAt, ByteBuffer.wrap(superblocks).order(ByteOrder.LITTLE_ENDIAN)
+                .getLong((int)((reopensAt & 1) * 4096 + 32)));
             final StoreOracle.Snapshot one = new StoreOracle.Snapshot(1, java.util.Map.of(kept, 1L),
                 new long[PageStore.ROOT_SLOTS]);
-            StoreOracle.assertHolds(store, 2 == failAt ? one.next(java.util.Map.of(a, 2L, a + 2, 3L), List.of(),
-                one.roots()) : one, null, "failAt=" + failAt);
+            StoreOracle.assertHolds(store, 2 == reopensAt ? one.next(added, List.of(), one.roots()) : one, null,
+                "size=" + size + ", failAt=" + failAt);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.rangedmmap.store;
 
 import io.rangedmmap.store.StoreOracle.Snapshot;
+import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
+import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,18 +18,22 @@ import java.util.Map;
 import java.util.Random;
 
 import static io.rangedmmap.store.PageStoreTest.page;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Builds the disk images a power loss may leave and checks that each opens at the right checkpoint. From the durable
  * bytes and the current bytes of the file, each page dirtied since its last flush is, in the image, its old durable
  * bytes, its new bytes, a mix of the two torn at 512-byte sectors, or garbage. The image must open at the checkpoint
- * in flight if its superblock reached the image, else at the last acknowledged one, exactly.
+ * in flight if its superblock and everything it newly names (the metadata pages and user pages it wrote, made durable
+ * by the same flush) reached the image, else at the last acknowledged one, exactly. One image in five of a crash
+ * whose superblock was written keeps the new superblock and all but one of its pages: it must open at the last
+ * acknowledged checkpoint.
  */
 final class CrashImages
 {
     private static final int PAGE = PageStore.PAGE_SIZE;
     private static final int SECTOR = 512;
-    private static final int SUPERBLOCK_BYTES = 188;
+    private static final int SUPERBLOCK_BYTES = SuperblockDescriptor.LENGTH;
 
     private final Path imageFile;
     private final Random random;
@@ -75,13 +81,17 @@ final class CrashImages
         }
         final int slot = null == inFlight ? -1 : (int)(inFlight.sequence() & 1);
         final boolean superblockWritten = null != inFlight && dirty.contains(slot);
+        final List<Integer> named = null == inFlight ? List.of() : newlyNamed(dirty, pages, slot, acked, inFlight);
         for (int i = 0; i < count; i++)
         {
             final Map<Integer, String> choices = new HashMap<>();
             final byte[] image = durable.clone();
+            // The new superblock without one of the pages it names: the one flush was cut short.
+            final boolean cutShort = superblockWritten && !named.isEmpty() && 2 == i % 5;
+            final int missing = cutShort ? named.get(random.nextInt(named.size())) : -1;
             for (final int p : dirty)
             {
-                final int mode = 0 == i ? 0 : 1 == i ? 1 : random.nextInt(4);
+                final int mode = cutShort ? (p == missing ? 0 : 1) : 0 == i ? 0 : 1 == i ? 1 : random.nextInt(4);
                 choices.put(p, switch (mode)
                 {
                     case 0 -> "old";
@@ -116,8 +126,16 @@ final class CrashImages
                     }
                 });
             }
-            final boolean expectInFlight = superblockWritten && Arrays.equals(image, slot * PAGE,
+            boolean expectInFlight = superblockWritten && Arrays.equals(image, slot * PAGE,
                 slot * PAGE + SUPERBLOCK_BYTES, current, slot * PAGE, slot * PAGE + SUPERBLOCK_BYTES);
+            for (final int p : named)
+            {
+                expectInFlight &= Arrays.equals(image, p * PAGE, (p + 1) * PAGE, current, p * PAGE, (p + 1) * PAGE);
+            }
+            if (cutShort)
+            {
+                assertFalse(expectInFlight, "an image missing page " + missing + " of the checkpoint in flight");
+            }
             final Snapshot expected = expectInFlight ? inFlight : acked;
             final String context = "crash " + where + ", image " + i + ", acked=" + acked + ", inFlight=" + inFlight +
                 ", dirty file pages " + new java.util.TreeMap<>(choices);
@@ -152,6 +170,40 @@ final class CrashImages
                 throw new AssertionError(context + " (image kept at " + kept + ")", ex);
             }
         }
+    }
+
+    /**
+     * {@return the file pages the checkpoint in flight wrote and its superblock names, among the dirty ones: the
+     * metadata pages of its copy and its new user pages}
+     */
+    private static List<Integer> newlyNamed(final List<Integer> dirty, final int filePages, final int copy,
+        final Snapshot acked, final Snapshot inFlight)
+    {
+        // File pages = 2 superblocks + 2 copies of M metadata pages + P user pages, with M = ceil(P / 510).
+        long metadataPages = 1;
+        while (MetadataPageDescriptor.metadataPagesFor(filePages - 2 - 2 * metadataPages) != metadataPages)
+        {
+            metadataPages++;
+        }
+        final long copyStart = 2 + copy * metadataPages;
+        final long dataStart = 2 + 2 * metadataPages;
+        final List<Integer> named = new ArrayList<>();
+        for (final int p : dirty)
+        {
+            if (p >= copyStart && p < copyStart + metadataPages)
+            {
+                named.add(p);
+            }
+            else if (p >= dataStart)
+            {
+                final Long seed = inFlight.pages().get(p - dataStart);
+                if (null != seed && !seed.equals(acked.pages().get(p - dataStart)))
+                {
+                    named.add(p);
+                }
+            }
+        }
+        return named;
     }
 
     private Snapshot continueAfterRecovery(final PageStore store, final Snapshot expected)

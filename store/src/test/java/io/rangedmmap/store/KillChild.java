@@ -24,8 +24,11 @@ import static io.rangedmmap.store.PageStoreTest.page;
  * checkpointing thread until killed, and appends to LOG, forced before going on, {@code B seq roots adds frees} before
  * each checkpoint and {@code A seq} once it returned (WiredTiger's random_abort). With PHASE {@code data},
  * {@code between}, {@code metadata} or {@code superblock}, the checkpoint after a random number of them prints
- * {@code PHASE} at that point (after a data flush; before the metadata writes; before the metadata flush; after the
- * superblock write, before its flush) and sleeps there, for the parent to kill it in that phase.
+ * {@code PHASE} at that point (after the checkpoint's one flush; before the metadata writes; before the flush; after
+ * the superblock write, before the flush) and sleeps there, for the parent to kill it in that phase. With PHASE
+ * {@code group}, each of the 8 writers commits its own one or two pages itself, concurrently (group commit), logging
+ * {@code W thread page:seed,...} before its call and {@code A thread seq} once it returned (not forced: a kill -9 keeps
+ * what reached the page cache).
  */
 final class KillChild
 {
@@ -94,19 +97,14 @@ final class KillChild
         @Override
         public void flushRange(final RawMmapFile file, final long offset, final long length) throws IOException
         {
-            if (offset >= 2L * PageStore.PAGE_SIZE)
-            {
-                // The checkpoint's one flush of its data pages and metadata: "metadata" kills with both written
-                // and nothing of this checkpoint flushed, "data" with both durable and no superblock written yet.
-                pause("metadata");
-                file.flushRange(offset, length);
-                if (offset + length > dataStart)
-                {
-                    pause("data");
-                }
-                return;
-            }
+            // The checkpoint's one flush of its data pages, metadata and superblock: "metadata" kills with all of
+            // them written and nothing of this checkpoint flushed, "data" with all durable, before the return.
+            pause("metadata");
             file.flushRange(offset, length);
+            if (offset + length > dataStart)
+            {
+                pause("data");
+            }
         }
 
         @Override
@@ -133,6 +131,11 @@ final class KillChild
         final PageStore store;
         io = new PausingIo(phase, new StoreLayout(Long.parseLong(args[4])).dataOffset(0));
         store = PageStore.open(path, StoreOptions.defaults().withExtentPages(4), io);
+        if ("group".equals(phase))
+        {
+            groupCommits(store, log, round);
+            return;
+        }
         final List<Long> live = new ArrayList<>();
         final byte[] scratch = new byte[PageStore.PAGE_SIZE];
         for (long pageId = 0; pageId < store.pageCount(); pageId++)
@@ -192,6 +195,65 @@ final class KillChild
                 }
             }
         }
+    }
+
+    private static void groupCommits(final PageStore store, final Path log, final long round) throws Exception
+    {
+        try (FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND))
+        {
+            for (int w = 0; w < WRITERS; w++)
+            {
+                final int thread = w;
+                Thread.ofPlatform().daemon().start(() -> commitOwnPages(store, channel, thread, round));
+            }
+            System.out.println("READY checkpoint=" + store.lastCheckpoint());
+            System.out.flush();
+            Thread.sleep(60_000);
+        }
+    }
+
+    private static void commitOwnPages(final PageStore store, final FileChannel channel, final int thread,
+        final long round)
+    {
+        final long seeds = (round << 32) | ((long)thread << 24);
+        try (PageWriter writer = store.newWriter())
+        {
+            for (int i = 0; ; i++)
+            {
+                final List<PageReceipt> receipts = new ArrayList<>();
+                final StringBuilder line = new StringBuilder("W ").append(thread).append(' ');
+                for (int k = 0; k < 1 + (i & 1); k++)
+                {
+                    final long pageId;
+                    try
+                    {
+                        pageId = writer.allocate();
+                    }
+                    catch (final StoreFullException full)
+                    {
+                        Thread.sleep(60_000);
+                        return;
+                    }
+                    final long seed = seeds + 2L * i + k;
+                    receipts.add(writer.write(pageId, page(seed)));
+                    line.append(k > 0 ? "," : "").append(pageId).append(':').append(seed);
+                }
+                write(channel, line.append('\n').toString());
+                final Checkpoint checkpoint = store.checkpoint(receipts);
+                write(channel, "A " + thread + " " + checkpoint.sequence() + "\n");
+            }
+        }
+        catch (final Exception ex)
+        {
+            ex.printStackTrace(System.out);
+        }
+    }
+
+    private static void write(final FileChannel channel, final String line) throws IOException
+    {
+        // One write call per line, appended atomically: lines of different threads do not interleave.
+        channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static void append(final FileChannel channel, final String line) throws IOException

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PageStoreBadFileTest
 {
-    private static final int SUPERBLOCK_CRC_OFFSET = 184;
+    private static final int SUPERBLOCK_CRC_OFFSET = 208;
     private static final FileTime OLD = FileTime.from(1_000_000_000L, TimeUnit.SECONDS);
 
     @TempDir
@@ -173,8 +173,17 @@ class PageStoreBadFileTest
     void shouldRefuseNewerVersion() throws IOException
     {
         final Path file = twoCheckpoints();
-        patchBothSuperblocks(file, 8, 2, false);
-        assertIncompatible(file, IncompatibleStoreException.Problem.NEWER_FORMAT, "format version=2");
+        patchBothSuperblocks(file, 8, 3, false);
+        assertIncompatible(file, IncompatibleStoreException.Problem.NEWER_FORMAT, "format version=3");
+    }
+
+    @Test
+    void shouldRefuseOlderVersionNamingBoth() throws IOException
+    {
+        final Path file = twoCheckpoints();
+        patchBothSuperblocks(file, 8, 1, false);
+        assertIncompatible(file, IncompatibleStoreException.Problem.OLDER_FORMAT,
+            "format version=1, older than the version=2");
     }
 
     @ParameterizedTest

@@ -32,7 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Crash points: every flush boundary of small single-writer workloads (before each data, metadata and superblock
  * flush, and after each checkpoint returns), and random flush boundaries of a long workload of 8 writer threads and a
- * checkpointing thread. CI runs 10,000 images; the soak scale runs 1,000,000:
+ * checkpointing thread, and of 8 writer threads each committing its own pages through group commit (the oracle
+ * learns each group's content from the store as its flush starts, and checks that every caller was told the
+ * checkpoint that holds its pages). CI runs 13,000 images; the soak scale about 1,000,000:
  * {@code mvn -B -o -pl store test -Dsurefire.excludedGroups=none -Dgroups=soak -Dtest=PowerLossCrashTest}
  * (or {@code -Psoak}).
  */
@@ -47,7 +49,7 @@ class PowerLossCrashTest
     @Test
     void shouldRecoverEveryImageAtEveryFlushBoundaryOfSmallWorkloads() throws IOException
     {
-        final long images = smallWorkloads(18, 16);
+        final long images = smallWorkloads(18, 20);
         System.out.println("power loss, small workloads: images=" + images);
         assertTrue(images >= 6_500, "images=" + images);
     }
@@ -59,11 +61,18 @@ class PowerLossCrashTest
     }
 
     @Test
+    void shouldRecoverImagesOfGroupCommitsOfEightWriters() throws Exception
+    {
+        groupCommitWorkload(3_000, 8, 43);
+    }
+
+    @Test
     @Tag("soak")
     void shouldRecoverAMillionImages() throws Exception
     {
         System.out.println("power loss soak, small workloads: images=" + smallWorkloads(300, 60));
-        concurrentWorkload(470_000, 16, 4242);
+        concurrentWorkload(540_000, 16, 4242);
+        groupCommitWorkload(100_000, 16, 4343);
     }
 
     private long smallWorkloads(final int seeds, final int perPoint) throws IOException
@@ -291,6 +300,145 @@ class PowerLossCrashTest
             throw new AssertionError("a writer failed", errors.getFirst());
         }
         System.out.println("power loss, concurrent workload: images=" + imagesChecked[0]);
+    }
+
+    /**
+     * 8 writers, each committing its own one or two pages itself (group commit), freeing one of its older pages now
+     * and then; one sets a root now and then. At each flush the oracle takes the group's content from the store
+     * (pages with the seeds their writers registered, frees, roots) as the checkpoint in flight, and once the flush
+     * of its superblock completes, as the acknowledged one.
+     */
+    private void groupCommitWorkload(final long targetImages, final int perPoint, final long seed) throws Exception
+    {
+        final Random random = new Random(seed);
+        final java.util.concurrent.ConcurrentHashMap<Long, Long> seedOf = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.ConcurrentHashMap<Long, Long> sequenceOf =
+            new java.util.concurrent.ConcurrentHashMap<>();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong seeds = new AtomicLong(seed << 32);
+        final List<Throwable> errors = new ArrayList<>();
+        final AtomicLong calls = new AtomicLong();
+        final long images;
+        try (Run run = new Run("group", 1100, 4, seed, 0))
+        {
+            run.recorder.onCrashPoint((file, where) ->
+            {
+                final io.rangedmmap.store.internal.CheckpointCoordinator.InFlight group =
+                    run.store.checkpointInFlight();
+                if (null == group)
+                {
+                    return;
+                }
+                if (null == run.inFlight || run.inFlight.sequence() != group.sequence())
+                {
+                    final Map<Long, Long> added = new HashMap<>();
+                    for (final long page : group.pages())
+                    {
+                        added.put(page, seedOf.get(page));
+                        sequenceOf.put(page, group.sequence());
+                    }
+                    final List<Long> frees = new ArrayList<>();
+                    for (final long page : group.frees())
+                    {
+                        frees.add(page);
+                    }
+                    run.inFlight = run.acked.next(added, frees, group.roots());
+                }
+                // A crash point at about one flush in four.
+                run.perPoint = 0 == random.nextInt(4) ? perPoint : 0;
+                run.crash(where);
+            });
+            run.recorder.afterFlush((file, range) ->
+            {
+                // The flush that covers the superblock makes the checkpoint in flight durable.
+                if (null != run.inFlight && range.startsWith("[" + (run.inFlight.sequence() & 1) * PageStore.PAGE_SIZE +
+                    ","))
+                {
+                    run.acked = run.inFlight;
+                    run.inFlight = null;
+                }
+            });
+            final List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < WRITERS; w++)
+            {
+                final int index = w;
+                threads.add(Thread.ofPlatform().start(() ->
+                {
+                    final Random mine = new Random(seed * 31 + index);
+                    final List<Long> committed = new ArrayList<>();
+                    try (PageWriter writer = run.store.newWriter())
+                    {
+                        while (!stop.get())
+                        {
+                            final List<PageReceipt> receipts = new ArrayList<>();
+                            try
+                            {
+                                for (int k = 0; k < 1 + mine.nextInt(2); k++)
+                                {
+                                    final long pageId = writer.allocate();
+                                    final long pageSeed = seeds.incrementAndGet();
+                                    seedOf.put(pageId, pageSeed);
+                                    receipts.add(writer.write(pageId, page(pageSeed)));
+                                }
+                            }
+                            catch (final StoreFullException full)
+                            {
+                                // commit what was written; frees below make room
+                            }
+                            if (committed.size() > 4 && mine.nextBoolean())
+                            {
+                                run.store.free(committed.remove(mine.nextInt(committed.size())));
+                            }
+                            if (0 == index && mine.nextInt(4) == 0)
+                            {
+                                run.store.setRoot(mine.nextInt(PageStore.ROOT_SLOTS), mine.nextLong());
+                            }
+                            final Checkpoint told = run.store.checkpoint(receipts);
+                            calls.incrementAndGet();
+                            for (final PageReceipt receipt : receipts)
+                            {
+                                final Long sequence = sequenceOf.get(receipt.pageId());
+                                if (null == sequence || sequence != told.sequence())
+                                {
+                                    throw new AssertionError("page " + receipt.pageId() + " was in checkpoint " +
+                                        sequence + " but its caller was told " + told.sequence());
+                                }
+                                committed.add(receipt.pageId());
+                            }
+                        }
+                    }
+                    catch (final Throwable ex)
+                    {
+                        synchronized (errors)
+                        {
+                            errors.add(ex);
+                        }
+                    }
+                }));
+            }
+            try
+            {
+                while (run.images.images() < targetImages && errors.isEmpty())
+                {
+                    Thread.sleep(20);
+                }
+            }
+            finally
+            {
+                stop.set(true);
+                for (final Thread thread : threads)
+                {
+                    thread.join();
+                }
+            }
+            images = run.images.images();
+        }
+        if (!errors.isEmpty())
+        {
+            throw new AssertionError("a committing writer failed", errors.getFirst());
+        }
+        System.out.println("power loss, group commit of " + WRITERS + " writers: images=" + images + " calls=" +
+            calls.get());
     }
 
     private static void write(final PageStore store, final ConcurrentLinkedQueue<Written> queue,

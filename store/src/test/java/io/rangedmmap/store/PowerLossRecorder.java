@@ -20,6 +20,7 @@ final class PowerLossRecorder implements StoreIo
 
     private final byte[] durable;
     private volatile CrashPoint crashPoint = (file, where) -> { };
+    private volatile CrashPoint afterFlush = (file, where) -> { };
     private long flushes;
 
     PowerLossRecorder(final byte[] durableAtOpen)
@@ -30,6 +31,14 @@ final class PowerLossRecorder implements StoreIo
     void onCrashPoint(final CrashPoint hook)
     {
         this.crashPoint = hook;
+    }
+
+    /**
+     * Calls {@code hook} after each flush, with the flushed range; from the flushing thread.
+     */
+    void afterFlush(final CrashPoint hook)
+    {
+        this.afterFlush = hook;
     }
 
     /**
@@ -60,6 +69,7 @@ final class PowerLossRecorder implements StoreIo
             PageStore.PAGE_SIZE * PageStore.PAGE_SIZE);
         file.readAt(from, durable, (int)from, (int)(to - from));
         flushes++;
+        afterFlush.reached(file, "[" + offset + ", " + (offset + length) + ")");
     }
 
     @Override

@@ -11,12 +11,20 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
- * Makes one checkpoint durable, in the order that makes it atomic: the metadata table pages are written into the
- * copy the durable checkpoint does not use; then the receipts' data pages and those metadata pages are flushed, by one
- * {@code msync} over the span that holds them; only then is the superblock written and flushed. Everything the new
- * superblock names is durable before the superblock is written, and nothing the old one names is touched.
+ * Writes one checkpoint and makes it durable, so that it is atomic: the metadata table pages are written into the
+ * copy the durable checkpoint does not use, then the superblock, which names what the checkpoint wrote (the count
+ * and digest of its metadata pages, the count of its new user pages); then one flush over the span that holds the
+ * superblock, the metadata and the user pages makes them durable together. Nothing the durable superblock names is
+ * touched, so if a power loss keeps the new superblock but not everything it names, open finds out (see
+ * {@link Recovery}) and falls back to the previous checkpoint, exactly.
+ *
+ * <p><b>One flush, or two.</b> Each device flush costs a fixed few hundred microseconds here (a journal commit and a
+ * cache flush), which dominates small checkpoints: a second flush made a one-page commit nearly twice as dear. A
+ * checkpoint of more than {@link #ONE_FLUSH_MAX_PAGES} user pages still uses two (pages and metadata, then the
+ * superblock), because open would have to read and checksum all of its pages; see that constant for the measurement.
  *
  * <p><b>Double-buffered metadata.</b> Checkpoint {@code N} writes metadata copy {@code N % 2}, which the durable
  * checkpoint {@code N - 1} does not use. That copy was last brought up to date by checkpoint {@code N - 2}, so it
@@ -25,10 +33,21 @@ import java.util.Arrays;
  * cost grows with what changed, not with the size of the store. After an open, the pages in which the two copies
  * differ (a crash may have left the other copy half-written) stand in for the changes of {@code N - 1}.
  *
- * <p><b>Thread safety:</b> one checkpoint at a time (the store's checkpoint lock).
+ * <p><b>Thread safety:</b> one checkpoint at a time (the leader of the group commit).
  */
 public final class Checkpointer
 {
+    /**
+     * The largest checkpoint, in user pages, made durable with one flush; larger ones use two, so that open's extra
+     * work after a crash (reading and checksumming the pages of the checkpoint in flight) stays bounded: at most
+     * 1 MiB. Measured by {@code CheckpointFlushProbe} on the 2-core VM (ext4, virtio disk, load 9-14), 2026-11-29,
+     * benchmarks/results/2026-11-29-issue14-commits/flush-probe.md: the second flush costs a fixed 0.6-0.7 ms, the
+     * flush of a 256-page checkpoint 3.2 ms, so at this size one flush still saves about 15% of the checkpoint, and
+     * less above; verifying those 256 pages added 13 ms to open (25 ms with the file out of the page cache) to a
+     * 1 GiB store's 24-32 ms.
+     */
+    public static final int ONE_FLUSH_MAX_PAGES = 256;
+
     private final RawMmapFile file;
     private final StoreIo io;
     private final StoreLayout layout;
@@ -74,6 +93,7 @@ public final class Checkpointer
         final CheckpointTrace trace = CheckpointTrace.begin();
         final long[] dirty = dirtyTablePages(pages, frees);
         final int copy = (int)(sequence & 1);
+        final CRC32C digest = new CRC32C();
         int nextPage = 0;
         int nextFree = 0;
         for (final long tablePage : dirty)
@@ -90,19 +110,36 @@ public final class Checkpointer
                 MetadataPageDescriptor.putEntry(scratchBuffer, frees[nextFree++], 0, 0);
             }
             MetadataPageDescriptor.seal(scratchBuffer, tablePage, sequence);
+            MetadataPageDescriptor.addToDigest(digest, tablePage, MetadataPageDescriptor.pageCrc(scratchBuffer));
             // The copy is not the one the durable superblock names: it is safe to write in place.
             io.writeAt(file, layout.metadataOffset(copy, tablePage), scratch);
         }
         trace.metadataWritten();
-        flushDataAndMetadata(pages, dirty, copy);
-        trace.flushed();
-        // Written only after the metadata it names is durable: the kernel may write the page back at any moment.
+        final boolean oneFlush = pages.length <= ONE_FLUSH_MAX_PAGES;
+        if (!oneFlush)
+        {
+            // Too large to verify at open: durable before the superblock that names it is written.
+            final long from = spanFrom(pages, dirty, copy);
+            io.flushRange(file, from, spanTo(pages, dirty, copy) - from);
+        }
         Arrays.fill(scratch, (byte)0);
         SuperblockDescriptor.encode(scratchBuffer, new Superblock(StoreLayout.PAGE_SIZE, layout.pageCount(),
-            layout.metadataPages(), sequence, copy, livePages, roots));
+            layout.metadataPages(), sequence, copy, livePages, roots, oneFlush ? SuperblockDescriptor.FLAG_ONE_FLUSH :
+            0, dirty.length, (int)digest.getValue(), pages.length));
         final long superblockOffset = StoreLayout.superblockOffset(copy);
         io.writeAt(file, superblockOffset, scratch);
-        io.flushRange(file, superblockOffset, StoreLayout.PAGE_SIZE);
+        if (oneFlush)
+        {
+            // One flush for the superblock, the metadata and the pages: it names them all, and open verifies them.
+            final long to = Math.max(superblockOffset + StoreLayout.PAGE_SIZE, spanTo(pages, dirty, copy));
+            io.flushRange(file, superblockOffset, to - superblockOffset);
+        }
+        else
+        {
+            io.flushRange(file, superblockOffset, StoreLayout.PAGE_SIZE);
+        }
+        // One flush: the trace's flush phase holds the superblock write and the flush, its superblock phase is empty.
+        trace.flushed();
 
         previousDirty = changedTablePages(pages, frees);
         final long bytes = ((long)pages.length + dirty.length + 1) * StoreLayout.PAGE_SIZE;
@@ -113,34 +150,36 @@ public final class Checkpointer
     }
 
     /**
-     * Makes the receipts' pages and the new metadata durable with one {@code msync} over the span that holds them all.
-     *
-     * <p>Neither is referenced by the durable superblock yet, so they may reach the disk together, in any order, as
-     * long as both are durable before the superblock is written. One sync is one device cache flush: a flush per
-     * data run and another for the metadata made small checkpoints two to four times dearer than LMDB's two
-     * {@code fdatasync}s. The span's clean pages cost nothing (only dirty pages are written back); dirty pages of
-     * writers not in this checkpoint that lie inside it are written early, which is harmless (the kernel may write
-     * any page back at any moment) and unreferenced until a later checkpoint names them.
+     * {@return the first byte of the span holding the pages and the written metadata; the flush of a span costs only
+     * its dirty pages}
      */
-    private void flushDataAndMetadata(final long[] pages, final long[] dirty, final int copy) throws IOException
+    private long spanFrom(final long[] pages, final long[] dirty, final int copy)
     {
         long from = Long.MAX_VALUE;
-        long to = Long.MIN_VALUE;
         if (0 != pages.length)
         {
-            // pages is ascending.
             from = layout.dataOffset(pages[0]);
-            to = layout.dataOffset(pages[pages.length - 1]) + StoreLayout.PAGE_SIZE;
         }
         if (0 != dirty.length)
         {
             from = Math.min(from, layout.metadataOffset(copy, dirty[0]));
+        }
+        return from;
+    }
+
+    private long spanTo(final long[] pages, final long[] dirty, final int copy)
+    {
+        long to = 0;
+        if (0 != pages.length)
+        {
+            // pages is ascending.
+            to = layout.dataOffset(pages[pages.length - 1]) + StoreLayout.PAGE_SIZE;
+        }
+        if (0 != dirty.length)
+        {
             to = Math.max(to, layout.metadataOffset(copy, dirty[dirty.length - 1]) + StoreLayout.PAGE_SIZE);
         }
-        if (from < to)
-        {
-            io.flushRange(file, from, to - from);
-        }
+        return to;
     }
 
     private long[] dirtyTablePages(final long[] pages, final long[] frees)

@@ -11,12 +11,16 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
  * Reads a store file at open, read-only, and rebuilds the in-memory state of its last durable checkpoint: picks
  * the newest valid superblock, checks the geometry against the file, checks every page of the current metadata copy
- * and loads it into a {@link PageTable}, and finds the table pages where the other copy differs (those the next
- * checkpoint must rewrite). It reads no user page: {@code verify} checks those.
+ * and loads it into a {@link PageTable}, checks what that checkpoint newly wrote against what its superblock names
+ * (falling back to the previous checkpoint if it did not all reach the disk), and finds the table pages where the
+ * other copy differs (those the next checkpoint must rewrite). The only user pages it reads are those of a
+ * checkpoint made durable by one flush, at most {@link Checkpointer#ONE_FLUSH_MAX_PAGES}: {@code verify} checks
+ * the others.
  *
  * @param superblock      the superblock of the last durable checkpoint.
  * @param layout          the file's layout.
@@ -30,22 +34,66 @@ public record Recovery(
     /**
      * Recovers the last durable checkpoint of a store file; writes nothing.
      *
+     * <p>The newest valid superblock is accepted only if everything it newly names verifies: its metadata copy, the
+     * count and digest of the metadata pages carrying its sequence, the number of user pages it made live and, for a
+     * checkpoint made durable by one flush, the CRC32C of each of those pages. Otherwise (a power loss kept the
+     * superblock of the checkpoint in flight but not all it names) the store opens at the previous checkpoint, which
+     * the newer one never overwrote, if that one verifies.
+     *
      * @param file the mapped store file, locked.
      * @param path the store, for messages.
      * @return the recovered state.
-     * @throws IncompatibleStoreException if the file is not a store, is of a newer format, has another page size,
+     * @throws IncompatibleStoreException if the file is not a store, is of another format, has another page size,
      *                                    a size its superblock does not imply, or damaged metadata.
      */
     public static Recovery recover(final RawMmapFile file, final Path path)
     {
-        final Superblock superblock = newestSuperblock(file, path);
-        SuperblockDescriptor.checkGeometry(superblock, file.size(), path);
+        final Superblock[] candidates = validSuperblocks(file, path);
+        final Superblock newest = candidates[0];
+        SuperblockDescriptor.checkGeometry(newest, file.size(), path);
+        try
+        {
+            return recoverAt(file, path, newest, true);
+        }
+        catch (final IncompatibleStoreException ex)
+        {
+            final Superblock previous = 2 == candidates.length ? candidates[1] : null;
+            // Only a checkpoint made durable by one flush can have its superblock on disk without all it names; a
+            // failure in any other is damage, refused as such.
+            if (IncompatibleStoreException.Problem.CORRUPT_METADATA != ex.problem() || null == previous ||
+                previous.sequence() != newest.sequence() - 1 ||
+                0 == (newest.flags() & SuperblockDescriptor.FLAG_ONE_FLUSH))
+            {
+                throw ex;
+            }
+            try
+            {
+                SuperblockDescriptor.checkGeometry(previous, file.size(), path);
+                // Acknowledged before the newer checkpoint began: its flush completed, its pages need no reading.
+                final Recovery recovery = recoverAt(file, path, previous, false);
+                SuperblockFallbackEvent.emit(path.toString(), (int)(newest.sequence() & 1), ex.getMessage(),
+                    previous.sequence());
+                return recovery;
+            }
+            catch (final IncompatibleStoreException second)
+            {
+                ex.addSuppressed(second);
+                throw ex;
+            }
+        }
+    }
+
+    private static Recovery recoverAt(final RawMmapFile file, final Path path, final Superblock superblock,
+        final boolean newest)
+    {
         final StoreLayout layout = new StoreLayout(superblock.pageCount());
         final PageTable table = new PageTable((int)layout.pageCount());
         final byte[] current = new byte[StoreLayout.PAGE_SIZE];
         final byte[] other = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer currentBuffer = new UnsafeBuffer(current);
         final UnsafeBuffer otherBuffer = new UnsafeBuffer(other);
+        final NewPages newPages = new NewPages(file, layout, path, superblock,
+            newest && 0 != (superblock.flags() & SuperblockDescriptor.FLAG_ONE_FLUSH));
         final int copy = superblock.currentCopy();
         long[] stale = new long[16];
         int staleCount = 0;
@@ -56,8 +104,9 @@ public record Recovery(
             MetadataPageDescriptor.checkPage(currentBuffer, tablePage, superblock.sequence(), path);
             live += load(currentBuffer, tablePage, table, path);
             file.readAt(layout.metadataOffset(1 - copy, tablePage), other);
-            if (null != MetadataPageDescriptor.check(otherBuffer, tablePage, superblock.sequence()) ||
-                !Arrays.equals(current, MetadataPageDescriptor.HEADER_LENGTH, StoreLayout.PAGE_SIZE,
+            final boolean otherValid = null == MetadataPageDescriptor.check(otherBuffer, tablePage,
+                superblock.sequence());
+            if (!otherValid || !Arrays.equals(current, MetadataPageDescriptor.HEADER_LENGTH, StoreLayout.PAGE_SIZE,
                 other, MetadataPageDescriptor.HEADER_LENGTH, StoreLayout.PAGE_SIZE))
             {
                 if (staleCount == stale.length)
@@ -66,6 +115,10 @@ public record Recovery(
                 }
                 stale[staleCount++] = tablePage;
             }
+            if (superblock.sequence() == MetadataPageDescriptor.pageSequence(currentBuffer))
+            {
+                newPages.written(currentBuffer, tablePage, otherValid ? otherBuffer : null);
+            }
         }
         if (live != superblock.livePages())
         {
@@ -73,6 +126,7 @@ public record Recovery(
                 path + ": the metadata table has " + live + " live pages but the superblock says livePages=" +
                 superblock.livePages());
         }
+        newPages.check(newest);
         final Runs free = new Runs();
         for (int page = 0; page < table.size(); page++)
         {
@@ -82,6 +136,98 @@ public record Recovery(
             }
         }
         return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free);
+    }
+
+    /**
+     * What a checkpoint newly wrote, found on disk and checked against what its superblock names: the metadata pages
+     * carrying its sequence (count and digest) and the user pages live in its copy but not in the other, which holds
+     * the previous checkpoint (count and, after a one-flush checkpoint, each page's CRC32C).
+     */
+    private static final class NewPages
+    {
+        private final RawMmapFile file;
+        private final StoreLayout layout;
+        private final Path path;
+        private final Superblock superblock;
+        private final boolean readPages;
+        private final CRC32C digest = new CRC32C();
+        private final CRC32C pageCrc = new CRC32C();
+        private final byte[] page = new byte[StoreLayout.PAGE_SIZE];
+        private int metadataPages;
+        private long userPages;
+        private boolean previousUnknown;
+
+        private NewPages(final RawMmapFile file, final StoreLayout layout, final Path path,
+            final Superblock superblock, final boolean readPages)
+        {
+            this.file = file;
+            this.layout = layout;
+            this.path = path;
+            this.superblock = superblock;
+            this.readPages = readPages;
+        }
+
+        private void written(final UnsafeBuffer current, final long tablePage, final UnsafeBuffer previous)
+        {
+            metadataPages++;
+            MetadataPageDescriptor.addToDigest(digest, tablePage, MetadataPageDescriptor.pageCrc(current));
+            // Without the previous checkpoint's page every live entry counts (and is read) as possibly new.
+            previousUnknown |= null == previous;
+            final long first = tablePage * MetadataPageDescriptor.ENTRIES_PER_PAGE;
+            final long end = Math.min(layout.pageCount(), first + MetadataPageDescriptor.ENTRIES_PER_PAGE);
+            for (long pageId = first; pageId < end; pageId++)
+            {
+                if (MetadataPageDescriptor.FLAG_LIVE == MetadataPageDescriptor.entryFlags(current, pageId) &&
+                    (null == previous ||
+                    MetadataPageDescriptor.FLAG_LIVE != MetadataPageDescriptor.entryFlags(previous, pageId)))
+                {
+                    userPages++;
+                    if (readPages)
+                    {
+                        checkPage(pageId, MetadataPageDescriptor.entryCrc(current, pageId));
+                    }
+                }
+            }
+        }
+
+        private void checkPage(final long pageId, final int expected)
+        {
+            file.readAt(layout.dataOffset(pageId), page);
+            final int actual = Crc.of(pageCrc, page);
+            if (expected != actual)
+            {
+                throw corrupt("page=" + pageId + " has crc32c=0x" + Integer.toHexString(actual) + " but its " +
+                    "metadata entry says 0x" + Integer.toHexString(expected));
+            }
+        }
+
+        private void check(final boolean newest)
+        {
+            if (0 == superblock.sequence())
+            {
+                // A new store's: create wrote and flushed the whole file before naming it.
+                return;
+            }
+            if (metadataPages != superblock.metadataPagesWritten() ||
+                (int)digest.getValue() != superblock.metadataDigest())
+            {
+                throw corrupt(metadataPages + " metadata pages carry its sequence, with digest 0x" +
+                    Integer.toHexString((int)digest.getValue()) + ", but it names metadataPagesWritten=" +
+                    superblock.metadataPagesWritten() + " with digest 0x" +
+                    Integer.toHexString(superblock.metadataDigest()));
+            }
+            if (newest && (previousUnknown ? userPages < superblock.newPages() : userPages != superblock.newPages()))
+            {
+                throw corrupt(userPages + " user pages are newly live in its metadata, but it names newPages=" +
+                    superblock.newPages());
+            }
+        }
+
+        private IncompatibleStoreException corrupt(final String problem)
+        {
+            return new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA,
+                path + ": checkpoint " + superblock.sequence() + " did not reach the disk entirely: " + problem);
+        }
     }
 
     private static long load(final UnsafeBuffer page, final long tablePage, final PageTable table, final Path path)
@@ -109,11 +255,15 @@ public record Recovery(
         return live;
     }
 
-    private static Superblock newestSuperblock(final RawMmapFile file, final Path path)
+    /**
+     * {@return the superblocks that pass their checks, newest first}
+     */
+    private static Superblock[] validSuperblocks(final RawMmapFile file, final Path path)
     {
         final byte[] bytes = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
         Superblock newest = null;
+        Superblock older = null;
         IncompatibleStoreException firstProblem = null;
         int unrecognised = 0;
         int rejected = -1;
@@ -126,7 +276,8 @@ public record Recovery(
             }
             catch (final IncompatibleStoreException ex)
             {
-                if (IncompatibleStoreException.Problem.NEWER_FORMAT == ex.problem())
+                if (IncompatibleStoreException.Problem.NEWER_FORMAT == ex.problem() ||
+                    IncompatibleStoreException.Problem.OLDER_FORMAT == ex.problem())
                 {
                     throw ex;
                 }
@@ -143,7 +294,12 @@ public record Recovery(
             final Superblock superblock = SuperblockDescriptor.decode(buffer);
             if (null == newest || superblock.sequence() > newest.sequence())
             {
+                older = newest;
                 newest = superblock;
+            }
+            else
+            {
+                older = superblock;
             }
         }
         if (null == newest)
@@ -160,6 +316,6 @@ public record Recovery(
             SuperblockFallbackEvent.emit(path.toString(), rejected, "invalid superblock (identity or CRC32C)",
                 newest.sequence());
         }
-        return newest;
+        return null == older ? new Superblock[]{newest} : new Superblock[]{newest, older};
     }
 }

@@ -17,9 +17,11 @@ public final class FormatVersion
     public static final long MAGIC = 0x45524F54534D4D52L;
 
     /**
-     * The format version this code writes and the newest it reads.
+     * The format version this code writes and the only one it reads. Version 2 (issue 14) names in each superblock
+     * the metadata pages and user pages its checkpoint wrote, so that a checkpoint can be made durable with one flush
+     * and verified at open; version 1 files cannot be opened (their superblocks do not say what to verify).
      */
-    public static final int CURRENT = 1;
+    public static final int CURRENT = 2;
 
     private FormatVersion()
     {
@@ -48,6 +50,7 @@ public final class FormatVersion
      * @param version the value read.
      * @param file    the store, for the message.
      * @throws IncompatibleStoreException if {@code version > CURRENT}: written by a newer version of this library.
+     * @throws IncompatibleStoreException if {@code version} is 1 to {@code CURRENT - 1}: an older format.
      * @throws IncompatibleStoreException if {@code version < 1}: not a valid version.
      */
     public static void checkVersion(final int version, final Path file)
@@ -57,10 +60,17 @@ public final class FormatVersion
             throw new IncompatibleStoreException(IncompatibleStoreException.Problem.NEWER_FORMAT,
                 file + " has format version=" + version + ", newer than the newest supported version=" + CURRENT);
         }
+        if (version >= 1 && version < CURRENT)
+        {
+            throw new IncompatibleStoreException(IncompatibleStoreException.Problem.OLDER_FORMAT,
+                file + " has format version=" + version + ", older than the version=" + CURRENT + " this library " +
+                "reads and writes; open it with the version of the library that wrote it and copy its pages into a " +
+                "new store");
+        }
         if (version < 1)
         {
             throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA,
-                file + " has format version=" + version + ", expected a version in [1, " + CURRENT + "]");
+                file + " has format version=" + version + ", expected version=" + CURRENT);
         }
     }
 }

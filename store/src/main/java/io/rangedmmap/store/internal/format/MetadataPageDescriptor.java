@@ -166,6 +166,47 @@ public final class MetadataPageDescriptor
     }
 
     /**
+     * {@return the page's own stored CRC32C}
+     *
+     * @param page the metadata page.
+     */
+    public static int pageCrc(final DirectBuffer page)
+    {
+        return page.getInt(CRC_OFFSET, ORDER);
+    }
+
+    /**
+     * {@return the sequence of the checkpoint that wrote the page}
+     *
+     * @param page the metadata page.
+     */
+    public static long pageSequence(final DirectBuffer page)
+    {
+        return page.getLong(SEQUENCE_OFFSET, ORDER);
+    }
+
+    /**
+     * Adds one written page to the digest a superblock keeps of the metadata pages its checkpoint wrote: its index
+     * and its CRC32C, little-endian, in ascending order of index.
+     *
+     * @param digest    the running digest.
+     * @param tablePage the page's index.
+     * @param pageCrc   its stored CRC32C.
+     */
+    public static void addToDigest(final CRC32C digest, final long tablePage, final int pageCrc)
+    {
+        final int index = (int)tablePage;
+        digest.update(index);
+        digest.update(index >>> 8);
+        digest.update(index >>> 16);
+        digest.update(index >>> 24);
+        digest.update(pageCrc);
+        digest.update(pageCrc >>> 8);
+        digest.update(pageCrc >>> 16);
+        digest.update(pageCrc >>> 24);
+    }
+
+    /**
      * Checks a metadata page of the current copy.
      *
      * @param page      the metadata page, {@code byte[4096]}-backed.

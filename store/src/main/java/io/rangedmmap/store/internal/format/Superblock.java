@@ -12,6 +12,11 @@ import java.util.Arrays;
  * @param currentCopy   the metadata copy this checkpoint wrote, {@code sequence & 1}.
  * @param livePages     the number of live user pages at this checkpoint.
  * @param roots         the 16 root slots.
+ * @param flags         {@link SuperblockDescriptor#FLAG_ONE_FLUSH} if the checkpoint was made durable by one flush
+ *                      together with its pages and metadata, so that open must verify them; else 0.
+ * @param metadataPagesWritten the number of metadata pages this checkpoint wrote (those carrying its sequence).
+ * @param metadataDigest the CRC32C of the (table index, CRC32C) pairs of those pages, ascending by index.
+ * @param newPages      the number of user pages this checkpoint made live.
  */
 public record Superblock(
     int pageSize,
@@ -20,13 +25,35 @@ public record Superblock(
     long sequence,
     int currentCopy,
     long livePages,
-    long[] roots)
+    long[] roots,
+    int flags,
+    int metadataPagesWritten,
+    int metadataDigest,
+    long newPages)
 {
+    /**
+     * The superblock of a checkpoint that names no newly written page: a new store's.
+     *
+     * @param pageSize      the page size in bytes.
+     * @param pageCount     the number of user pages.
+     * @param metadataPages the number of metadata pages per copy.
+     * @param sequence      the checkpoint sequence, 0 for a new store.
+     * @param currentCopy   the metadata copy this checkpoint wrote, {@code sequence & 1}.
+     * @param livePages     the number of live user pages at this checkpoint.
+     * @param roots         the 16 root slots.
+     */
+    public Superblock(final int pageSize, final long pageCount, final long metadataPages, final long sequence,
+        final int currentCopy, final long livePages, final long[] roots)
+    {
+        this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, 0, 0, 0, 0);
+    }
+
     @Override
     public String toString()
     {
         return "Superblock{pageSize=" + pageSize + ", pageCount=" + pageCount + ", metadataPages=" + metadataPages +
             ", sequence=" + sequence + ", currentCopy=" + currentCopy + ", livePages=" + livePages + ", roots=" +
-            Arrays.toString(roots) + "}";
+            Arrays.toString(roots) + ", flags=" + flags + ", metadataPagesWritten=" + metadataPagesWritten +
+            ", metadataDigest=0x" + Integer.toHexString(metadataDigest) + ", newPages=" + newPages + "}";
     }
 }

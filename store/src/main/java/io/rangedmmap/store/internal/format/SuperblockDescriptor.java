@@ -33,9 +33,23 @@ import java.util.zip.CRC32C;
  *  +---------------------------------------------------------------+
  *  |                 Root Slots 0 .. 15 (16 x 8 bytes)            ...  56
  *  +-------------------------------+-------------------------------+
- *  |   CRC32C of bytes [0, 184)    |                                 184
+ *  |        Checkpoint Flags       |    Metadata Pages Written     | 184
+ *  +-------------------------------+-------------------------------+
+ *  |        Metadata Digest        |        Reserved (zero)        | 192
+ *  +-------------------------------+-------------------------------+
+ *  |                  New User Pages (8 bytes)                     | 200
+ *  +-------------------------------+-------------------------------+
+ *  |   CRC32C of bytes [0, 208)    |                                 208
  *  +-------------------------------+
  * </pre>
+ *
+ * <p><b>What the superblock newly names (format version 2).</b> A checkpoint writes its user pages, its metadata
+ * pages and its superblock and may make them durable with one flush, so after a power loss the superblock may be on
+ * disk without some of them. It therefore names what it wrote: the metadata pages carrying its sequence (their
+ * count and the digest of their indexes and CRC32Cs) and the number of user pages it made live (each listed, with
+ * its CRC32C, in those metadata pages). Open accepts it only if all of them verify, and otherwise falls back to the
+ * previous checkpoint, which the newer one never overwrote. {@link #FLAG_ONE_FLUSH} says whether the user pages
+ * must be read to verify them: without it they were flushed before the superblock was written.
  */
 public final class SuperblockDescriptor
 {
@@ -90,9 +104,34 @@ public final class SuperblockDescriptor
     public static final int ROOT_SLOTS = 16;
 
     /**
+     * Offset of the checkpoint flags.
+     */
+    public static final int FLAGS_OFFSET = ROOTS_OFFSET + ROOT_SLOTS * Long.BYTES;
+
+    /**
+     * Offset of the number of metadata pages the checkpoint wrote.
+     */
+    public static final int METADATA_WRITTEN_OFFSET = FLAGS_OFFSET + Integer.BYTES;
+
+    /**
+     * Offset of the digest of the metadata pages the checkpoint wrote.
+     */
+    public static final int METADATA_DIGEST_OFFSET = METADATA_WRITTEN_OFFSET + Integer.BYTES;
+
+    /**
+     * Offset of the number of user pages the checkpoint made live.
+     */
+    public static final int NEW_PAGES_OFFSET = METADATA_DIGEST_OFFSET + 2 * Integer.BYTES;
+
+    /**
      * Offset of the CRC32C, which covers {@code [0, CRC_OFFSET)}.
      */
-    public static final int CRC_OFFSET = ROOTS_OFFSET + ROOT_SLOTS * Long.BYTES;
+    public static final int CRC_OFFSET = NEW_PAGES_OFFSET + Long.BYTES;
+
+    /**
+     * The flag of a checkpoint made durable by one flush with its pages: open reads its new user pages to verify them.
+     */
+    public static final int FLAG_ONE_FLUSH = 1;
 
     /**
      * The length of the encoded superblock.
@@ -126,6 +165,10 @@ public final class SuperblockDescriptor
         {
             buffer.putLong(ROOTS_OFFSET + i * Long.BYTES, superblock.roots()[i], ORDER);
         }
+        buffer.putInt(FLAGS_OFFSET, superblock.flags(), ORDER);
+        buffer.putInt(METADATA_WRITTEN_OFFSET, superblock.metadataPagesWritten(), ORDER);
+        buffer.putInt(METADATA_DIGEST_OFFSET, superblock.metadataDigest(), ORDER);
+        buffer.putLong(NEW_PAGES_OFFSET, superblock.newPages(), ORDER);
         buffer.putInt(CRC_OFFSET, crc(buffer), ORDER);
     }
 
@@ -173,7 +216,11 @@ public final class SuperblockDescriptor
             buffer.getLong(SEQUENCE_OFFSET, ORDER),
             buffer.getInt(CURRENT_COPY_OFFSET, ORDER),
             buffer.getLong(LIVE_PAGES_OFFSET, ORDER),
-            roots);
+            roots,
+            buffer.getInt(FLAGS_OFFSET, ORDER),
+            buffer.getInt(METADATA_WRITTEN_OFFSET, ORDER),
+            buffer.getInt(METADATA_DIGEST_OFFSET, ORDER),
+            buffer.getLong(NEW_PAGES_OFFSET, ORDER));
     }
 
     /**
@@ -199,7 +246,10 @@ public final class SuperblockDescriptor
         if (pageCount < 1 || pageCount > StoreLayout.MAX_PAGE_COUNT ||
             superblock.metadataPages() != MetadataPageDescriptor.metadataPagesFor(pageCount) ||
             superblock.currentCopy() != (superblock.sequence() & 1) || superblock.sequence() < 0 ||
-            superblock.livePages() < 0 || superblock.livePages() > pageCount)
+            superblock.livePages() < 0 || superblock.livePages() > pageCount ||
+            0 != (superblock.flags() & ~FLAG_ONE_FLUSH) || superblock.metadataPagesWritten() < 0 ||
+            superblock.metadataPagesWritten() > superblock.metadataPages() || superblock.newPages() < 0 ||
+            superblock.newPages() > superblock.livePages())
         {
             throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA,
                 file + " has an inconsistent superblock: " + superblock);

@@ -26,13 +26,15 @@ class SuperblockDescriptorTest
     @Test
     void shouldLayOutFieldsAsDocumented()
     {
-        assertEquals(184, SuperblockDescriptor.CRC_OFFSET);
-        assertEquals(188, SuperblockDescriptor.LENGTH);
+        assertEquals(184, SuperblockDescriptor.FLAGS_OFFSET);
+        assertEquals(200, SuperblockDescriptor.NEW_PAGES_OFFSET);
+        assertEquals(208, SuperblockDescriptor.CRC_OFFSET);
+        assertEquals(212, SuperblockDescriptor.LENGTH);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
         SuperblockDescriptor.encode(buffer, superblock(5));
         assertEquals('R', buffer.getByte(0));
         assertEquals('E', buffer.getByte(7));
-        assertEquals(1, buffer.getInt(SuperblockDescriptor.VERSION_OFFSET));
+        assertEquals(2, buffer.getInt(SuperblockDescriptor.VERSION_OFFSET));
         assertEquals(1, buffer.getInt(SuperblockDescriptor.CURRENT_COPY_OFFSET));
         assertEquals(-7, buffer.getLong(SuperblockDescriptor.ROOTS_OFFSET + 15 * 8));
     }
@@ -78,9 +80,13 @@ class SuperblockDescriptorTest
         IncompatibleStoreException ex = assertThrowsExactly(IncompatibleStoreException.class,
             () -> FormatVersion.checkMagic(0x1234, FILE));
         assertEquals("/data/s.store is not a page store: magic=0x1234, expected 0x45524f54534d4d52", ex.getMessage());
-        ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(2, FILE));
+        ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(3, FILE));
         assertEquals(IncompatibleStoreException.Problem.NEWER_FORMAT, ex.problem());
+        ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(1, FILE));
+        assertEquals(IncompatibleStoreException.Problem.OLDER_FORMAT, ex.problem());
+        assertTrue(ex.getMessage().startsWith("/data/s.store has format version=1, older than the version=2 this " +
+            "library reads and writes"), ex.getMessage());
         ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(0, FILE));
-        assertEquals("/data/s.store has format version=0, expected a version in [1, 1]", ex.getMessage());
+        assertEquals("/data/s.store has format version=0, expected version=2", ex.getMessage());
     }
 }

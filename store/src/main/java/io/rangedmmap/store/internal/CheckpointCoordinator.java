@@ -1,0 +1,643 @@
+package io.rangedmmap.store.internal;
+
+import io.rangedmmap.mmap.MappingFaultException;
+import io.rangedmmap.store.Checkpoint;
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The one owner of the store's checkpoints: the staged frees and root slots, the checks of the pages to commit, the
+ * group commit that combines concurrent callers into one checkpoint, the sequence and live count, and the publication
+ * of a durable checkpoint to the page table and the allocator. {@link Checkpointer} writes and flushes each
+ * checkpoint.
+ *
+ * <p><b>Group commit.</b> A caller queues its request; if no checkpoint is running it becomes the leader: it takes
+ * every queued request (its own among them), checks each, and runs one checkpoint for all that pass, with the frees
+ * and roots staged so far. Callers arriving meanwhile queue up and wait; when the flush ends, one of them leads the
+ * next group. So a caller waits for at most the flush running when it arrived plus its own. Asynchronous requests
+ * with no blocked caller to lead them are led by one daemon thread, started at the first such request.
+ *
+ * <p><b>Fail-stop.</b> If a group's flush fails, every request of the group gets the error and the store fails;
+ * requests queued later get the store's failure.
+ *
+ * <p><b>Thread safety:</b> all methods from any thread. {@code lock} guards the queue and the leader flag;
+ * {@code runLock} is held by the leader while a checkpoint runs (verify and close take it to wait for one).
+ */
+public final class CheckpointCoordinator
+{
+    private final String name;
+    private final PageTable table;
+    private final ExtentAllocator allocator;
+    private final Checkpointer checkpointer;
+    private final Lifecycle lifecycle;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition finished = lock.newCondition();
+    private final ReentrantLock runLock = new ReentrantLock();
+    private final ArrayDeque<Request> pending = new ArrayDeque<>();
+    private final LongArrayList stagedFrees = new LongArrayList();
+    private final AtomicLongArray roots;
+    private final LongHashSet groupPages = new LongHashSet();
+    private volatile InFlight inFlight;
+    private boolean running;
+    private int blockedWaiting;
+    private ExecutorService leaderThread;
+    private volatile long lastCheckpoint;
+    private volatile long livePages;
+
+    /**
+     * Creates the coordinator of an open store.
+     *
+     * @param name         the store, for messages.
+     * @param table        the page table.
+     * @param allocator    the free-run allocator, told of freed pages when a checkpoint is durable.
+     * @param checkpointer writes each checkpoint.
+     * @param lifecycle    the store's lifecycle, failed by a failed flush.
+     * @param sequence     the sequence of the durable checkpoint the store opened at.
+     * @param livePages    its live page count.
+     * @param roots        its root slots.
+     */
+    public CheckpointCoordinator(final String name, final PageTable table, final ExtentAllocator allocator,
+        final Checkpointer checkpointer, final Lifecycle lifecycle, final long sequence, final long livePages,
+        final long[] roots)
+    {
+        this.name = name;
+        this.table = table;
+        this.allocator = allocator;
+        this.checkpointer = checkpointer;
+        this.lifecycle = lifecycle;
+        this.lastCheckpoint = sequence;
+        this.livePages = livePages;
+        this.roots = new AtomicLongArray(roots);
+    }
+
+    /**
+     * {@return the sequence of the last durable checkpoint}
+     */
+    public long lastCheckpoint()
+    {
+        return lastCheckpoint;
+    }
+
+    /**
+     * {@return the number of live pages at the last durable checkpoint}
+     */
+    public long livePages()
+    {
+        return livePages;
+    }
+
+    /**
+     * What the running checkpoint holds, for the crash tests' oracle.
+     *
+     * @param sequence its sequence.
+     * @param pages    the pages it makes live, ascending.
+     * @param frees    the pages it frees, ascending.
+     * @param roots    the root slots it records.
+     */
+    public record InFlight(long sequence, long[] pages, long[] frees, long[] roots)
+    {
+    }
+
+    /**
+     * {@return the checkpoint being written and flushed now, or {@code null}}
+     */
+    public InFlight inFlight()
+    {
+        return inFlight;
+    }
+
+    /**
+     * Stages the free of a page the caller moved from LIVE to FREEING, for the next checkpoint.
+     *
+     * @param pageId the page.
+     */
+    public void stageFree(final long pageId)
+    {
+        synchronized (stagedFrees)
+        {
+            stagedFrees.addLong(pageId);
+        }
+    }
+
+    /**
+     * Sets a root slot for the next checkpoint.
+     *
+     * @param slot  the slot, checked by the caller.
+     * @param value its value.
+     */
+    public void setRoot(final int slot, final long value)
+    {
+        roots.set(slot, value);
+    }
+
+    /**
+     * {@return the value last set in a root slot}
+     *
+     * @param slot the slot, checked by the caller.
+     */
+    public long root(final int slot)
+    {
+        return roots.get(slot);
+    }
+
+    /**
+     * Checks the pages of one call in the caller's thread: distinct and each WRITTEN.
+     *
+     * @param pages the pages of the receipts, in any order; sorted on return.
+     * @throws IllegalArgumentException if a page appears twice.
+     * @throws IllegalStateException    if a page is not WRITTEN (already in a completed checkpoint).
+     */
+    public void checkPages(final long[] pages)
+    {
+        Arrays.sort(pages);
+        for (int i = 0; i < pages.length; i++)
+        {
+            if (i > 0 && pages[i] == pages[i - 1])
+            {
+                throw new IllegalArgumentException("page=" + pages[i] + " appears twice in receipts");
+            }
+            checkWritten(pages[i]);
+        }
+    }
+
+    /**
+     * Makes the pages durable, with every free and root staged so far, in the next checkpoint, and returns it once
+     * durable. Blocks; the caller may lead the group.
+     *
+     * @param pages the pages, sorted and checked by {@link #checkPages(long[])}.
+     * @return the checkpoint that holds them.
+     * @throws IllegalStateException                    if a page is meanwhile in another checkpoint or call, or the
+     *                                                  store is closed.
+     * @throws io.rangedmmap.store.StoreFailedException if the store has failed, or the group's flush fails.
+     */
+    public Checkpoint commit(final long[] pages)
+    {
+        final Request request = new Request(pages, null);
+        lock.lock();
+        try
+        {
+            pending.addLast(request);
+            blockedWaiting++;
+            while (!request.done)
+            {
+                if (running)
+                {
+                    finished.awaitUninterruptibly();
+                }
+                else
+                {
+                    lead();
+                }
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        if (null != request.error)
+        {
+            throw request.error;
+        }
+        return request.result;
+    }
+
+    /**
+     * Like {@link #commit(long[])} without blocking: the future completes when the checkpoint is durable, or
+     * exceptionally with what {@code commit} would throw.
+     *
+     * @param pages the pages, sorted and checked by {@link #checkPages(long[])}.
+     * @return the future checkpoint.
+     */
+    public CompletableFuture<Checkpoint> commitAsync(final long[] pages)
+    {
+        final Request request = new Request(pages, new CompletableFuture<>());
+        lock.lock();
+        try
+        {
+            pending.addLast(request);
+            if (!running && 0 == blockedWaiting)
+            {
+                startLeaderThread();
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        return request.future;
+    }
+
+    /**
+     * Runs {@code action} while no checkpoint runs (verify).
+     *
+     * @param action what to run.
+     * @param <T>    its result.
+     * @return its result.
+     */
+    public <T> T whileIdle(final Supplier<T> action)
+    {
+        runLock.lock();
+        try
+        {
+            return action.get();
+        }
+        finally
+        {
+            runLock.unlock();
+        }
+    }
+
+    /**
+     * Waits for a running checkpoint, runs {@code closeFile}, and stops the leader thread; the lifecycle is already
+     * CLOSED, so queued requests fail with {@link IllegalStateException}.
+     *
+     * @param closeFile closes the file.
+     */
+    public void close(final Runnable closeFile)
+    {
+        runLock.lock();
+        try
+        {
+            closeFile.run();
+        }
+        finally
+        {
+            runLock.unlock();
+        }
+        lock.lock();
+        try
+        {
+            // Requests queued after the last group: the store is closed, nobody will lead them.
+            failQueued();
+            if (null != leaderThread)
+            {
+                leaderThread.shutdown();
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Leads one group: called with {@code lock} held and no group running; returns with it held.
+     */
+    private void lead()
+    {
+        running = true;
+        final List<Request> group = new ArrayList<>(pending);
+        pending.clear();
+        for (final Request request : group)
+        {
+            if (null == request.future)
+            {
+                blockedWaiting--;
+            }
+        }
+        lock.unlock();
+        try
+        {
+            runLock.lock();
+            try
+            {
+                runGroup(group);
+            }
+            finally
+            {
+                runLock.unlock();
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            for (final Request request : group)
+            {
+                if (!request.done && null == request.error)
+                {
+                    request.error = ex instanceof RuntimeException runtime ? runtime : new IllegalStateException(ex);
+                }
+            }
+            if (ex instanceof Error error)
+            {
+                throw error;
+            }
+        }
+        finally
+        {
+            lock.lock();
+            running = false;
+            for (final Request request : group)
+            {
+                request.done = true;
+            }
+            if (!pending.isEmpty() && 0 == blockedWaiting)
+            {
+                startLeaderThread();
+            }
+            finished.signalAll();
+            // Futures complete outside the lock and after the leader flag is down: their callbacks may checkpoint.
+            lock.unlock();
+            try
+            {
+                for (final Request request : group)
+                {
+                    request.complete();
+                }
+            }
+            finally
+            {
+                lock.lock();
+            }
+        }
+    }
+
+    private void runGroup(final List<Request> group)
+    {
+        try
+        {
+            lifecycle.checkOpen();
+        }
+        catch (final RuntimeException ex)
+        {
+            for (final Request request : group)
+            {
+                request.error = ex;
+            }
+            return;
+        }
+        final long[] pages = groupPages(group);
+        if (group.stream().allMatch(request -> null != request.error))
+        {
+            // Every call was refused: no checkpoint is due to any caller.
+            return;
+        }
+        final long[] frees;
+        synchronized (stagedFrees)
+        {
+            frees = stagedFrees.toLongArray();
+            stagedFrees.clear();
+        }
+        Arrays.sort(frees);
+        final long[] rootValues = new long[roots.length()];
+        for (int i = 0; i < rootValues.length; i++)
+        {
+            rootValues[i] = roots.get(i);
+        }
+        final long sequence = lastCheckpoint + 1;
+        final long live = livePages + pages.length - frees.length;
+        final Checkpoint checkpoint;
+        inFlight = new InFlight(sequence, pages, frees, rootValues);
+        try
+        {
+            checkpoint = checkpointer.run(sequence, pages, frees, rootValues, live);
+        }
+        catch (final IOException | MappingFaultException ex)
+        {
+            failGroup(group, lifecycle.fail(ex));
+            return;
+        }
+        catch (final UncheckedIOException ex)
+        {
+            // A metadata or superblock pwrite failed (disk full, I/O error).
+            failGroup(group, lifecycle.fail(ex.getCause()));
+            return;
+        }
+        finally
+        {
+            inFlight = null;
+        }
+        publish(pages, frees);
+        livePages = live;
+        // Volatile write: a caller that reads lastCheckpoint after its commit returned sees this one or later.
+        lastCheckpoint = sequence;
+        for (final Request request : group)
+        {
+            if (null == request.error)
+            {
+                request.result = checkpoint;
+            }
+        }
+    }
+
+    /**
+     * Checks each request of the group again (another call may have committed or claimed its pages since it was
+     * checked in its caller's thread) and merges the pages of those that pass, ascending.
+     */
+    private long[] groupPages(final List<Request> group)
+    {
+        if (1 == group.size())
+        {
+            final Request only = group.getFirst();
+            try
+            {
+                for (final long page : only.pages)
+                {
+                    checkWritten(page);
+                }
+                return only.pages;
+            }
+            catch (final RuntimeException ex)
+            {
+                only.error = ex;
+                return new long[0];
+            }
+        }
+        groupPages.clear();
+        int total = 0;
+        for (final Request request : group)
+        {
+            try
+            {
+                for (final long page : request.pages)
+                {
+                    checkWritten(page);
+                    if (groupPages.contains(page))
+                    {
+                        throw new IllegalStateException("page=" + page + " of " + name + " is in another " +
+                            "checkpoint call of the same group; a receipt is checkpointed once");
+                    }
+                }
+                for (final long page : request.pages)
+                {
+                    groupPages.add(page);
+                }
+                total += request.pages.length;
+            }
+            catch (final RuntimeException ex)
+            {
+                request.error = ex;
+            }
+        }
+        final long[] pages = new long[total];
+        int count = 0;
+        for (final Request request : group)
+        {
+            if (null == request.error)
+            {
+                System.arraycopy(request.pages, 0, pages, count, request.pages.length);
+                count += request.pages.length;
+            }
+        }
+        Arrays.sort(pages);
+        return pages;
+    }
+
+    private void checkWritten(final long page)
+    {
+        final int word = table.stateAcquire((int)page);
+        if (PageTable.WRITTEN != word)
+        {
+            throw new IllegalStateException("page=" + page + " of " + name + " is " + PageTable.nameOf(word) +
+                ", expected WRITTEN: its receipt is already in a completed checkpoint");
+        }
+    }
+
+    private static void failGroup(final List<Request> group, final RuntimeException error)
+    {
+        for (final Request request : group)
+        {
+            request.error = error;
+        }
+    }
+
+    private void publish(final long[] pages, final long[] frees)
+    {
+        for (final long page : pages)
+        {
+            table.setStateRelease((int)page, PageTable.LIVE);
+        }
+        for (final long page : frees)
+        {
+            table.setStateRelease((int)page, PageTable.FREE);
+        }
+        // The allocator publishes the new free runs with a release CAS, after the FREE states above.
+        allocator.append(Runs.of(frees));
+    }
+
+    /**
+     * Starts a group on the leader thread, for queued asynchronous requests no blocked caller will lead; called with
+     * {@code lock} held.
+     */
+    private void startLeaderThread()
+    {
+        if (null == leaderThread)
+        {
+            leaderThread = Executors.newSingleThreadExecutor(task ->
+            {
+                final Thread thread = new Thread(task, "page-store-commit " + name);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        try
+        {
+            leaderThread.execute(() ->
+            {
+                lock.lock();
+                try
+                {
+                    if (!running && !pending.isEmpty())
+                    {
+                        lead();
+                    }
+                }
+                finally
+                {
+                    lock.unlock();
+                }
+            });
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // Closed: the requests fail with the lifecycle's exception.
+            failQueued();
+        }
+    }
+
+    /**
+     * Fails the queued requests with the lifecycle's exception once the store is not open; called with {@code lock}
+     * held.
+     */
+    private void failQueued()
+    {
+        if (pending.isEmpty())
+        {
+            return;
+        }
+        RuntimeException error;
+        try
+        {
+            lifecycle.checkOpen();
+            return;
+        }
+        catch (final RuntimeException ex)
+        {
+            error = ex;
+        }
+        final List<Request> failed = new ArrayList<>(pending);
+        pending.clear();
+        for (final Request request : failed)
+        {
+            if (null == request.future)
+            {
+                blockedWaiting--;
+            }
+            request.error = error;
+            request.done = true;
+        }
+        finished.signalAll();
+        for (final Request request : failed)
+        {
+            request.complete();
+        }
+    }
+
+    /**
+     * One call's pages and its outcome; {@code done} is written and read under {@code lock}, the outcome before it.
+     */
+    private static final class Request
+    {
+        private final long[] pages;
+        private final CompletableFuture<Checkpoint> future;
+        private Checkpoint result;
+        private RuntimeException error;
+        private boolean done;
+
+        private Request(final long[] pages, final CompletableFuture<Checkpoint> future)
+        {
+            this.pages = pages;
+            this.future = future;
+        }
+
+        private void complete()
+        {
+            if (null == future)
+            {
+                return;
+            }
+            if (null != error)
+            {
+                future.completeExceptionally(error);
+            }
+            else
+            {
+                future.complete(result);
+            }
+        }
+    }
+}
