@@ -3,6 +3,7 @@ package io.rangedmmap.store;
 import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.RangeReader;
 import io.rangedmmap.mmap.RawMmapFile;
+import io.rangedmmap.store.internal.CallbackGuard;
 import io.rangedmmap.store.internal.Checkpointer;
 import io.rangedmmap.store.internal.Crc;
 import io.rangedmmap.store.internal.ExtentAllocator;
@@ -13,6 +14,7 @@ import io.rangedmmap.store.internal.Recovery;
 import io.rangedmmap.store.internal.Runs;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.StoreVerifier;
+import io.rangedmmap.store.internal.WriterIds;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 import org.agrona.collections.LongArrayList;
@@ -26,7 +28,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
@@ -79,7 +80,8 @@ public final class PageStore implements AutoCloseable
     private final ReentrantLock checkpointLock = new ReentrantLock();
     private final LongArrayList stagedFrees = new LongArrayList();
     private final AtomicLongArray roots = new AtomicLongArray(ROOT_SLOTS);
-    private final AtomicInteger writerIds = new AtomicInteger();
+    private final WriterIds writerIds = new WriterIds(PageTable.MAX_OWNER);
+    private final CallbackGuard callbacks = new CallbackGuard();
     private volatile long lastCheckpoint;
     private long livePages;
 
@@ -222,14 +224,18 @@ public final class PageStore implements AutoCloseable
     /**
      * Creates a writer, which claims free pages from this store and writes them.
      *
+     * <p>Each open writer holds an id that marks the pages it allocated; a closed writer's id is given to a later
+     * writer, and no two open writers ever share one. Close writers that are no longer used.
+     *
      * @return a new writer; close it to return the pages it did not use.
      * @throws IllegalStateException if the store is closed.
+     * @throws IllegalStateException if 2^29 - 1 writers are open at once (every id is held).
      * @throws StoreFailedException  if the store has failed.
      */
     public PageWriter newWriter()
     {
         lifecycle.checkOpen();
-        return new PageWriter(this, writerIds.incrementAndGet());
+        return new PageWriter(this, writerIds.acquire());
     }
 
     /**
@@ -247,11 +253,17 @@ public final class PageStore implements AutoCloseable
     {
         lifecycle.checkOpen();
         final int page = checkPageId(pageId);
-        if (!table.compareAndSetState(page, PageTable.LIVE, PageTable.FREEING))
+        int word = table.stateAcquire(page);
+        // The word keeps the write stamp of the page's write: only its state changes.
+        while (PageTable.LIVE == PageTable.stateOf(word) &&
+            !table.compareAndSetState(page, word, PageTable.withState(word, PageTable.FREEING)))
         {
-            final int word = table.stateAcquire(page);
+            word = table.stateAcquire(page);
+        }
+        if (PageTable.LIVE != PageTable.stateOf(word))
+        {
             throw new IllegalStateException("page=" + pageId + " of " + path + " cannot be freed: it is " +
-                PageTable.nameOf(word) + (PageTable.FREEING == word ? " (already freed)" : "") +
+                PageTable.nameOf(word) + (PageTable.FREEING == PageTable.stateOf(word) ? " (already freed)" : "") +
                 "; only pages live in a completed checkpoint can be freed");
         }
         synchronized (stagedFrees)
@@ -307,8 +319,11 @@ public final class PageStore implements AutoCloseable
      * @return what the checkpoint flushed, with its sequence.
      * @throws NullPointerException     if {@code receipts} is or contains {@code null}.
      * @throws IllegalArgumentException if a receipt was issued by another store, or by this file before a reopen.
+     * @throws IllegalArgumentException if a receipt is stale: its page was checkpointed and freed since, and may
+     *                                  have been written again by another write (the receipt proves that write,
+     *                                  not the page's current one).
      * @throws IllegalArgumentException if a page appears twice in {@code receipts}.
-     * @throws IllegalStateException    if a receipt's page is already in a completed checkpoint.
+     * @throws IllegalStateException    if a receipt's write is already in a completed checkpoint.
      * @throws IllegalStateException    if the store is closed.
      * @throws StoreFailedException     if the store has failed, or a flush fails now (which fails it): the
      *                                  checkpoint is then not durable, and reopening recovers the previous one.
@@ -443,7 +458,8 @@ public final class PageStore implements AutoCloseable
 
     /**
      * Reads a page in place: checks it against its CRC32C, then passes {@code reader} a view of its 4096 bytes in
-     * the mapping, valid only until {@code reader} returns.
+     * the mapping, valid only until {@code reader} returns. {@code reader} must not close the store: that is refused
+     * with {@link IllegalStateException}, since {@code close} waits for the accesses in flight, this one included.
      *
      * @param pageId the page: written (by any writer of this store instance) or live, possibly with a staged free.
      * @param reader reads the view.
@@ -462,7 +478,15 @@ public final class PageStore implements AutoCloseable
             file.readAt(layout.dataOffset(page), PAGE_SIZE, view ->
             {
                 checkCrc(page, Crc.of(new CRC32C(), view));
-                reader.read(view);
+                final int[] depth = callbacks.enter();
+                try
+                {
+                    reader.read(view);
+                }
+                finally
+                {
+                    CallbackGuard.exit(depth);
+                }
             });
         }
         catch (final MappingFaultException ex)
@@ -494,7 +518,8 @@ public final class PageStore implements AutoCloseable
     /**
      * Verifies the store like {@link #verify()}, telling {@code progress} how far it got: the number of page ids
      * scanned so far, from 0 up to {@link #pageCount()}, every few thousand pages and once at the end (for a
-     * progress bar on a large store). {@code progress} runs on the calling thread.
+     * progress bar on a large store). {@code progress} runs on the calling thread, and must not close the store
+     * (refused with {@link IllegalStateException}).
      *
      * @param progress told the number of page ids scanned so far.
      * @return the findings; {@link VerifyReport#isClean()} if nothing is wrong.
@@ -510,7 +535,18 @@ public final class PageStore implements AutoCloseable
         try
         {
             lifecycle.checkOpen();
-            return StoreVerifier.verify(file, layout, table, lastCheckpoint, livePages, progress);
+            return StoreVerifier.verify(file, layout, table, lastCheckpoint, livePages, scanned ->
+            {
+                final int[] depth = callbacks.enter();
+                try
+                {
+                    progress.accept(scanned);
+                }
+                finally
+                {
+                    CallbackGuard.exit(depth);
+                }
+            });
         }
         catch (final MappingFaultException ex)
         {
@@ -564,10 +600,23 @@ public final class PageStore implements AutoCloseable
      * its lock. It does <b>not</b> checkpoint: pages written since the last checkpoint, staged frees and roots set
      * since are not durable and are lost (the pages are free again when the store is next opened). Closing a failed
      * store is how to recover it: open it again. Closing again has no effect.
+     *
+     * <p>Calling it from inside one of this store's callbacks (a {@link RangeReader} of {@code read}, a
+     * {@link io.rangedmmap.mmap.RangeWriter} of a {@link PageWriter}'s {@code write}, or the progress listener of
+     * {@code verify}) would wait forever for that callback's own access: it is refused at once, and the store stays
+     * open.
+     *
+     * @throws IllegalStateException if called from inside one of this store's callbacks.
      */
     @Override
     public void close()
     {
+        if (callbacks.isInside())
+        {
+            throw new IllegalStateException("close() of page store " + path + " was called from inside one of its " +
+                "callbacks (a RangeReader, a RangeWriter or a verify progress listener), and would wait forever for " +
+                "that callback's own access; close the store after the callback returns");
+        }
         if (!lifecycle.close())
         {
             return;
@@ -625,6 +674,21 @@ public final class PageStore implements AutoCloseable
         allocator.append(free);
     }
 
+    void releaseWriterId(final int id)
+    {
+        writerIds.release(id);
+    }
+
+    int writeStamp()
+    {
+        return PageTable.stampOf(lastCheckpoint);
+    }
+
+    CallbackGuard callbacks()
+    {
+        return callbacks;
+    }
+
     int checkPageId(final long pageId)
     {
         if (pageId < 0 || pageId >= layout.pageCount())
@@ -639,7 +703,8 @@ public final class PageStore implements AutoCloseable
     {
         for (final long page : pages)
         {
-            table.setStateRelease((int)page, PageTable.LIVE);
+            // The page keeps its write stamp: a receipt of this write is then told apart from a stale one.
+            table.setStateRelease((int)page, PageTable.withState(table.stateAcquire((int)page), PageTable.LIVE));
         }
         for (final long page : frees)
         {
@@ -663,6 +728,7 @@ public final class PageStore implements AutoCloseable
                     "another store, " + receipt.store().path()) + "; only receipts of this store instance, " + path +
                     ", can be checkpointed");
             }
+            checkWrite(receipt);
             pages[count++] = receipt.pageId();
         }
         final long[] sorted = Arrays.copyOf(pages, count);
@@ -673,14 +739,33 @@ public final class PageStore implements AutoCloseable
             {
                 throw new IllegalArgumentException("page=" + sorted[i] + " appears twice in receipts");
             }
-            final int word = table.stateAcquire((int)sorted[i]);
-            if (PageTable.WRITTEN != word)
-            {
-                throw new IllegalStateException("page=" + sorted[i] + " of " + path + " is " +
-                    PageTable.nameOf(word) + ", expected WRITTEN: its receipt is already in a completed checkpoint");
-            }
         }
         return sorted;
+    }
+
+    /**
+     * Checks that a receipt proves the page's current write (its write stamp and CRC32C), and that this write is in
+     * no completed checkpoint yet.
+     */
+    private void checkWrite(final PageReceipt receipt)
+    {
+        final int page = (int)receipt.pageId();
+        // Acquire: partner of the release in PageWriter.written, which publishes the CRC and stamp with the state.
+        final int word = table.stateAcquire(page);
+        final int state = PageTable.stateOf(word);
+        final boolean written = PageTable.WRITTEN == state || PageTable.LIVE == state || PageTable.FREEING == state;
+        if (!written || PageTable.tagOf(word) != receipt.stamp() || table.crc(page) != receipt.crc32c())
+        {
+            throw new IllegalArgumentException("receipt for page=" + receipt.pageId() + " of " + path + " is stale: " +
+                "it proves a write (stamp=" + receipt.stamp() + ", crc32c=0x" + Integer.toHexString(receipt.crc32c()) +
+                ") that is no longer the page's, which was checkpointed and freed since (it is now " +
+                PageTable.nameOf(word) + "); pass only receipts of writes not yet checkpointed");
+        }
+        if (PageTable.WRITTEN != state)
+        {
+            throw new IllegalStateException("page=" + receipt.pageId() + " of " + path + " is " +
+                PageTable.nameOf(word) + ", expected WRITTEN: its receipt is already in a completed checkpoint");
+        }
     }
 
     private int checkReadable(final long pageId)
