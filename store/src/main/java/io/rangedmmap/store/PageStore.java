@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
@@ -82,6 +83,7 @@ public final class PageStore implements AutoCloseable
     private final AtomicLongArray roots = new AtomicLongArray(ROOT_SLOTS);
     private final WriterIds writerIds = new WriterIds(PageTable.MAX_OWNER);
     private final CallbackGuard callbacks = new CallbackGuard();
+    private final SuperblockFallback fallback;
     private volatile long lastCheckpoint;
     private long livePages;
 
@@ -96,6 +98,7 @@ public final class PageStore implements AutoCloseable
         this.checkpointer = new Checkpointer(file, io, layout, table, recovery.staleTablePages());
         this.lifecycle = new Lifecycle(path.toString());
         this.options = options;
+        this.fallback = recovery.fallback();
         this.lastCheckpoint = recovery.superblock().sequence();
         this.livePages = recovery.superblock().livePages();
         for (int i = 0; i < ROOT_SLOTS; i++)
@@ -212,6 +215,7 @@ public final class PageStore implements AutoCloseable
             final PageStore store = new PageStore(absolute, file, Recovery.recover(file, absolute), options, io);
             LOG.info("opened page store {} pageCount={} livePages={} checkpoint={}", absolute,
                 store.layout.pageCount(), store.livePages, store.lastCheckpoint);
+            warnOfFallback(store);
             return store;
         }
         catch (final RuntimeException ex)
@@ -219,6 +223,33 @@ public final class PageStore implements AutoCloseable
             file.close();
             throw ex;
         }
+    }
+
+    private static void warnOfFallback(final PageStore store)
+    {
+        final SuperblockFallback fallback = store.fallback;
+        if (null != fallback)
+        {
+            LOG.warn("page store {} fell back: opened at checkpoint={} from superblock slot {}, because slot {} " +
+                "(claiming checkpoint={}) was rejected: {}. If that checkpoint was acknowledged it is lost (a " +
+                "superblock torn by a crash looks the same); the store has one valid superblock until its next " +
+                "checkpoint", store.path, fallback.usedSequence(), fallback.usedSlot(), fallback.rejectedSlot(),
+                fallback.rejectedSequence(), fallback.reason());
+        }
+    }
+
+    /**
+     * Says whether {@code open} fell back from one superblock to the other: which slot the store was opened from and
+     * why the other was rejected. A fallback is normal after a crash that tore the superblock of a checkpoint in
+     * flight, and is also what damage to the newest superblock looks like, which silently rolls an acknowledged
+     * checkpoint back; it is logged at WARN when the store is opened and {@link #verify()} reports the damaged slot
+     * until a checkpoint rewrites it.
+     *
+     * @return the fallback, or empty if both superblocks were valid when the store was opened.
+     */
+    public Optional<SuperblockFallback> superblockFallback()
+    {
+        return Optional.ofNullable(fallback);
     }
 
     /**

@@ -479,7 +479,7 @@ class PageStoreTest
             assertThrowsExactly(CorruptPageException.class, () -> store.read(pageId, view -> called[0] = true));
             assertFalse(called[0]);
             final VerifyReport report = store.verify();
-            assertEquals(new VerifyReport(1, List.of(pageId), 2, List.of()), report);
+            assertEquals(new VerifyReport(1, List.of(pageId), 4, List.of(), List.of()), report);
             assertFalse(report.isClean());
         }
     }

@@ -2,12 +2,14 @@ package io.rangedmmap.store.internal;
 
 import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.IncompatibleStoreException;
+import io.rangedmmap.store.SuperblockFallback;
 import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.Superblock;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -22,9 +24,11 @@ import java.util.Arrays;
  * @param table           every page LIVE with its CRC, or FREE.
  * @param staleTablePages the table pages in which the other copy differs from the current one, ascending.
  * @param free            the free runs, ascending.
+ * @param fallback        why the other superblock was rejected, or {@code null} if both were valid.
  */
 public record Recovery(
-    Superblock superblock, StoreLayout layout, PageTable table, long[] staleTablePages, Runs free)
+    Superblock superblock, StoreLayout layout, PageTable table, long[] staleTablePages, Runs free,
+    SuperblockFallback fallback)
 {
     /**
      * Recovers the last durable checkpoint of a store file; writes nothing.
@@ -37,7 +41,13 @@ public record Recovery(
      */
     public static Recovery recover(final RawMmapFile file, final Path path)
     {
-        final Superblock superblock = newestSuperblock(file, path);
+        final Superblock[] valid = new Superblock[StoreLayout.SUPERBLOCK_SLOTS];
+        final String[] rejected = new String[StoreLayout.SUPERBLOCK_SLOTS];
+        final long[] claimed = new long[StoreLayout.SUPERBLOCK_SLOTS];
+        final int slot = newestSuperblock(file, path, valid, rejected, claimed);
+        final Superblock superblock = valid[slot];
+        final SuperblockFallback fallback = null == rejected[1 - slot] ? null :
+            new SuperblockFallback(slot, superblock.sequence(), 1 - slot, claimed[1 - slot], rejected[1 - slot]);
         SuperblockDescriptor.checkGeometry(superblock, file.size(), path);
         final StoreLayout layout = new StoreLayout(superblock.pageCount());
         final PageTable table = new PageTable((int)layout.pageCount());
@@ -80,7 +90,7 @@ public record Recovery(
                 free.add(page, page + 1);
             }
         }
-        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free);
+        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback);
     }
 
     private static long load(final UnsafeBuffer page, final long tablePage, final PageTable table, final Path path)
@@ -108,16 +118,24 @@ public record Recovery(
         return live;
     }
 
-    private static Superblock newestSuperblock(final RawMmapFile file, final Path path)
+    /**
+     * Reads both superblock slots and picks the valid one with the highest sequence.
+     *
+     * @return the slot picked; {@code valid[slot]} is its superblock, and {@code rejected[other]} says why the other
+     *         was rejected, if it was, with the sequence its bytes claim in {@code claimed[other]}.
+     */
+    private static int newestSuperblock(final RawMmapFile file, final Path path, final Superblock[] valid,
+        final String[] rejected, final long[] claimed)
     {
         final byte[] bytes = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
-        Superblock newest = null;
+        int newest = -1;
         IncompatibleStoreException firstProblem = null;
         int unrecognised = 0;
         for (int slot = 0; slot < StoreLayout.SUPERBLOCK_SLOTS; slot++)
         {
             file.readAt(StoreLayout.superblockOffset(slot), bytes);
+            claimed[slot] = buffer.getLong(SuperblockDescriptor.SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
             try
             {
                 SuperblockDescriptor.checkIdentity(buffer, path);
@@ -130,19 +148,21 @@ public record Recovery(
                 }
                 firstProblem = null == firstProblem ? ex : firstProblem;
                 unrecognised++;
+                rejected[slot] = ex.getMessage();
                 continue;
             }
             if (!SuperblockDescriptor.isCrcValid(buffer))
             {
+                rejected[slot] = "it fails its CRC32C check (torn by a crash while it was written, or damaged)";
                 continue;
             }
-            final Superblock superblock = SuperblockDescriptor.decode(buffer);
-            if (null == newest || superblock.sequence() > newest.sequence())
+            valid[slot] = SuperblockDescriptor.decode(buffer);
+            if (newest < 0 || valid[slot].sequence() > valid[newest].sequence())
             {
-                newest = superblock;
+                newest = slot;
             }
         }
-        if (null == newest)
+        if (newest < 0)
         {
             if (StoreLayout.SUPERBLOCK_SLOTS == unrecognised)
             {
