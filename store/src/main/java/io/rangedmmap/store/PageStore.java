@@ -84,6 +84,7 @@ public final class PageStore implements AutoCloseable
     private final WriterIds writerIds = new WriterIds(PageTable.MAX_OWNER);
     private final CallbackGuard callbacks = new CallbackGuard();
     private final SuperblockFallback fallback;
+    private final boolean readOnly;
     private volatile long lastCheckpoint;
     private long livePages;
 
@@ -99,6 +100,7 @@ public final class PageStore implements AutoCloseable
         this.lifecycle = new Lifecycle(path.toString());
         this.options = options;
         this.fallback = recovery.fallback();
+        this.readOnly = file.isReadOnly();
         this.lastCheckpoint = recovery.superblock().sequence();
         this.livePages = recovery.superblock().livePages();
         for (int i = 0; i < ROOT_SLOTS; i++)
@@ -199,6 +201,34 @@ public final class PageStore implements AutoCloseable
      */
     static PageStore open(final Path path, final StoreOptions options, final StoreIo io) throws IOException
     {
+        return open(path, options, io, false);
+    }
+
+    /**
+     * Opens a store read-only, at its last durable checkpoint, to inspect it: on read-only media, from a backup, or
+     * beside another reader. The file is opened for reading only and held with a <em>shared</em> lock, which other
+     * read-only opens may share and a writer may not; nothing is ever written to it (not even its timestamps).
+     * {@code read}, {@code root}, {@code stats}, {@code verify} and {@code lastCheckpoint} work as usual; every
+     * mutating call ({@code newWriter}, {@code free}, {@code setRoot}, {@code checkpoint}) throws
+     * {@link IllegalStateException}. The file is validated as {@link #open(Path, StoreOptions)} validates it.
+     *
+     * @param path the store file.
+     * @return the store, open read-only.
+     * @throws java.nio.file.NoSuchFileException        if the file does not exist.
+     * @throws io.rangedmmap.mmap.FileLockedException   if a writer holds the store (in another process, or any
+     *                                                  open of it in this JVM).
+     * @throws IncompatibleStoreException               if the file is not a store, is of a newer format, has a
+     *                                                  size its superblock does not imply, or damaged metadata.
+     * @throws IOException                              on any other I/O error.
+     */
+    public static PageStore openReadOnly(final Path path) throws IOException
+    {
+        return open(path, StoreOptions.defaults(), StoreIo.DIRECT, true);
+    }
+
+    private static PageStore open(final Path path, final StoreOptions options, final StoreIo io,
+        final boolean readOnly) throws IOException
+    {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         final Path absolute = path.toAbsolutePath();
@@ -209,12 +239,12 @@ public final class PageStore implements AutoCloseable
                 absolute + " is not a page store: size=" + size + " is below the two superblocks' " +
                 StoreLayout.SUPERBLOCK_SLOTS * PAGE_SIZE + " bytes");
         }
-        final RawMmapFile file = RawMmapFile.open(absolute);
+        final RawMmapFile file = readOnly ? RawMmapFile.openReadOnly(absolute) : RawMmapFile.open(absolute);
         try
         {
             final PageStore store = new PageStore(absolute, file, Recovery.recover(file, absolute), options, io);
-            LOG.info("opened page store {} pageCount={} livePages={} checkpoint={}", absolute,
-                store.layout.pageCount(), store.livePages, store.lastCheckpoint);
+            LOG.info("opened page store {}{} pageCount={} livePages={} checkpoint={}", absolute,
+                readOnly ? " read-only" : "", store.layout.pageCount(), store.livePages, store.lastCheckpoint);
             warnOfFallback(store);
             return store;
         }
@@ -262,10 +292,11 @@ public final class PageStore implements AutoCloseable
      * @throws IllegalStateException if the store is closed.
      * @throws IllegalStateException if 2^29 - 1 writers are open at once (every id is held).
      * @throws StoreFailedException  if the store has failed.
+     * @throws IllegalStateException if the store was opened read-only.
      */
     public PageWriter newWriter()
     {
-        lifecycle.checkOpen();
+        checkWritable();
         return new PageWriter(this, writerIds.acquire());
     }
 
@@ -279,10 +310,11 @@ public final class PageStore implements AutoCloseable
      *                                   already freed.
      * @throws IllegalStateException     if the store is closed.
      * @throws StoreFailedException      if the store has failed.
+     * @throws IllegalStateException     if the store was opened read-only.
      */
     public void free(final long pageId)
     {
-        lifecycle.checkOpen();
+        checkWritable();
         final int page = checkPageId(pageId);
         int word = table.stateAcquire(page);
         // The word keeps the write stamp of the page's write: only its state changes.
@@ -313,10 +345,11 @@ public final class PageStore implements AutoCloseable
      * @throws IndexOutOfBoundsException if {@code slot} is not in {@code [0, ROOT_SLOTS)}.
      * @throws IllegalStateException     if the store is closed.
      * @throws StoreFailedException      if the store has failed.
+     * @throws IllegalStateException     if the store was opened read-only.
      */
     public void setRoot(final int slot, final long value)
     {
-        lifecycle.checkOpen();
+        checkWritable();
         roots.set(checkSlot(slot), value);
     }
 
@@ -358,11 +391,12 @@ public final class PageStore implements AutoCloseable
      * @throws IllegalStateException    if the store is closed.
      * @throws StoreFailedException     if the store has failed, or a flush fails now (which fails it): the
      *                                  checkpoint is then not durable, and reopening recovers the previous one.
+     * @throws IllegalStateException    if the store was opened read-only.
      */
     public Checkpoint checkpoint(final Collection<PageReceipt> receipts)
     {
         Objects.requireNonNull(receipts, "receipts");
-        lifecycle.checkOpen();
+        checkWritable();
         checkpointLock.lock();
         try
         {
@@ -797,6 +831,27 @@ public final class PageStore implements AutoCloseable
             throw new IllegalStateException("page=" + receipt.pageId() + " of " + path + " is " +
                 PageTable.nameOf(word) + ", expected WRITTEN: its receipt is already in a completed checkpoint");
         }
+    }
+
+    /**
+     * Throws unless the store is open for writing.
+     */
+    private void checkWritable()
+    {
+        lifecycle.checkOpen();
+        if (readOnly)
+        {
+            throw new IllegalStateException("page store " + path + " is open read-only and refuses every change; " +
+                "open it with PageStore.open to change it");
+        }
+    }
+
+    /**
+     * {@return whether the store was opened read-only, by {@link #openReadOnly(Path)}}
+     */
+    public boolean isReadOnly()
+    {
+        return readOnly;
     }
 
     private int checkReadable(final long pageId)

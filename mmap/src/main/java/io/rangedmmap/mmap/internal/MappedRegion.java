@@ -69,6 +69,7 @@ public final class MappedRegion
     private final MemorySegment segment;
     private final long address;
     private final long size;
+    private final boolean readOnly;
     private final AtomicInteger handles = new AtomicInteger(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -76,15 +77,23 @@ public final class MappedRegion
         final Path path, final Object fileKey, final FileChannel channel, final FileLock lock, final long size)
         throws IOException
     {
+        this(path, fileKey, channel, lock, size, false);
+    }
+
+    private MappedRegion(final Path path, final Object fileKey, final FileChannel channel, final FileLock lock,
+        final long size, final boolean readOnly) throws IOException
+    {
         this.path = path;
         this.fileKey = fileKey;
         this.channel = channel;
         this.lock = lock;
         this.size = size;
+        this.readOnly = readOnly;
         final Arena arena = Arena.ofShared();
         try
         {
-            this.segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            this.segment = channel.map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0,
+                size, arena);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -211,6 +220,62 @@ public final class MappedRegion
     }
 
     /**
+     * Opens and maps an existing file, whole, read-only, under a shared lock: other read-only opens may hold it too,
+     * a writer may not. The file is opened for reading only, so a read-only file or mount is no obstacle, and
+     * nothing is ever written to it.
+     *
+     * @param path the file.
+     * @return the region, with one handle; its writes and flushes are refused.
+     * @throws IOException on any I/O error, {@link FileLockedException} if a writer holds the file (in this JVM, any
+     *                     open handle on it).
+     */
+    public static MappedRegion openReadOnly(final Path path) throws IOException
+    {
+        final Path file = path.toAbsolutePath();
+        final Object key = claimKey(file);
+        FileChannel channel = null;
+        try
+        {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+            final FileLock lock;
+            try
+            {
+                lock = channel.tryLock(0, Long.MAX_VALUE, true);
+            }
+            catch (final OverlappingFileLockException ex)
+            {
+                throw new FileLockedException(file.toString(), "already locked in this JVM");
+            }
+            if (null == lock)
+            {
+                throw new FileLockedException(file.toString(), "locked by another process");
+            }
+            final long size = channel.size();
+            if (0 == size || size > MAX_SIZE)
+            {
+                throw new IOException("cannot map " + file + ": size=" + size + " must be in [1, " + MAX_SIZE + "]");
+            }
+            final MappedRegion region = new MappedRegion(file, key, channel, lock, size, true);
+            LOG.info("opened {} read-only size={}", file, size);
+            return region;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            closeQuietly(channel, ex);
+            OPEN_FILES.remove(key);
+            throw ex;
+        }
+    }
+
+    /**
+     * {@return whether the region was opened read-only}
+     */
+    public boolean isReadOnly()
+    {
+        return readOnly;
+    }
+
+    /**
      * Checks a size for {@code create}.
      *
      * @param size the requested size.
@@ -304,12 +369,17 @@ public final class MappedRegion
     }
 
     /**
-     * Throws if the region has failed; every write calls it first.
+     * Throws if the region is read-only or has failed; every write calls it first.
      *
+     * @throws IllegalStateException if the region was opened read-only.
      * @throws IllegalStateException with the first error as its cause, if the region has failed.
      */
     public void checkNotFailed()
     {
+        if (readOnly)
+        {
+            throw new IllegalStateException(path + " is mapped read-only and refuses all writes and flushes");
+        }
         final Throwable cause = failure.get();
         if (null != cause)
         {
@@ -343,10 +413,15 @@ public final class MappedRegion
      *
      * @param offset the first byte, in bounds.
      * @param length how many bytes, in bounds.
-     * @throws IOException if the region has failed, or the flush fails (which fails the region).
+     * @throws IllegalStateException if the region was opened read-only.
+     * @throws IOException           if the region has failed, or the flush fails (which fails the region).
      */
     public void flush(final long offset, final long length) throws IOException
     {
+        if (readOnly)
+        {
+            throw new IllegalStateException(path + " is mapped read-only and refuses all writes and flushes");
+        }
         checkFlushable();
         final long from = Alignment.alignDown(offset);
         try
