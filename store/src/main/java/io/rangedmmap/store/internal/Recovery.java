@@ -50,8 +50,9 @@ public record Recovery(
             new SuperblockFallback(slot, superblock.sequence(), 1 - slot, claimed[1 - slot], rejected[1 - slot]);
         SuperblockDescriptor.checkGeometry(superblock, file.size(), path);
         final StoreLayout layout = new StoreLayout(superblock.pageCount());
-        final PageTable table = new PageTable((int)layout.pageCount());
         final byte[] current = new byte[StoreLayout.PAGE_SIZE];
+        checkCurrentCopy(file, path, layout, superblock, current);
+        final PageTable table = newTable(path, layout);
         final byte[] other = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer currentBuffer = new UnsafeBuffer(current);
         final UnsafeBuffer otherBuffer = new UnsafeBuffer(other);
@@ -91,6 +92,45 @@ public record Recovery(
             }
         }
         return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback);
+    }
+
+    /**
+     * Checks every page of the current metadata copy (CRC32C, index, sequence) before the page table is sized from
+     * the superblock: a superblock with a valid CRC32C but a crafted page count, on a file made that large and
+     * sparse, is refused here instead of allocating gigabytes first. It reads the pages the load reads next; the
+     * CRC32C of a metadata page costs far less than reading it.
+     */
+    private static void checkCurrentCopy(final RawMmapFile file, final Path path, final StoreLayout layout,
+        final Superblock superblock, final byte[] page)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(page);
+        for (long tablePage = 0; tablePage < layout.metadataPages(); tablePage++)
+        {
+            file.readAt(layout.metadataOffset(superblock.currentCopy(), tablePage), page);
+            MetadataPageDescriptor.checkPage(buffer, tablePage, superblock.sequence(), path);
+        }
+    }
+
+    /**
+     * Allocates the page table (8 bytes a page, on the heap); a heap too small for it is an {@link OutOfMemoryError}
+     * that says how much the store needs.
+     */
+    private static PageTable newTable(final Path path, final StoreLayout layout)
+    {
+        try
+        {
+            return new PageTable((int)layout.pageCount());
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            final long mib = 1 << 20;
+            final OutOfMemoryError described = new OutOfMemoryError("opening " + path + " (pageCount=" +
+                layout.pageCount() + ") needs " + (layout.pageCount() * 2 * Integer.BYTES + mib - 1) / mib +
+                " MiB of heap for its page table, more than this JVM can allocate (max heap " +
+                Runtime.getRuntime().maxMemory() / mib + " MiB); run it with a larger -Xmx");
+            described.initCause(ex);
+            throw described;
+        }
     }
 
     private static long load(final UnsafeBuffer page, final long tablePage, final PageTable table, final Path path)
