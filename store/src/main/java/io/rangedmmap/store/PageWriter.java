@@ -136,30 +136,7 @@ public final class PageWriter implements AutoCloseable
     public PageReceipt write(final long pageId, final byte[] data)
     {
         Objects.requireNonNull(data, "data");
-        enter();
-        try
-        {
-            final int page = checkWritable(pageId);
-            checkLength(data.length, "data.length");
-            final int checksum = Crc.of(crc, data);
-            try
-            {
-                store.file().writeAt(store.layout().dataOffset(page), data);
-            }
-            catch (final MappingFaultException ex)
-            {
-                throw store.lifecycle().fail(ex);
-            }
-            catch (final InternalError ex)
-            {
-                throw store.lifecycle().fault(ex, "write of page=" + pageId);
-            }
-            return written(page, checksum);
-        }
-        finally
-        {
-            exit();
-        }
+        return copyIn(pageId, data, null);
     }
 
     /**
@@ -181,30 +158,7 @@ public final class PageWriter implements AutoCloseable
     public PageReceipt write(final long pageId, final ByteBuffer data)
     {
         Objects.requireNonNull(data, "data");
-        enter();
-        try
-        {
-            final int page = checkWritable(pageId);
-            checkLength(data.remaining(), "data.remaining()");
-            final int checksum = Crc.of(crc, data);
-            try
-            {
-                store.file().writeAt(store.layout().dataOffset(page), data);
-            }
-            catch (final MappingFaultException ex)
-            {
-                throw store.lifecycle().fail(ex);
-            }
-            catch (final InternalError ex)
-            {
-                throw store.lifecycle().fault(ex, "write of page=" + pageId);
-            }
-            return written(page, checksum);
-        }
-        finally
-        {
-            exit();
-        }
+        return copyIn(pageId, null, data);
     }
 
     /**
@@ -335,6 +289,53 @@ public final class PageWriter implements AutoCloseable
                 CallbackGuard.exit(depth);
             }
             checksum = Crc.of(crc, view);
+        }
+    }
+
+    /**
+     * Writes a page from {@code array}, or else from {@code buffer}: the two copying overloads in one place.
+     */
+    private PageReceipt copyIn(final long pageId, final byte[] array, final ByteBuffer buffer)
+    {
+        enter();
+        try
+        {
+            final int page = checkWritable(pageId);
+            final int checksum;
+            if (null != array)
+            {
+                checkLength(array.length, "data.length");
+                checksum = Crc.of(crc, array);
+            }
+            else
+            {
+                checkLength(buffer.remaining(), "data.remaining()");
+                checksum = Crc.of(crc, buffer);
+            }
+            try
+            {
+                if (null != array)
+                {
+                    store.file().writeAt(store.layout().dataOffset(page), array);
+                }
+                else
+                {
+                    store.file().writeAt(store.layout().dataOffset(page), buffer);
+                }
+            }
+            catch (final MappingFaultException ex)
+            {
+                throw store.lifecycle().fail(ex);
+            }
+            catch (final InternalError ex)
+            {
+                throw store.lifecycle().fault(ex, "write of page=" + pageId);
+            }
+            return written(page, checksum);
+        }
+        finally
+        {
+            exit();
         }
     }
 
