@@ -53,8 +53,9 @@ import java.util.zip.CRC32C;
  * store and open it again to recover the last durable checkpoint.
  *
  * <p><b>Thread safety:</b> a store may be used by any number of threads at once. Each {@link PageWriter} is used by
- * one thread at a time (enforced: see {@link PageWriter}). Checkpoints run one at a time (a second waits for the first) and writers never wait for
- * them. {@code close} waits for a running checkpoint and for the accesses in flight.
+ * one thread at a time (enforced: see {@link PageWriter}). Checkpoints run one at a time (a second waits for the
+ * first) and writers never wait for them. {@code close} waits for a running checkpoint and for the accesses in
+ * flight.
  */
 public final class PageStore implements AutoCloseable
 {

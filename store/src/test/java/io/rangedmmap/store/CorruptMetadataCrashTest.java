@@ -289,8 +289,8 @@ class CorruptMetadataCrashTest
                 store.checkpoint(List.of(writer.write(page, page(-1))));
                 try (PageStore again = reopen(store))
                 {
-                    StoreOracle.assertHoldsAndClean(again, three.next(Map.of(page, -1L), List.of(), three.roots()), null,
-                        "one checkpoint after a flip in the other copy at " + other);
+                    StoreOracle.assertHoldsAndClean(again, three.next(Map.of(page, -1L), List.of(), three.roots()),
+                        null, "one checkpoint after a flip in the other copy at " + other);
                 }
             }
 

@@ -354,8 +354,8 @@ class PageStoreTest
             {
                 final StoreFullException full = assertThrowsExactly(StoreFullException.class, writer::allocate);
                 assertEquals("no run of count=1 free pages is left in " + store.path() + " (pageCount=4; the 0 " +
-                    "free pages this writer had claimed were returned to the store); free pages and checkpoint, or close idle writers",
-                    full.getMessage());
+                    "free pages this writer had claimed were returned to the store); free pages and checkpoint, or " +
+                    "close idle writers", full.getMessage());
                 store.checkpoint(List.of());
                 assertEquals(new StoreStats(4, 3, 1, 0, 2), store.stats());
                 assertThrowsExactly(IllegalStateException.class, () -> read(store, 2));
