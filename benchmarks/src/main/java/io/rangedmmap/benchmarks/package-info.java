@@ -13,6 +13,8 @@
  *     </li>
  *     <li>Scaling past two cores: {@link io.rangedmmap.benchmarks.ScalingWriteBenchmark}, run by
  *     {@code benchmarks/scaling/run-scaling.sh} from a bundle {@code benchmarks/scaling/build-bundle.sh} makes.</li>
+ *     <li>Issue 9, a writer's allocation with many held runs: {@link io.rangedmmap.benchmarks.WriterRunsBenchmark}
+ *     (1,024 against 262,144 runs in the same run).</li>
  * </ul>
  *
  * <p>Every fork needs {@code --add-opens java.base/jdk.internal.misc=ALL-UNNAMED} (Agrona) and

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * {@code dump <store> <page>}: a page in hex, after its checksum was verified.
+ * {@code dump <store> <page>}: a page in hex, after its checksum was verified. The store is opened read-only.
  */
 @Command(name = "dump", description = "Print one page in hex (its CRC32C is checked first).")
 final class DumpCommand implements Callable<Integer>
@@ -29,7 +29,7 @@ final class DumpCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final PrintWriter out = spec.commandLine().getOut();
-        try (PageStore pages = PageStore.open(store))
+        try (PageStore pages = StoreAccess.open(store))
         {
             if (page < 0 || page >= pages.pageCount())
             {

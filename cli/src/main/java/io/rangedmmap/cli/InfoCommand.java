@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * {@code info <store>}: format, size, live and free pages, last checkpoint, roots.
+ * {@code info <store>}: format, size, live and free pages, last checkpoint, the superblock it was opened from (and
+ * why the other was rejected, if it was), roots. The store is opened read-only.
  */
-@Command(name = "info", description = "Show a store's format, size, pages live/free, last checkpoint and roots.")
+@Command(name = "info", description = "Show a store's format, size, pages live/free, last checkpoint, superblock "
+    + "and roots (opened read-only).")
 final class InfoCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "<store>", description = "the store file")
@@ -29,7 +31,7 @@ final class InfoCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final var out = spec.commandLine().getOut();
-        try (PageStore pages = PageStore.open(store))
+        try (PageStore pages = StoreAccess.open(store))
         {
             if (json)
             {
@@ -44,6 +46,7 @@ final class InfoCommand implements Callable<Integer>
             out.printf("live pages:      %,d%n", stats.livePages());
             out.printf("free pages:      %,d%n", stats.freePages());
             out.printf("last checkpoint: %d%n", stats.lastCheckpoint());
+            StoreAccess.printSuperblock(out, pages);
             final StringBuilder roots = new StringBuilder();
             for (int slot = 0; slot < PageStore.ROOT_SLOTS; slot++)
             {

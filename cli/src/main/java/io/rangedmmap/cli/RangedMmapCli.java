@@ -9,7 +9,8 @@ import java.io.PrintWriter;
  * The {@code ranged-mmap} command-line tool: inspect, verify and dump page stores, and measure this machine.
  *
  * <p>Exit codes: 0 success; 1 the store is corrupt (verify) or a page is; 2 bad usage; 3 the store could not be
- * opened or read (missing, locked by another process, not a store, newer format).
+ * opened or read (missing, in use by another process, not a store, newer format, or more memory needed than the
+ * JVM has). The inspecting commands open stores read-only.
  */
 @Command(name = "ranged-mmap", mixinStandardHelpOptions = true, version = "ranged-mmap 0.1.0",
     description = "Inspect, verify and dump ranged-mmap page stores, and measure write throughput on this machine.",
@@ -20,7 +21,7 @@ import java.io.PrintWriter;
         "0:success",
         "1:corruption found",
         "2:bad usage",
-        "3:the store could not be opened or read"})
+        "3:the store could not be opened or read (also: in use by another process, out of memory)"})
 public final class RangedMmapCli implements Runnable
 {
     /**
@@ -70,13 +71,33 @@ public final class RangedMmapCli implements Runnable
         commandLine.setExecutionExceptionHandler((ex, line, parsed) ->
         {
             // Expected failures get one line naming the problem, not a stack trace.
-            line.getErr().println("ranged-mmap: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            line.getErr().println("ranged-mmap: " + (ex instanceof StoreAccess.StoreInUseException ? "" :
+                ex.getClass().getSimpleName() + ": ") + ex.getMessage());
             line.getErr().flush();
             return CANNOT_OPEN;
         });
-        final int code = commandLine.execute(args);
+        int code;
+        try
+        {
+            code = commandLine.execute(args);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            code = outOfMemory(err, ex);
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Running out of heap is not corruption: it is exit 3, with what was being done.
+     */
+    private static int outOfMemory(final PrintWriter err, final OutOfMemoryError ex)
+    {
+        err.println("ranged-mmap: out of memory: " + ex.getMessage() + " (max heap " +
+            Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB; give the JVM more with -Xmx)");
+        err.flush();
+        return CANNOT_OPEN;
     }
 }

@@ -1,5 +1,6 @@
 package io.rangedmmap.cli;
 
+import io.rangedmmap.store.IncompatibleStoreException;
 import io.rangedmmap.store.PageStore;
 import io.rangedmmap.store.VerifyReport;
 import picocli.CommandLine;
@@ -11,7 +12,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * {@code verify <store>}: every checksum of every live page and all metadata; exit code 1 on any corruption.
+ * {@code verify <store>}: every checksum of every live page and all metadata, both superblocks and both metadata
+ * copies included; exit code 1 on any corruption, a damaged spare superblock or metadata copy, or a store whose
+ * metadata is too damaged to open. The store is opened read-only.
  */
 @Command(name = "verify", description = "Check every live page's CRC32C and all metadata; exit code 1 on corruption.")
 final class VerifyCommand implements Callable<Integer>
@@ -33,7 +36,16 @@ final class VerifyCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final PrintWriter out = spec.commandLine().getOut();
-        try (PageStore pages = PageStore.open(store))
+        final PageStore pages;
+        try
+        {
+            pages = StoreAccess.open(store);
+        }
+        catch (final IncompatibleStoreException ex)
+        {
+            return refused(out, ex);
+        }
+        try (pages)
         {
             final long total = pages.pageCount();
             final boolean draw = null == progress ? total >= 100_000 : progress;
@@ -67,8 +79,30 @@ final class VerifyCommand implements Callable<Integer>
             {
                 out.printf("CORRUPT metadata: %s%n", problem);
             }
+            for (final String problem : report.redundancyProblems())
+            {
+                out.printf("DAMAGED spare metadata (the store cannot fall back to its previous checkpoint until the " +
+                    "next checkpoint rewrites it): %s%n", problem);
+            }
+            StoreAccess.printSuperblock(out, pages);
             out.println(report.isClean() ? "OK: no corruption found" : "FAILED: corruption found");
             return report.isClean() ? 0 : RangedMmapCli.CORRUPT;
         }
+    }
+
+    /**
+     * A store that open refuses for damage (its current metadata corrupt, or a size its superblock does not imply)
+     * is corruption found: exit 1. One it refuses as not a store, or of a newer format, could not be opened: exit 3.
+     */
+    private int refused(final PrintWriter out, final IncompatibleStoreException ex)
+    {
+        if (IncompatibleStoreException.Problem.CORRUPT_METADATA != ex.problem() &&
+            IncompatibleStoreException.Problem.SIZE_MISMATCH != ex.problem())
+        {
+            throw ex;
+        }
+        out.printf("CORRUPT metadata: %s%n", ex.getMessage());
+        out.println("FAILED: corruption found (the store cannot be opened)");
+        return RangedMmapCli.CORRUPT;
     }
 }

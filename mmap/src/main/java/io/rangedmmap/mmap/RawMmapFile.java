@@ -92,12 +92,31 @@ public final class RawMmapFile implements AutoCloseable
     }
 
     /**
+     * Opens and maps an existing file, whole, read-only: the file is opened for reading only (a read-only file or
+     * mount is fine) under a shared lock, which other read-only handles may share and a writer may not. Every write
+     * and flush is refused with {@link IllegalStateException}; nothing is ever written to the file.
+     *
+     * @param path the file.
+     * @return the open file.
+     * @throws java.nio.file.NoSuchFileException if the file does not exist.
+     * @throws FileLockedException        if a writer holds the file, or it is open in this JVM.
+     * @throws IOException                if the file is empty or on any other I/O error.
+     * @throws MissingJvmFlagException    if a needed JVM flag is missing.
+     */
+    public static RawMmapFile openReadOnly(final Path path) throws IOException
+    {
+        Objects.requireNonNull(path, "path");
+        RuntimeFlags.check();
+        return new RawMmapFile(MappedRegion.openReadOnly(path));
+    }
+
+    /**
      * Writes all of {@code data} at {@code offset}.
      *
      * @param offset where in the file.
      * @param data   the bytes.
      * @throws IndexOutOfBoundsException if {@code [offset, offset + data.length)} is not inside the file.
-     * @throws IllegalStateException     if this handle is closed or the file has failed.
+     * @throws IllegalStateException     if this handle is closed, the file has failed or was opened read-only.
      * @throws MappingFaultException     if the mapping faults; the file is failed.
      */
     public void writeAt(final long offset, final byte[] data)
@@ -113,7 +132,7 @@ public final class RawMmapFile implements AutoCloseable
      * @param dataOffset first byte of {@code data} to write.
      * @param length     how many bytes.
      * @throws IndexOutOfBoundsException if the slice is not inside {@code data} or the target not inside the file.
-     * @throws IllegalStateException     if this handle is closed or the file has failed.
+     * @throws IllegalStateException     if this handle is closed, the file has failed or was opened read-only.
      * @throws MappingFaultException     if the mapping faults; the file is failed.
      */
     public void writeAt(final long offset, final byte[] data, final int dataOffset, final int length)
@@ -137,7 +156,7 @@ public final class RawMmapFile implements AutoCloseable
      * @param offset where in the file.
      * @param data   heap or direct bytes.
      * @throws IndexOutOfBoundsException if the target is not inside the file.
-     * @throws IllegalStateException     if this handle is closed or the file has failed.
+     * @throws IllegalStateException     if this handle is closed, the file has failed or was opened read-only.
      * @throws MappingFaultException     if the mapping faults; the file is failed.
      */
     public void writeAt(final long offset, final ByteBuffer data)
@@ -161,7 +180,7 @@ public final class RawMmapFile implements AutoCloseable
      * @param length how many bytes the view covers.
      * @param writer fills the view.
      * @throws IndexOutOfBoundsException if the target is not inside the file or {@code length < 0}.
-     * @throws IllegalStateException     if this handle is closed or the file has failed.
+     * @throws IllegalStateException     if this handle is closed, the file has failed or was opened read-only.
      * @throws MappingFaultException     if the mapping faults; the file is failed.
      */
     public void writeAt(final long offset, final int length, final RangeWriter writer)
@@ -308,7 +327,7 @@ public final class RawMmapFile implements AutoCloseable
     /**
      * Makes the whole file durable ({@code msync(MS_SYNC)}).
      *
-     * @throws IllegalStateException if this handle is closed.
+     * @throws IllegalStateException if this handle is closed, or the file was opened read-only.
      * @throws IOException           if the file has failed, or the flush fails, which fails the file.
      */
     public void flush() throws IOException
@@ -322,7 +341,7 @@ public final class RawMmapFile implements AutoCloseable
      * @param offset first byte.
      * @param length how many bytes.
      * @throws IndexOutOfBoundsException if the range is not inside the file.
-     * @throws IllegalStateException     if this handle is closed.
+     * @throws IllegalStateException     if this handle is closed, or the file was opened read-only.
      * @throws IOException               if the file has failed, or the flush fails, which fails the file.
      */
     public void flushRange(final long offset, final long length) throws IOException
@@ -386,6 +405,14 @@ public final class RawMmapFile implements AutoCloseable
     public boolean isFailed()
     {
         return null != region.failure();
+    }
+
+    /**
+     * {@return whether the file was opened read-only}
+     */
+    public boolean isReadOnly()
+    {
+        return region.isReadOnly();
     }
 
     /**

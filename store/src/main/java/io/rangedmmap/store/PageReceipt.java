@@ -4,9 +4,10 @@ package io.rangedmmap.store;
  * Proof that a page was written completely, issued by {@link PageWriter#write(long, byte[])} and its overloads, and
  * the only way to make a page durable: pass it to {@link PageStore#checkpoint(java.util.Collection)}.
  *
- * <p>A receipt is bound to the store instance that issued it: a receipt of another store, or of the same file
- * before it was closed and opened again, is refused. It cannot be forged (no public constructor) and carries the
- * CRC32C of the page's 4096 bytes as written.
+ * <p>A receipt is bound to the store instance that issued it and to this one write of its page: a receipt of
+ * another store, of the same file before it was closed and opened again, or of an earlier write of a page that was
+ * since freed and written again (a stale receipt), is refused with {@link IllegalArgumentException}. It cannot be
+ * forged (no public constructor) and carries the CRC32C of the page's 4096 bytes as written.
  *
  * <p><b>Thread safety:</b> immutable; it may be passed between threads.
  */
@@ -15,12 +16,14 @@ public final class PageReceipt
     private final PageStore store;
     private final long pageId;
     private final int crc32c;
+    private final int stamp;
 
-    PageReceipt(final PageStore store, final long pageId, final int crc32c)
+    PageReceipt(final PageStore store, final long pageId, final int crc32c, final int stamp)
     {
         this.store = store;
         this.pageId = pageId;
         this.crc32c = crc32c;
+        this.stamp = stamp;
     }
 
     /**
@@ -42,6 +45,14 @@ public final class PageReceipt
     PageStore store()
     {
         return store;
+    }
+
+    /**
+     * {@return the write stamp of the write this receipt proves, as recorded in the page's state word}
+     */
+    int stamp()
+    {
+        return stamp;
     }
 
     @Override

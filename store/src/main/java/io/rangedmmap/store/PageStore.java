@@ -3,6 +3,7 @@ package io.rangedmmap.store;
 import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.RangeReader;
 import io.rangedmmap.mmap.RawMmapFile;
+import io.rangedmmap.store.internal.CallbackGuard;
 import io.rangedmmap.store.internal.CheckpointCoordinator;
 import io.rangedmmap.store.internal.Checkpointer;
 import io.rangedmmap.store.internal.Crc;
@@ -15,6 +16,7 @@ import io.rangedmmap.store.internal.Recovery;
 import io.rangedmmap.store.internal.Runs;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.StoreVerifier;
+import io.rangedmmap.store.internal.WriterIds;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 import org.slf4j.Logger;
@@ -27,8 +29,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
@@ -51,8 +53,9 @@ import java.util.zip.CRC32C;
  * store and open it again to recover the last durable checkpoint.
  *
  * <p><b>Thread safety:</b> a store may be used by any number of threads at once. Each {@link PageWriter} is used by
- * one thread at a time. Checkpoints run one at a time (concurrent calls are combined into the next one) and writers
- * never wait for them. {@code close} waits for a running checkpoint and for the accesses in flight.
+ * one thread at a time (enforced: see {@link PageWriter}). Checkpoints run one at a time (concurrent calls are
+ * combined into the next one) and writers never wait for them. {@code close} waits for a running checkpoint and for
+ * the accesses in flight.
  */
 public final class PageStore implements AutoCloseable
 {
@@ -77,7 +80,10 @@ public final class PageStore implements AutoCloseable
     private final StoreOptions options;
     private final CheckpointCoordinator checkpoints;
     private final PwriteStoreIo channelIo;
-    private final AtomicInteger writerIds = new AtomicInteger();
+    private final WriterIds writerIds = new WriterIds(PageTable.MAX_OWNER);
+    private final CallbackGuard callbacks = new CallbackGuard();
+    private final SuperblockFallback fallback;
+    private final boolean readOnly;
 
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
         final StoreIo io, final PwriteStoreIo channelIo)
@@ -93,6 +99,8 @@ public final class PageStore implements AutoCloseable
         this.checkpoints = new CheckpointCoordinator(path.toString(), table, allocator,
             new Checkpointer(file, io, layout, table, recovery.staleTablePages()), lifecycle,
             recovery.superblock().sequence(), recovery.superblock().livePages(), recovery.superblock().roots());
+        this.fallback = recovery.fallback();
+        this.readOnly = file.isReadOnly();
     }
 
     /**
@@ -190,6 +198,34 @@ public final class PageStore implements AutoCloseable
      */
     static PageStore open(final Path path, final StoreOptions options, final StoreIo io) throws IOException
     {
+        return open(path, options, io, false);
+    }
+
+    /**
+     * Opens a store read-only, at its last durable checkpoint, to inspect it: on read-only media, from a backup, or
+     * beside another reader. The file is opened for reading only and held with a <em>shared</em> lock, which other
+     * read-only opens may share and a writer may not; nothing is ever written to it (not even its timestamps).
+     * {@code read}, {@code root}, {@code stats}, {@code verify} and {@code lastCheckpoint} work as usual; every
+     * mutating call ({@code newWriter}, {@code free}, {@code setRoot}, {@code checkpoint}) throws
+     * {@link IllegalStateException}. The file is validated as {@link #open(Path, StoreOptions)} validates it.
+     *
+     * @param path the store file.
+     * @return the store, open read-only.
+     * @throws java.nio.file.NoSuchFileException        if the file does not exist.
+     * @throws io.rangedmmap.mmap.FileLockedException   if a writer holds the store (in another process, or any
+     *                                                  open of it in this JVM).
+     * @throws IncompatibleStoreException               if the file is not a store, is of a newer format, has a
+     *                                                  size its superblock does not imply, or damaged metadata.
+     * @throws IOException                              on any other I/O error.
+     */
+    public static PageStore openReadOnly(final Path path) throws IOException
+    {
+        return open(path, StoreOptions.defaults(), StoreIo.DIRECT, true);
+    }
+
+    private static PageStore open(final Path path, final StoreOptions options, final StoreIo io,
+        final boolean readOnly) throws IOException
+    {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         final Path absolute = path.toAbsolutePath();
@@ -200,17 +236,19 @@ public final class PageStore implements AutoCloseable
                 absolute + " is not a page store: size=" + size + " is below the two superblocks' " +
                 StoreLayout.SUPERBLOCK_SLOTS * PAGE_SIZE + " bytes");
         }
-        final RawMmapFile file = RawMmapFile.open(absolute);
+        final RawMmapFile file = readOnly ? RawMmapFile.openReadOnly(absolute) : RawMmapFile.open(absolute);
         PwriteStoreIo channelIo = null;
         try
         {
             final Recovery recovery = Recovery.recover(file, absolute);
             // Validated: the checkpoints' metadata and superblock pages go through a channel (see PwriteStoreIo).
-            channelIo = StoreIo.DIRECT == io ? PwriteStoreIo.open(absolute) : null;
+            channelIo = !readOnly && StoreIo.DIRECT == io ? PwriteStoreIo.open(absolute) : null;
             final PageStore store = new PageStore(absolute, file, recovery, options, null == channelIo ? io : channelIo,
                 channelIo);
-            LOG.info("opened page store {} pageCount={} livePages={} checkpoint={}", absolute,
-                store.layout.pageCount(), store.checkpoints.livePages(), store.checkpoints.lastCheckpoint());
+            LOG.info("opened page store {}{} pageCount={} livePages={} checkpoint={}", absolute,
+                readOnly ? " read-only" : "", store.layout.pageCount(), store.checkpoints.livePages(),
+                store.checkpoints.lastCheckpoint());
+            warnOfFallback(store);
             return store;
         }
         catch (final RuntimeException | IOException ex)
@@ -224,17 +262,49 @@ public final class PageStore implements AutoCloseable
         }
     }
 
+    private static void warnOfFallback(final PageStore store)
+    {
+        final SuperblockFallback fallback = store.fallback;
+        if (null != fallback)
+        {
+            LOG.warn("page store {} fell back: opened at checkpoint={} from superblock slot {}, because slot {} " +
+                "(claiming checkpoint={}) was rejected: {}. If that checkpoint was acknowledged it is lost (a " +
+                "superblock torn by a crash looks the same); the store has one valid superblock until its next " +
+                "checkpoint", store.path, fallback.usedSequence(), fallback.usedSlot(), fallback.rejectedSlot(),
+                fallback.rejectedSequence(), fallback.reason());
+        }
+    }
+
+    /**
+     * Says whether {@code open} fell back from one superblock to the other: which slot the store was opened from and
+     * why the other was rejected. A fallback is normal after a crash that tore the superblock of a checkpoint in
+     * flight, and is also what damage to the newest superblock looks like, which silently rolls an acknowledged
+     * checkpoint back; it is logged at WARN when the store is opened and {@link #verify()} reports the damaged slot
+     * until a checkpoint rewrites it.
+     *
+     * @return the fallback, or empty if both superblocks were valid when the store was opened.
+     */
+    public Optional<SuperblockFallback> superblockFallback()
+    {
+        return Optional.ofNullable(fallback);
+    }
+
     /**
      * Creates a writer, which claims free pages from this store and writes them.
      *
+     * <p>Each open writer holds an id that marks the pages it allocated; a closed writer's id is given to a later
+     * writer, and no two open writers ever share one. Close writers that are no longer used.
+     *
      * @return a new writer; close it to return the pages it did not use.
      * @throws IllegalStateException if the store is closed.
+     * @throws IllegalStateException if 2^29 - 1 writers are open at once (every id is held).
      * @throws StoreFailedException  if the store has failed.
+     * @throws IllegalStateException if the store was opened read-only.
      */
     public PageWriter newWriter()
     {
-        lifecycle.checkOpen();
-        return new PageWriter(this, writerIds.incrementAndGet());
+        checkWritable();
+        return new PageWriter(this, writerIds.acquire());
     }
 
     /**
@@ -247,16 +317,23 @@ public final class PageStore implements AutoCloseable
      *                                   already freed.
      * @throws IllegalStateException     if the store is closed.
      * @throws StoreFailedException      if the store has failed.
+     * @throws IllegalStateException     if the store was opened read-only.
      */
     public void free(final long pageId)
     {
-        lifecycle.checkOpen();
+        checkWritable();
         final int page = checkPageId(pageId);
-        if (!table.compareAndSetState(page, PageTable.LIVE, PageTable.FREEING))
+        int word = table.stateAcquire(page);
+        // The word keeps the write stamp of the page's write: only its state changes.
+        while (PageTable.LIVE == PageTable.stateOf(word) &&
+            !table.compareAndSetState(page, word, PageTable.withState(word, PageTable.FREEING)))
         {
-            final int word = table.stateAcquire(page);
+            word = table.stateAcquire(page);
+        }
+        if (PageTable.LIVE != PageTable.stateOf(word))
+        {
             throw new IllegalStateException("page=" + pageId + " of " + path + " cannot be freed: it is " +
-                PageTable.nameOf(word) + (PageTable.FREEING == word ? " (already freed)" : "") +
+                PageTable.nameOf(word) + (PageTable.FREEING == PageTable.stateOf(word) ? " (already freed)" : "") +
                 "; only pages live in a completed checkpoint can be freed");
         }
         checkpoints.stageFree(pageId);
@@ -272,10 +349,11 @@ public final class PageStore implements AutoCloseable
      * @throws IndexOutOfBoundsException if {@code slot} is not in {@code [0, ROOT_SLOTS)}.
      * @throws IllegalStateException     if the store is closed.
      * @throws StoreFailedException      if the store has failed.
+     * @throws IllegalStateException     if the store was opened read-only.
      */
     public void setRoot(final int slot, final long value)
     {
-        lifecycle.checkOpen();
+        checkWritable();
         checkpoints.setRoot(checkSlot(slot), value);
     }
 
@@ -313,12 +391,16 @@ public final class PageStore implements AutoCloseable
      * @return what the checkpoint flushed, with its sequence.
      * @throws NullPointerException     if {@code receipts} is or contains {@code null}.
      * @throws IllegalArgumentException if a receipt was issued by another store, or by this file before a reopen.
+     * @throws IllegalArgumentException if a receipt is stale: its page was checkpointed and freed since, and may
+     *                                  have been written again by another write (the receipt proves that write,
+     *                                  not the page's current one).
      * @throws IllegalArgumentException if a page appears twice in {@code receipts}.
-     * @throws IllegalStateException    if a receipt's page is already in a completed checkpoint.
+     * @throws IllegalStateException    if a receipt's write is already in a completed checkpoint.
      * @throws IllegalStateException    if the store is closed.
      * @throws StoreFailedException     if the store has failed, or a flush fails now (which fails it): the
      *                                  checkpoint is then not durable, and reopening recovers the previous one;
      *                                  every call of the same group gets this error.
+     * @throws IllegalStateException    if the store was opened read-only.
      */
     public Checkpoint checkpoint(final Collection<PageReceipt> receipts)
     {
@@ -336,9 +418,11 @@ public final class PageStore implements AutoCloseable
      * @return the future checkpoint.
      * @throws NullPointerException     if {@code receipts} is or contains {@code null}.
      * @throws IllegalArgumentException if a receipt was issued by another store, or by this file before a reopen.
+     * @throws IllegalArgumentException if a receipt is stale (see {@link #checkpoint(Collection)}).
      * @throws IllegalArgumentException if a page appears twice in {@code receipts}.
-     * @throws IllegalStateException    if a receipt's page is already in a completed checkpoint.
+     * @throws IllegalStateException    if a receipt's write is already in a completed checkpoint.
      * @throws IllegalStateException    if the store is closed.
+     * @throws IllegalStateException    if the store was opened read-only.
      * @throws StoreFailedException     if the store has failed.
      */
     public CompletableFuture<Checkpoint> checkpointAsync(final Collection<PageReceipt> receipts)
@@ -421,7 +505,8 @@ public final class PageStore implements AutoCloseable
 
     /**
      * Reads a page in place: checks it against its CRC32C, then passes {@code reader} a view of its 4096 bytes in
-     * the mapping, valid only until {@code reader} returns.
+     * the mapping, valid only until {@code reader} returns. {@code reader} must not close the store: that is refused
+     * with {@link IllegalStateException}, since {@code close} waits for the accesses in flight, this one included.
      *
      * @param pageId the page: written (by any writer of this store instance) or live, possibly with a staged free.
      * @param reader reads the view.
@@ -440,7 +525,15 @@ public final class PageStore implements AutoCloseable
             file.readAt(layout.dataOffset(page), PAGE_SIZE, view ->
             {
                 checkCrc(page, Crc.of(new CRC32C(), view));
-                reader.read(view);
+                final int[] depth = callbacks.enter();
+                try
+                {
+                    reader.read(view);
+                }
+                finally
+                {
+                    CallbackGuard.exit(depth);
+                }
             });
         }
         catch (final MappingFaultException ex)
@@ -468,7 +561,8 @@ public final class PageStore implements AutoCloseable
     /**
      * Verifies the store like {@link #verify()}, telling {@code progress} how far it got: the number of page ids
      * scanned so far, from 0 up to {@link #pageCount()}, every few thousand pages and once at the end (for a
-     * progress bar on a large store). {@code progress} runs on the calling thread.
+     * progress bar on a large store). {@code progress} runs on the calling thread, and must not close the store
+     * (refused with {@link IllegalStateException}).
      *
      * @param progress told the number of page ids scanned so far.
      * @return the findings; {@link VerifyReport#isClean()} if nothing is wrong.
@@ -486,7 +580,18 @@ public final class PageStore implements AutoCloseable
             try
             {
                 return StoreVerifier.verify(file, layout, table, checkpoints.lastCheckpoint(),
-                    checkpoints.livePages(), progress);
+                    checkpoints.livePages(), scanned ->
+                    {
+                        final int[] depth = callbacks.enter();
+                        try
+                        {
+                            progress.accept(scanned);
+                        }
+                        finally
+                        {
+                            CallbackGuard.exit(depth);
+                        }
+                    });
             }
             catch (final MappingFaultException ex)
             {
@@ -533,10 +638,23 @@ public final class PageStore implements AutoCloseable
      * its lock. It does <b>not</b> checkpoint: pages written since the last checkpoint, staged frees and roots set
      * since are not durable and are lost (the pages are free again when the store is next opened). Closing a failed
      * store is how to recover it: open it again. Closing again has no effect.
+     *
+     * <p>Calling it from inside one of this store's callbacks (a {@link RangeReader} of {@code read}, a
+     * {@link io.rangedmmap.mmap.RangeWriter} of a {@link PageWriter}'s {@code write}, or the progress listener of
+     * {@code verify}) would wait forever for that callback's own access: it is refused at once, and the store stays
+     * open.
+     *
+     * @throws IllegalStateException if called from inside one of this store's callbacks.
      */
     @Override
     public void close()
     {
+        if (callbacks.isInside())
+        {
+            throw new IllegalStateException("close() of page store " + path + " was called from inside one of its " +
+                "callbacks (a RangeReader, a RangeWriter or a verify progress listener), and would wait forever for " +
+                "that callback's own access; close the store after the callback returns");
+        }
         if (!lifecycle.close())
         {
             return;
@@ -598,6 +716,21 @@ public final class PageStore implements AutoCloseable
         allocator.append(free);
     }
 
+    void releaseWriterId(final int id)
+    {
+        writerIds.release(id);
+    }
+
+    int writeStamp()
+    {
+        return PageTable.stampOf(checkpoints.lastCheckpoint());
+    }
+
+    CallbackGuard callbacks()
+    {
+        return callbacks;
+    }
+
     int checkPageId(final long pageId)
     {
         if (pageId < 0 || pageId >= layout.pageCount())
@@ -609,13 +742,13 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
-     * The pages of the receipts, checked in the caller's thread: each of this store instance, distinct and WRITTEN
-     * (the group commit checks the state again when it runs).
+     * The pages of the receipts, checked in the caller's thread: each of this store instance, proving the page's
+     * current write, distinct and WRITTEN (the group commit checks the state again when it runs).
      */
     private long[] checkedPages(final Collection<PageReceipt> receipts)
     {
         Objects.requireNonNull(receipts, "receipts");
-        lifecycle.checkOpen();
+        checkWritable();
         final long[] pages = new long[receipts.size()];
         int count = 0;
         for (final PageReceipt receipt : receipts)
@@ -628,11 +761,58 @@ public final class PageStore implements AutoCloseable
                     "another store, " + receipt.store().path()) + "; only receipts of this store instance, " + path +
                     ", can be checkpointed");
             }
+            checkWrite(receipt);
             pages[count++] = receipt.pageId();
         }
         final long[] checked = count == pages.length ? pages : Arrays.copyOf(pages, count);
         checkpoints.checkPages(checked);
         return checked;
+    }
+
+    /**
+     * Checks that a receipt proves the page's current write (its write stamp and CRC32C), and that this write is in
+     * no completed checkpoint yet.
+     */
+    private void checkWrite(final PageReceipt receipt)
+    {
+        final int page = (int)receipt.pageId();
+        // Acquire: partner of the release in PageWriter.written, which publishes the CRC and stamp with the state.
+        final int word = table.stateAcquire(page);
+        final int state = PageTable.stateOf(word);
+        final boolean written = PageTable.WRITTEN == state || PageTable.LIVE == state || PageTable.FREEING == state;
+        if (!written || PageTable.tagOf(word) != receipt.stamp() || table.crc(page) != receipt.crc32c())
+        {
+            throw new IllegalArgumentException("receipt for page=" + receipt.pageId() + " of " + path + " is stale: " +
+                "it proves a write (stamp=" + receipt.stamp() + ", crc32c=0x" + Integer.toHexString(receipt.crc32c()) +
+                ") that is no longer the page's, which was checkpointed and freed since (it is now " +
+                PageTable.nameOf(word) + "); pass only receipts of writes not yet checkpointed");
+        }
+        if (PageTable.WRITTEN != state)
+        {
+            throw new IllegalStateException("page=" + receipt.pageId() + " of " + path + " is " +
+                PageTable.nameOf(word) + ", expected WRITTEN: its receipt is already in a completed checkpoint");
+        }
+    }
+
+    /**
+     * Throws unless the store is open for writing.
+     */
+    private void checkWritable()
+    {
+        lifecycle.checkOpen();
+        if (readOnly)
+        {
+            throw new IllegalStateException("page store " + path + " is open read-only and refuses every change; " +
+                "open it with PageStore.open to change it");
+        }
+    }
+
+    /**
+     * {@return whether the store was opened read-only, by {@link #openReadOnly(Path)}}
+     */
+    public boolean isReadOnly()
+    {
+        return readOnly;
     }
 
     private int checkReadable(final long pageId)

@@ -2,6 +2,7 @@ package io.rangedmmap.store;
 
 import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.RangeWriter;
+import io.rangedmmap.store.internal.CallbackGuard;
 import io.rangedmmap.store.internal.Crc;
 import io.rangedmmap.store.internal.Lifecycle;
 import io.rangedmmap.store.internal.PageTable;
@@ -9,7 +10,10 @@ import io.rangedmmap.store.internal.Runs;
 
 import org.agrona.MutableDirectBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.util.ConcurrentModificationException;
 import java.util.Objects;
 import java.util.zip.CRC32C;
 
@@ -26,11 +30,31 @@ import java.util.zip.CRC32C;
  * <p>{@link #close()} returns to the store the pages this writer claimed but never wrote. Pages written but never
  * checkpointed stay in flight until the store is reopened, when they are free again.
  *
- * <p><b>Thread safety:</b> a writer is used by one thread at a time; use one writer per thread.
+ * <p><b>Thread safety:</b> a writer is used by one thread at a time; use one writer per thread. This is enforced:
+ * each call claims the writer for its thread on entry (one compare-and-set) and releases it on return, and a call
+ * that finds the writer claimed throws before anything is allocated or written:
+ * {@link ConcurrentModificationException} if another thread is inside it, {@link IllegalStateException} if the same
+ * thread is (a call from inside this writer's own {@link RangeWriter}). A writer may be handed from one thread to
+ * another between calls.
  */
 public final class PageWriter implements AutoCloseable
 {
+    private static final VarHandle USER;
+
+    static
+    {
+        try
+        {
+            USER = MethodHandles.lookup().findVarHandle(PageWriter.class, "user", Thread.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final PageStore store;
+    private final int id;
     private final int allocatedWord;
     private final PageTable table;
     private final Runs claimed = new Runs();
@@ -40,9 +64,15 @@ public final class PageWriter implements AutoCloseable
     private long unwritten;
     private boolean closed;
 
+    /**
+     * The thread inside a call of this writer, or {@code null}; set by {@link #enter()}, cleared by {@link #exit()}.
+     */
+    private Thread user;
+
     PageWriter(final PageStore store, final int id)
     {
         this.store = store;
+        this.id = id;
         this.allocatedWord = PageTable.allocatedBy(id);
         this.table = store.table();
     }
@@ -54,6 +84,8 @@ public final class PageWriter implements AutoCloseable
      * @throws StoreFullException    if no free page is left.
      * @throws IllegalStateException if this writer or the store is closed.
      * @throws StoreFailedException  if the store has failed.
+     * @throws ConcurrentModificationException if another thread is inside a call of this writer.
+     * @throws IllegalStateException if called from inside this writer's own {@link RangeWriter}.
      */
     public long allocate()
     {
@@ -66,36 +98,24 @@ public final class PageWriter implements AutoCloseable
      * @param count the number of pages.
      * @return the id of the first page; the pages are {@code [id, id + count)}.
      * @throws IllegalArgumentException if {@code count < 1} or {@code count > pageCount()}.
-     * @throws StoreFullException       if no run of {@code count} free pages is left to this writer.
+     * @throws StoreFullException       if no run of {@code count} free pages is left; the free pages this writer
+     *                                  had claimed from the store are returned to it, for other writers.
      * @throws IllegalStateException    if this writer or the store is closed.
      * @throws StoreFailedException     if the store has failed.
+     * @throws ConcurrentModificationException if another thread is inside a call of this writer.
+     * @throws IllegalStateException    if called from inside this writer's own {@link RangeWriter}.
      */
     public long allocate(final int count)
     {
-        checkOpen();
-        if (count < 1 || count > store.pageCount())
+        enter();
+        try
         {
-            throw new IllegalArgumentException("count=" + count + " must be in [1, " + store.pageCount() + "]");
+            return allocateRun(count);
         }
-        int run = claimed.find(count);
-        while (run < 0)
+        finally
         {
-            if (0 == store.claim(Math.max(store.extentPages(), count), claimed))
-            {
-                throw new StoreFullException("no run of count=" + count + " free pages is left in " + store.path() +
-                    " (pageCount=" + store.pageCount() + ", this writer holds " + claimed.pages() +
-                    " unallocated pages); free pages and checkpoint, or close idle writers");
-            }
-            run = claimed.find(count);
+            exit();
         }
-        final long first = claimed.take(run, count);
-        for (long page = first; page < first + count; page++)
-        {
-            table.setStateRelease((int)page, allocatedWord);
-        }
-        handedOut.add(first, first + count);
-        unwritten += count;
-        return first;
     }
 
     /**
@@ -103,29 +123,20 @@ public final class PageWriter implements AutoCloseable
      *
      * @param pageId the page.
      * @param data   exactly {@link PageStore#PAGE_SIZE} bytes.
-     * @return the receipt, with the page's CRC32C.
+     * @return the receipt, with the page's CRC32C, bound to this write of the page.
      * @throws IndexOutOfBoundsException if {@code pageId} is not in {@code [0, pageCount())}.
      * @throws IllegalArgumentException  if {@code data.length != PAGE_SIZE}.
      * @throws IllegalStateException     if the page was already written.
      * @throws IllegalArgumentException  if the page is not allocated by this writer.
      * @throws IllegalStateException     if this writer or the store is closed.
      * @throws StoreFailedException      if the store has failed, or the mapping faults now (which fails it).
+     * @throws ConcurrentModificationException if another thread is inside a call of this writer.
+     * @throws IllegalStateException     if called from inside this writer's own {@link RangeWriter}.
      */
     public PageReceipt write(final long pageId, final byte[] data)
     {
         Objects.requireNonNull(data, "data");
-        final int page = checkWritable(pageId);
-        checkLength(data.length, "data.length");
-        final int checksum = Crc.of(crc, data);
-        try
-        {
-            store.file().writeAt(store.layout().dataOffset(page), data);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw store.lifecycle().fail(ex);
-        }
-        return written(page, checksum);
+        return copyIn(pageId, data, null);
     }
 
     /**
@@ -134,104 +145,116 @@ public final class PageWriter implements AutoCloseable
      *
      * @param pageId the page.
      * @param data   a heap or direct buffer with exactly {@link PageStore#PAGE_SIZE} bytes remaining.
-     * @return the receipt, with the page's CRC32C.
+     * @return the receipt, with the page's CRC32C, bound to this write of the page.
      * @throws IndexOutOfBoundsException if {@code pageId} is not in {@code [0, pageCount())}.
      * @throws IllegalArgumentException  if {@code data.remaining() != PAGE_SIZE}.
      * @throws IllegalStateException     if the page was already written.
      * @throws IllegalArgumentException  if the page is not allocated by this writer.
      * @throws IllegalStateException     if this writer or the store is closed.
      * @throws StoreFailedException      if the store has failed, or the mapping faults now (which fails it).
+     * @throws ConcurrentModificationException if another thread is inside a call of this writer.
+     * @throws IllegalStateException     if called from inside this writer's own {@link RangeWriter}.
      */
     public PageReceipt write(final long pageId, final ByteBuffer data)
     {
         Objects.requireNonNull(data, "data");
-        final int page = checkWritable(pageId);
-        checkLength(data.remaining(), "data.remaining()");
-        final int checksum = Crc.of(crc, data);
-        try
-        {
-            store.file().writeAt(store.layout().dataOffset(page), data);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw store.lifecycle().fail(ex);
-        }
-        return written(page, checksum);
+        return copyIn(pageId, null, data);
     }
 
     /**
      * Writes a page allocated by this writer in place: {@code writer} fills a view of the page's 4096 bytes in the
      * mapping, valid only until it returns; the CRC32C is taken when it returns. If {@code writer} throws, the page
-     * stays allocated and unwritten, and may be written again.
+     * stays allocated and unwritten, and may be written again. {@code writer} must not call this writer (it is
+     * refused with {@link IllegalStateException}) nor close the store (refused likewise).
      *
      * @param pageId the page.
      * @param writer fills the view; bytes it leaves alone keep whatever the page held.
-     * @return the receipt, with the page's CRC32C.
+     * @return the receipt, with the page's CRC32C, bound to this write of the page.
      * @throws IndexOutOfBoundsException if {@code pageId} is not in {@code [0, pageCount())}.
      * @throws IllegalStateException     if the page was already written.
      * @throws IllegalArgumentException  if the page is not allocated by this writer.
      * @throws IllegalStateException     if this writer or the store is closed.
      * @throws StoreFailedException      if the store has failed, or the mapping faults now (which fails it).
+     * @throws ConcurrentModificationException if another thread is inside a call of this writer.
+     * @throws IllegalStateException     if called from inside this writer's own {@link RangeWriter}.
      */
     public PageReceipt write(final long pageId, final RangeWriter writer)
     {
         Objects.requireNonNull(writer, "writer");
-        final int page = checkWritable(pageId);
-        filler.user = writer;
+        enter();
         try
         {
-            store.file().writeAt(store.layout().dataOffset(page), PageStore.PAGE_SIZE, filler);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw store.lifecycle().fail(ex);
+            final int page = checkWritable(pageId);
+            filler.user = writer;
+            try
+            {
+                store.file().writeAt(store.layout().dataOffset(page), PageStore.PAGE_SIZE, filler);
+            }
+            catch (final MappingFaultException ex)
+            {
+                throw store.lifecycle().fail(ex);
+            }
+            finally
+            {
+                filler.user = null;
+            }
+            return written(page, filler.checksum);
         }
         finally
         {
-            filler.user = null;
+            exit();
         }
-        return written(page, filler.checksum);
     }
 
     /**
      * Closes this writer and returns to the store the pages it claimed but did not write, allocated or not. Pages
      * it wrote are unaffected. Closing again, or after the store was closed, has no other effect.
+     *
+     * @throws ConcurrentModificationException if another thread is inside a call of this writer; it stays open.
+     * @throws IllegalStateException           if called from inside this writer's own {@link RangeWriter}.
      */
     @Override
     public void close()
     {
-        if (closed)
+        enter();
+        try
         {
-            return;
-        }
-        closed = true;
-        if (Lifecycle.State.OPEN != store.lifecycle().state())
-        {
-            return;
-        }
-        final Runs free = new Runs();
-        if (0 != unwritten)
-        {
-            for (int i = 0; i < handedOut.count(); i++)
+            if (closed)
             {
-                for (long page = handedOut.start(i); page < handedOut.end(i); page++)
+                return;
+            }
+            closed = true;
+            if (Lifecycle.State.OPEN != store.lifecycle().state())
+            {
+                return;
+            }
+            final Runs free = new Runs();
+            if (0 != unwritten)
+            {
+                for (int i = 0; i < handedOut.count(); i++)
                 {
-                    if (allocatedWord == table.statePlain((int)page))
+                    for (long page = handedOut.start(i); page < handedOut.end(i); page++)
                     {
-                        table.setStateRelease((int)page, PageTable.FREE);
-                        free.add(page, page + 1);
+                        if (allocatedWord == table.statePlain((int)page))
+                        {
+                            table.setStateRelease((int)page, PageTable.FREE);
+                            free.add(page, page + 1);
+                        }
                     }
                 }
             }
+            claimed.addTo(free);
+            store.giveBack(free);
+            claimed.clear();
+            handedOut.clear();
+            unwritten = 0;
+            // No page carries this id any more: another writer may have it.
+            store.releaseWriterId(id);
         }
-        for (int i = 0; i < claimed.count(); i++)
+        finally
         {
-            free.add(claimed.start(i), claimed.end(i));
+            exit();
         }
-        store.giveBack(free);
-        claimed.clear();
-        handedOut.clear();
-        unwritten = 0;
     }
 
     @Override
@@ -252,21 +275,106 @@ public final class PageWriter implements AutoCloseable
         @Override
         public void write(final MutableDirectBuffer view)
         {
-            user.write(view);
+            final int[] depth = store.callbacks().enter();
+            try
+            {
+                user.write(view);
+            }
+            finally
+            {
+                CallbackGuard.exit(depth);
+            }
             checksum = Crc.of(crc, view);
         }
     }
 
+    /**
+     * Writes a page from {@code array}, or else from {@code buffer}: the two copying overloads in one place.
+     */
+    private PageReceipt copyIn(final long pageId, final byte[] array, final ByteBuffer buffer)
+    {
+        enter();
+        try
+        {
+            final int page = checkWritable(pageId);
+            final int checksum;
+            if (null != array)
+            {
+                checkLength(array.length, "data.length");
+                checksum = Crc.of(crc, array);
+            }
+            else
+            {
+                checkLength(buffer.remaining(), "data.remaining()");
+                checksum = Crc.of(crc, buffer);
+            }
+            try
+            {
+                if (null != array)
+                {
+                    store.file().writeAt(store.layout().dataOffset(page), array);
+                }
+                else
+                {
+                    store.file().writeAt(store.layout().dataOffset(page), buffer);
+                }
+            }
+            catch (final MappingFaultException ex)
+            {
+                throw store.lifecycle().fail(ex);
+            }
+            return written(page, checksum);
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    private long allocateRun(final int count)
+    {
+        checkOpen();
+        if (count < 1 || count > store.pageCount())
+        {
+            throw new IllegalArgumentException("count=" + count + " must be in [1, " + store.pageCount() + "]");
+        }
+        int run = claimed.find(count);
+        while (run < 0)
+        {
+            if (0 == store.claim(Math.max(store.extentPages(), count), claimed))
+            {
+                // What this writer claimed, here or before, goes back: a failed call must not leave other writers
+                // without the free pages it looked through.
+                final long held = claimed.pages();
+                store.giveBack(claimed);
+                claimed.clear();
+                throw new StoreFullException("no run of count=" + count + " free pages is left in " + store.path() +
+                    " (pageCount=" + store.pageCount() + "; the " + held + " free pages this writer had claimed " +
+                    "were returned to the store); free pages and checkpoint, or close idle writers");
+            }
+            run = claimed.find(count);
+        }
+        final long first = claimed.take(run, count);
+        for (long page = first; page < first + count; page++)
+        {
+            table.setStateRelease((int)page, allocatedWord);
+        }
+        handedOut.add(first, first + count);
+        unwritten += count;
+        return first;
+    }
+
     private PageReceipt written(final int page, final int checksum)
     {
+        final int stamp = store.writeStamp();
         table.setCrc(page, checksum);
-        // Release: partner of the acquire loads in read and checkpoint; publishes the page's bytes and CRC.
-        table.setStateRelease(page, PageTable.WRITTEN);
+        // Release: partner of the acquire loads in read and checkpoint; publishes the page's bytes, CRC and stamp.
+        table.setStateRelease(page, PageTable.writtenWith(stamp));
         if (0 == --unwritten)
         {
             handedOut.clear();
         }
-        return new PageReceipt(store, page, checksum);
+        return new PageReceipt(store, page, checksum, stamp);
     }
 
     private int checkWritable(final long pageId)
@@ -295,6 +403,40 @@ public final class PageWriter implements AutoCloseable
             throw new IllegalStateException("writer of " + store.path() + " is closed");
         }
         store.lifecycle().checkOpen();
+    }
+
+    /**
+     * Claims this writer for the current thread, before the call touches anything.
+     *
+     * <p>One compare-and-set, a few nanoseconds uncontended. Its volatile semantics also make a writer handed from
+     * one thread to another see its own fields: it acquires the release in {@link #exit()} of the last call.
+     */
+    private void enter()
+    {
+        final Thread current = Thread.currentThread();
+        if (!USER.compareAndSet(this, null, current))
+        {
+            throw busy(current);
+        }
+    }
+
+    private void exit()
+    {
+        // Release: partner of the compare-and-set in enter() of the next call, on whichever thread makes it.
+        USER.setRelease(this, null);
+    }
+
+    private RuntimeException busy(final Thread current)
+    {
+        final Thread other = (Thread)USER.getAcquire(this);
+        if (current == other)
+        {
+            return new IllegalStateException("writer of " + store.path() + " was called from inside its own " +
+                "RangeWriter; finish the in-place write first");
+        }
+        return new ConcurrentModificationException("writer of " + store.path() + " is in use by thread " +
+            (null == other ? "(just released)" : other.getName()) + " while " + current.getName() + " calls it; " +
+            "a writer is used by one thread at a time: use one writer per thread");
     }
 
     private static void checkLength(final int length, final String name)

@@ -26,9 +26,15 @@
  * {@link java.io.IOException} for file-system errors; misuse throws the JDK's {@code IllegalArgumentException},
  * {@code IllegalStateException} and {@code IndexOutOfBoundsException}.
  *
- * <p><b>Threads.</b> A store is safe from any number of threads; a writer from one thread at a time. Checkpoints
- * run one at a time; writers and readers never wait for them. A write is visible to readers in every thread as soon
- * as it returns.
+ * <p><b>Threads.</b> A store is safe from any number of threads; a writer from one thread at a time, which is
+ * enforced ({@link java.util.ConcurrentModificationException} from a second thread). Checkpoints run one at a time;
+ * writers and readers never wait for them. A write is visible to readers in every thread as soon as it returns.
+ * {@code close} is refused from inside the store's own callbacks.
+ *
+ * <p><b>Inspecting.</b> {@link io.rangedmmap.store.PageStore#openReadOnly(java.nio.file.Path)} opens a store under a
+ * shared lock and never writes to it; {@link io.rangedmmap.store.PageStore#superblockFallback()} says whether open had
+ * to reject a superblock, and {@link io.rangedmmap.store.PageStore#verify()} reports damage to either superblock or
+ * either metadata copy.
  *
  * <p><b>JVM flags.</b> Like the mmap module, run with {@code --add-opens java.base/jdk.internal.misc=ALL-UNNAMED}
  * and {@code --enable-native-access=ALL-UNNAMED}.

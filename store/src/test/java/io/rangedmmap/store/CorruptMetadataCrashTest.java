@@ -181,7 +181,18 @@ class CorruptMetadataCrashTest
             {
                 fail(context + ": opened at checkpoint " + sequence);
             }
-            StoreOracle.assertHolds(store, snapshots.get((int)sequence), null, context);
+            StoreOracle.assertContents(store, snapshots.get((int)sequence), null, context);
+            // Every flip is reported: in the superblock the store runs on as a metadata problem, in the other one (or
+            // the one the store fell back from) as lost redundancy.
+            final VerifyReport report = store.verify();
+            final List<String> expectedKind = 3 == sequence && 1 == slot ? report.metadataProblems()
+                : report.redundancyProblems();
+            assertEquals(1, expectedKind.size(), context + ": " + report);
+            assertTrue(expectedKind.getFirst().startsWith("superblock slot " + slot), context + ": " + report);
+            assertEquals(List.of(), report.corruptPages(), context);
+            assertEquals(1, report.metadataProblems().size() + report.redundancyProblems().size(), context + ": " +
+                report);
+            assertEquals(inPage < SUPERBLOCK_BYTES, store.superblockFallback().isPresent(), context);
             return "opened at " + sequence;
         }
         catch (final IncompatibleStoreException ex)
@@ -189,6 +200,53 @@ class CorruptMetadataCrashTest
             assertTrue(inPage < SUPERBLOCK_BYTES, context + ": refused for a byte no check covers: " + ex);
             return "refused " + ex.problem();
         }
+    }
+
+    /**
+     * Every single-bit flip of both superblocks and both metadata copies, made under an open store, is reported by
+     * {@link PageStore#verify()}: in the superblock and copy the store runs on as a metadata problem, in the spare
+     * ones as a redundancy problem (196,608 flips, each followed by one verify of the whole store).
+     */
+    @Test
+    void shouldReportEveryBitFlipOfBothSuperblocksAndBothMetadataCopiesInVerify() throws IOException
+    {
+        Files.write(file, images.get(3));
+        final byte[] clean = images.get(3);
+        final long[] pages = {0, 1, layout.metadataOffset(0, 0) / PAGE, layout.metadataOffset(0, 1) / PAGE,
+            layout.metadataOffset(1, 0) / PAGE, layout.metadataOffset(1, 1) / PAGE};
+        int flips = 0;
+        try (PageStore store = PageStore.open(file);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            assertTrue(store.verify().isClean(), store.verify().toString());
+            final ByteBuffer one = ByteBuffer.allocate(1);
+            for (final long filePage : pages)
+            {
+                // Checkpoint 3 runs on superblock slot 1 and metadata copy 1; slot 0 and copy 0 are the spare.
+                final boolean current = 1 == filePage || filePage >= layout.metadataOffset(1, 0) / PAGE;
+                for (int offset = 0; offset < PAGE; offset++)
+                {
+                    final long at = filePage * PAGE + offset;
+                    final byte original = clean[(int)at];
+                    for (int bit = 0; bit < 8; bit++)
+                    {
+                        channel.write(one.clear().put(0, (byte)(original ^ (1 << bit))), at);
+                        final VerifyReport report = store.verify();
+                        final List<String> expected = current ? report.metadataProblems()
+                            : report.redundancyProblems();
+                        if (1 != expected.size() ||
+                            1 != report.metadataProblems().size() + report.redundancyProblems().size())
+                        {
+                            fail("bit " + bit + " of byte " + offset + " of file page " + filePage + ": " + report);
+                        }
+                        flips++;
+                    }
+                    channel.write(one.clear().put(0, original), at);
+                }
+            }
+            assertTrue(store.verify().isClean(), store.verify().toString());
+        }
+        assertEquals(6 * PAGE * 8, flips);
     }
 
     @Test
@@ -226,12 +284,16 @@ class CorruptMetadataCrashTest
             try (PageStore store = PageStore.open(file); PageWriter writer = store.newWriter())
             {
                 StoreOracle.assertHolds(store, three, null, "flip in the other copy at " + other);
+                final List<String> lost = store.verify().redundancyProblems();
+                assertEquals(1, lost.size(), "flip in the other copy at " + other + ": " + lost);
+                assertTrue(lost.getFirst().startsWith("spare metadata copy 0: metadata page " + tablePage + " "),
+                    lost.getFirst());
                 final long page = writer.allocate();
                 store.checkpoint(List.of(writer.write(page, page(-1))));
                 try (PageStore again = reopen(store))
                 {
-                    StoreOracle.assertHolds(again, three.next(Map.of(page, -1L), List.of(), three.roots()), null,
-                        "one checkpoint after a flip in the other copy at " + other);
+                    StoreOracle.assertHoldsAndClean(again, three.next(Map.of(page, -1L), List.of(), three.roots()),
+                        null, "one checkpoint after a flip in the other copy at " + other);
                 }
             }
 
@@ -255,6 +317,7 @@ class CorruptMetadataCrashTest
                 final VerifyReport report = store.verify();
                 assertEquals(List.of(victim), report.corruptPages());
                 assertEquals(List.of(), report.metadataProblems());
+                assertEquals(List.of(), report.redundancyProblems());
             }
 
             long free;
@@ -266,7 +329,7 @@ class CorruptMetadataCrashTest
             flip(random, layout.dataOffset(free) + random.nextInt(PAGE));
             try (PageStore store = PageStore.open(file))
             {
-                StoreOracle.assertHolds(store, three, null, "flip in free page " + free);
+                StoreOracle.assertHoldsAndClean(store, three, null, "flip in free page " + free);
             }
         }
     }

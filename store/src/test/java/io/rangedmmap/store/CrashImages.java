@@ -157,7 +157,7 @@ final class CrashImages
                     // The checkpoint after a recovery rewrites the metadata copy the crash may have left half-written.
                     try (PageStore store = PageStore.open(imageFile))
                     {
-                        StoreOracle.assertHolds(store, next, random, context + ", after one more checkpoint");
+                        StoreOracle.assertHoldsAndClean(store, next, random, context + ", after one more checkpoint");
                     }
                     onDisk = Files.readAllBytes(imageFile);
                     continued++;

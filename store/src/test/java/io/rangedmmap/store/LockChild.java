@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * Child JVM of {@link PageStoreLockCrashTest}: {@code probe PATH} tries to open the store and prints
  * {@code OPENED checkpoint=N} or {@code LOCKED message}; {@code hold PATH} opens it, prints {@code HELD} and waits to be
- * killed.
+ * killed. {@code probe-ro} and {@code hold-ro} do the same with {@link PageStore#openReadOnly(Path)}.
  */
 final class LockChild
 {
@@ -18,16 +18,17 @@ final class LockChild
     public static void main(final String[] args) throws Exception
     {
         final Path path = Path.of(args[1]);
-        if ("hold".equals(args[0]))
+        final boolean readOnly = args[0].endsWith("-ro");
+        if (args[0].startsWith("hold"))
         {
-            final PageStore store = PageStore.open(path);
+            final PageStore store = readOnly ? PageStore.openReadOnly(path) : PageStore.open(path);
             System.out.println("HELD checkpoint=" + store.lastCheckpoint());
             System.out.flush();
             Thread.sleep(120_000);
             store.close();
             return;
         }
-        try (PageStore store = PageStore.open(path))
+        try (PageStore store = readOnly ? PageStore.openReadOnly(path) : PageStore.open(path))
         {
             System.out.println("OPENED checkpoint=" + store.lastCheckpoint());
         }

@@ -354,9 +354,9 @@ class PageStoreTest
             try (PageWriter writer = store.newWriter())
             {
                 final StoreFullException full = assertThrowsExactly(StoreFullException.class, writer::allocate);
-                assertEquals("no run of count=1 free pages is left in " + store.path() + " (pageCount=4, this " +
-                    "writer holds 0 unallocated pages); free pages and checkpoint, or close idle writers",
-                    full.getMessage());
+                assertEquals("no run of count=1 free pages is left in " + store.path() + " (pageCount=4; the 0 " +
+                    "free pages this writer had claimed were returned to the store); free pages and checkpoint, or " +
+                    "close idle writers", full.getMessage());
                 store.checkpoint(List.of());
                 assertEquals(new StoreStats(4, 3, 1, 0, 2), store.stats());
                 assertThrowsExactly(IllegalStateException.class, () -> read(store, 2));
@@ -482,7 +482,7 @@ class PageStoreTest
             assertThrowsExactly(CorruptPageException.class, () -> store.read(pageId, view -> called[0] = true));
             assertFalse(called[0]);
             final VerifyReport report = store.verify();
-            assertEquals(new VerifyReport(1, List.of(pageId), 2, List.of()), report);
+            assertEquals(new VerifyReport(1, List.of(pageId), 4, List.of(), List.of()), report);
             assertFalse(report.isClean());
         }
     }

@@ -86,7 +86,34 @@ public final class LockedFile implements AutoCloseable
         try
         {
             channel = FileChannel.open(absolute, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            return new LockedFile(absolute, key, channel, lock(channel, absolute));
+            return new LockedFile(absolute, key, channel, lock(channel, absolute, false));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            closeQuietly(channel, ex);
+            OPEN_FILES.remove(key);
+            throw ex;
+        }
+    }
+
+    /**
+     * Opens an existing file for reading only and takes a shared lock on it: other read-only opens may share it, a
+     * writer may not. A read-only file or mount is no obstacle; nothing is ever written through this descriptor.
+     *
+     * @param file the file.
+     * @return the locked file; its {@link #channel()} is open for reading only.
+     * @throws FileLockedException if the file is open in this JVM or a writer in another process holds it.
+     * @throws IOException         on any other I/O error.
+     */
+    public static LockedFile openReadOnly(final Path file) throws IOException
+    {
+        final Path absolute = file.toAbsolutePath();
+        final Object key = claimKey(absolute);
+        FileChannel channel = null;
+        try
+        {
+            channel = FileChannel.open(absolute, StandardOpenOption.READ);
+            return new LockedFile(absolute, key, channel, lock(channel, absolute, true));
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -341,7 +368,7 @@ public final class LockedFile implements AutoCloseable
     }
 
     /**
-     * {@return the channel, open read-write while this file is open}
+     * {@return the channel, open read-write (read-only after {@link #openReadOnly(Path)}) while this file is open}
      */
     public FileChannel channel()
     {
@@ -442,12 +469,12 @@ public final class LockedFile implements AutoCloseable
         return key;
     }
 
-    private static FileLock lock(final FileChannel channel, final Path file) throws IOException
+    private static FileLock lock(final FileChannel channel, final Path file, final boolean shared) throws IOException
     {
         final FileLock lock;
         try
         {
-            lock = channel.tryLock();
+            lock = channel.tryLock(0, Long.MAX_VALUE, shared);
         }
         catch (final OverlappingFileLockException ex)
         {

@@ -52,18 +52,21 @@ public final class MappedRegion
     private final MemorySegment segment;
     private final long address;
     private final long size;
+    private final boolean readOnly;
     private final AtomicInteger handles = new AtomicInteger(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private MappedRegion(final LockedFile file, final long size) throws IOException
+    private MappedRegion(final LockedFile file, final long size, final boolean readOnly) throws IOException
     {
         this.path = file.path();
         this.file = file;
         this.size = size;
+        this.readOnly = readOnly;
         final Arena arena = Arena.ofShared();
         try
         {
-            this.segment = file.channel().map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            this.segment = file.channel().map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE,
+                0, size, arena);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -92,7 +95,7 @@ public final class MappedRegion
         final LockedFile file = LockedFile.create(path, size, replace, sparse);
         try
         {
-            final MappedRegion region = new MappedRegion(file, size);
+            final MappedRegion region = new MappedRegion(file, size, false);
             LOG.info("created {} size={} sparse={}", file.path(), size, sparse);
             return region;
         }
@@ -125,7 +128,7 @@ public final class MappedRegion
                 throw new IOException("cannot map " + file.path() + ": size=" + size + " is over the limit of " +
                     MAX_SIZE);
             }
-            final MappedRegion region = new MappedRegion(file, size);
+            final MappedRegion region = new MappedRegion(file, size, false);
             LOG.info("opened {} size={}", file.path(), size);
             return region;
         }
@@ -134,6 +137,47 @@ public final class MappedRegion
             file.close();
             throw ex;
         }
+    }
+
+    /**
+     * Opens and maps an existing file, whole, read-only, under a shared lock: other read-only opens may hold it too,
+     * a writer may not. The file is opened for reading only, so a read-only file or mount is no obstacle, and
+     * nothing is ever written to it.
+     *
+     * @param path the file.
+     * @return the region, with one handle; its writes and flushes are refused.
+     * @throws IOException on any I/O error, {@link FileLockedException} if a writer holds the file (in this JVM, any
+     *                     open handle on it).
+     */
+    public static MappedRegion openReadOnly(final Path path) throws IOException
+    {
+        final LockedFile file = LockedFile.openReadOnly(path);
+        try
+        {
+            final long size = file.channel().size();
+            if (0 == size || size > MAX_SIZE)
+            {
+                throw new IOException("cannot map " + file.path() + ": size=" + size + " must be in [1, " + MAX_SIZE +
+                    "]");
+            }
+            final MappedRegion region = new MappedRegion(file, size, true);
+            LOG.info("opened {} read-only size={}", file.path(), size);
+            return region;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            file.close();
+            throw ex;
+        }
+    }
+
+
+    /**
+     * {@return whether the region was opened read-only}
+     */
+    public boolean isReadOnly()
+    {
+        return readOnly;
     }
 
     /**
@@ -215,12 +259,17 @@ public final class MappedRegion
     }
 
     /**
-     * Throws if the region has failed; every write calls it first.
+     * Throws if the region is read-only or has failed; every write calls it first.
      *
+     * @throws IllegalStateException if the region was opened read-only.
      * @throws IllegalStateException with the first error as its cause, if the region has failed.
      */
     public void checkNotFailed()
     {
+        if (readOnly)
+        {
+            throw new IllegalStateException(path + " is mapped read-only and refuses all writes and flushes");
+        }
         final Throwable cause = failure.get();
         if (null != cause)
         {
@@ -254,10 +303,15 @@ public final class MappedRegion
      *
      * @param offset the first byte, in bounds.
      * @param length how many bytes, in bounds.
-     * @throws IOException if the region has failed, or the flush fails (which fails the region).
+     * @throws IllegalStateException if the region was opened read-only.
+     * @throws IOException           if the region has failed, or the flush fails (which fails the region).
      */
     public void flush(final long offset, final long length) throws IOException
     {
+        if (readOnly)
+        {
+            throw new IllegalStateException(path + " is mapped read-only and refuses all writes and flushes");
+        }
         checkFlushable();
         final long from = Alignment.alignDown(offset);
         try

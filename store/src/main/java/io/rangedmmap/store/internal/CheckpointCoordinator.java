@@ -500,7 +500,7 @@ public final class CheckpointCoordinator
     private void checkWritten(final long page)
     {
         final int word = table.stateAcquire((int)page);
-        if (PageTable.WRITTEN != word)
+        if (PageTable.WRITTEN != PageTable.stateOf(word))
         {
             throw new IllegalStateException("page=" + page + " of " + name + " is " + PageTable.nameOf(word) +
                 ", expected WRITTEN: its receipt is already in a completed checkpoint");
@@ -519,7 +519,8 @@ public final class CheckpointCoordinator
     {
         for (final long page : pages)
         {
-            table.setStateRelease((int)page, PageTable.LIVE);
+            // The page keeps its write stamp: a receipt of this write is then told apart from a stale one.
+            table.setStateRelease((int)page, PageTable.withState(table.stateAcquire((int)page), PageTable.LIVE));
         }
         for (final long page : frees)
         {

@@ -7,7 +7,11 @@ import java.lang.invoke.VarHandle;
  * The in-memory state and CRC32C of every user page.
  *
  * <p>A page's state word holds its {@link #FREE}, {@link #ALLOCATED}, {@link #WRITTEN}, {@link #LIVE} or
- * {@link #FREEING} state in its low bits and, while allocated, the id of the owning writer above them. Transitions:
+ * {@link #FREEING} state in its low bits and, above them, while allocated the id of the owning writer, and while
+ * written, live or freeing the <em>write stamp</em> of the write that gave the page its bytes (the low bits of the
+ * checkpoint that could first include it, see {@link #stampOf(long)}). A receipt carries the stamp of its write, so
+ * a receipt of an earlier write of a page that was freed and written again is told apart from the page's current
+ * write. Compare states with {@link #stateOf(int)}, never the whole word. Transitions:
  * FREE to ALLOCATED (a writer's {@code allocate}); ALLOCATED to WRITTEN (its {@code write}, which sets the CRC first)
  * or back to FREE (its {@code close}); WRITTEN to LIVE (a checkpoint that includes the page); LIVE to FREEING
  * ({@code free}); FREEING to FREE (the checkpoint that includes the free, once durable). Pages that are WRITTEN,
@@ -48,6 +52,11 @@ public final class PageTable
      */
     public static final int STATE_BITS = 3;
 
+    /**
+     * The largest writer id, and the mask of a write stamp: what fits above the state bits of an {@code int}.
+     */
+    public static final int MAX_OWNER = (1 << (Integer.SIZE - STATE_BITS)) - 1;
+
     private static final int STATE_MASK = (1 << STATE_BITS) - 1;
     private static final VarHandle STATES = MethodHandles.arrayElementVarHandle(int[].class);
 
@@ -72,7 +81,58 @@ public final class PageTable
      */
     public static int allocatedBy(final int owner)
     {
+        if (owner < 1 || owner > MAX_OWNER)
+        {
+            throw new IllegalArgumentException("owner=" + owner + " must be in [1, " + MAX_OWNER + "]");
+        }
         return (owner << STATE_BITS) | ALLOCATED;
+    }
+
+    /**
+     * {@return the write stamp of a write made while {@code lastCheckpoint} was the last durable checkpoint}
+     *
+     * <p>A page is written again only after a checkpoint made it live and a later one freed it, so two writes of one
+     * page in one store instance always have different stamps, until the stamp wraps after {@code MAX_OWNER + 1}
+     * checkpoints (a receipt is also checked against the page's CRC32C, so a stale receipt that old must also
+     * match the bytes of the page's current write to be taken for it).
+     *
+     * @param lastCheckpoint the sequence of the last durable checkpoint when the page is written.
+     */
+    public static int stampOf(final long lastCheckpoint)
+    {
+        return (int)((lastCheckpoint + 1) & MAX_OWNER);
+    }
+
+    /**
+     * {@return the state word of a page just written with write stamp {@code stamp}}
+     *
+     * @param stamp the write stamp, from {@link #stampOf(long)}.
+     */
+    public static int writtenWith(final int stamp)
+    {
+        return (stamp << STATE_BITS) | WRITTEN;
+    }
+
+    /**
+     * {@return the bits above the state: the owner of an allocated page, the write stamp of a written, live or
+     * freeing one}
+     *
+     * @param word a state word.
+     */
+    public static int tagOf(final int word)
+    {
+        return word >>> STATE_BITS;
+    }
+
+    /**
+     * {@return a state word with its state replaced and the bits above it (the write stamp) kept}
+     *
+     * @param word  a state word.
+     * @param state the new state.
+     */
+    public static int withState(final int word, final int state)
+    {
+        return (word & ~STATE_MASK) | state;
     }
 
     /**

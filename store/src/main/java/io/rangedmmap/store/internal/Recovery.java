@@ -2,6 +2,7 @@ package io.rangedmmap.store.internal;
 
 import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.IncompatibleStoreException;
+import io.rangedmmap.store.SuperblockFallback;
 import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.Superblock;
@@ -9,6 +10,7 @@ import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 import io.rangedmmap.store.internal.jfr.SuperblockFallbackEvent;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -27,9 +29,13 @@ import java.util.zip.CRC32C;
  * @param table           every page LIVE with its CRC, or FREE.
  * @param staleTablePages the table pages in which the other copy differs from the current one, ascending.
  * @param free            the free runs, ascending.
+ * @param fallback        why the newest superblock was not used (rejected, or naming a checkpoint that did not all
+ *                        reach the disk), or {@code null} if the store opened at its newest valid superblock with the
+ *                        other slot valid too.
  */
 public record Recovery(
-    Superblock superblock, StoreLayout layout, PageTable table, long[] staleTablePages, Runs free)
+    Superblock superblock, StoreLayout layout, PageTable table, long[] staleTablePages, Runs free,
+    SuperblockFallback fallback)
 {
     /**
      * Recovers the last durable checkpoint of a store file; writes nothing.
@@ -48,12 +54,18 @@ public record Recovery(
      */
     public static Recovery recover(final RawMmapFile file, final Path path)
     {
-        final Superblock[] candidates = validSuperblocks(file, path);
+        final String[] rejected = new String[StoreLayout.SUPERBLOCK_SLOTS];
+        final long[] claimed = new long[StoreLayout.SUPERBLOCK_SLOTS];
+        final Superblock[] candidates = validSuperblocks(file, path, rejected, claimed);
         final Superblock newest = candidates[0];
+        final int newestSlot = slotOf(newest);
+        final SuperblockFallback rejectedSlot = null == rejected[1 - newestSlot] ? null :
+            new SuperblockFallback(newestSlot, newest.sequence(), 1 - newestSlot, claimed[1 - newestSlot],
+                rejected[1 - newestSlot]);
         SuperblockDescriptor.checkGeometry(newest, file.size(), path);
         try
         {
-            return recoverAt(file, path, newest, true);
+            return recoverAt(file, path, newest, true, rejectedSlot);
         }
         catch (final IncompatibleStoreException ex)
         {
@@ -70,9 +82,11 @@ public record Recovery(
             {
                 SuperblockDescriptor.checkGeometry(previous, file.size(), path);
                 // Acknowledged before the newer checkpoint began: its flush completed, its pages need no reading.
-                final Recovery recovery = recoverAt(file, path, previous, false);
-                SuperblockFallbackEvent.emit(path.toString(), (int)(newest.sequence() & 1), ex.getMessage(),
-                    previous.sequence());
+                final SuperblockFallback fallback = new SuperblockFallback(slotOf(previous), previous.sequence(),
+                    newestSlot, newest.sequence(), "the checkpoint it names did not all reach the disk: " +
+                    ex.getMessage());
+                final Recovery recovery = recoverAt(file, path, previous, false, fallback);
+                SuperblockFallbackEvent.emit(path.toString(), newestSlot, ex.getMessage(), previous.sequence());
                 return recovery;
             }
             catch (final IncompatibleStoreException second)
@@ -83,12 +97,21 @@ public record Recovery(
         }
     }
 
+    /**
+     * The slot a superblock is written to: checkpoints alternate between the two, by sequence.
+     */
+    private static int slotOf(final Superblock superblock)
+    {
+        return (int)(superblock.sequence() & 1);
+    }
+
     private static Recovery recoverAt(final RawMmapFile file, final Path path, final Superblock superblock,
-        final boolean newest)
+        final boolean newest, final SuperblockFallback fallback)
     {
         final StoreLayout layout = new StoreLayout(superblock.pageCount());
-        final PageTable table = new PageTable((int)layout.pageCount());
         final byte[] current = new byte[StoreLayout.PAGE_SIZE];
+        checkCurrentCopy(file, path, layout, superblock, current);
+        final PageTable table = newTable(path, layout);
         final byte[] other = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer currentBuffer = new UnsafeBuffer(current);
         final UnsafeBuffer otherBuffer = new UnsafeBuffer(other);
@@ -135,7 +158,46 @@ public record Recovery(
                 free.add(page, page + 1);
             }
         }
-        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free);
+        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback);
+    }
+
+    /**
+     * Checks every page of the current metadata copy (CRC32C, index, sequence) before the page table is sized from
+     * the superblock: a superblock with a valid CRC32C but a crafted page count, on a file made that large and
+     * sparse, is refused here instead of allocating gigabytes first. It reads the pages the load reads next; the
+     * CRC32C of a metadata page costs far less than reading it.
+     */
+    private static void checkCurrentCopy(final RawMmapFile file, final Path path, final StoreLayout layout,
+        final Superblock superblock, final byte[] page)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(page);
+        for (long tablePage = 0; tablePage < layout.metadataPages(); tablePage++)
+        {
+            file.readAt(layout.metadataOffset(superblock.currentCopy(), tablePage), page);
+            MetadataPageDescriptor.checkPage(buffer, tablePage, superblock.sequence(), path);
+        }
+    }
+
+    /**
+     * Allocates the page table (8 bytes a page, on the heap); a heap too small for it is an {@link OutOfMemoryError}
+     * that says how much the store needs.
+     */
+    private static PageTable newTable(final Path path, final StoreLayout layout)
+    {
+        try
+        {
+            return new PageTable((int)layout.pageCount());
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            final long mib = 1 << 20;
+            final OutOfMemoryError described = new OutOfMemoryError("opening " + path + " (pageCount=" +
+                layout.pageCount() + ") needs " + (layout.pageCount() * 2 * Integer.BYTES + mib - 1) / mib +
+                " MiB of heap for its page table, more than this JVM can allocate (max heap " +
+                Runtime.getRuntime().maxMemory() / mib + " MiB); run it with a larger -Xmx");
+            described.initCause(ex);
+            throw described;
+        }
     }
 
     /**
@@ -258,7 +320,8 @@ public record Recovery(
     /**
      * {@return the superblocks that pass their checks, newest first}
      */
-    private static Superblock[] validSuperblocks(final RawMmapFile file, final Path path)
+    private static Superblock[] validSuperblocks(final RawMmapFile file, final Path path, final String[] reasons,
+        final long[] claimed)
     {
         final byte[] bytes = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
@@ -270,6 +333,7 @@ public record Recovery(
         for (int slot = 0; slot < StoreLayout.SUPERBLOCK_SLOTS; slot++)
         {
             file.readAt(StoreLayout.superblockOffset(slot), bytes);
+            claimed[slot] = buffer.getLong(SuperblockDescriptor.SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
             try
             {
                 SuperblockDescriptor.checkIdentity(buffer, path);
@@ -284,11 +348,13 @@ public record Recovery(
                 firstProblem = null == firstProblem ? ex : firstProblem;
                 unrecognised++;
                 rejected = slot;
+                reasons[slot] = ex.getMessage();
                 continue;
             }
             if (!SuperblockDescriptor.isCrcValid(buffer))
             {
                 rejected = slot;
+                reasons[slot] = "it fails its CRC32C check (torn by a crash while it was written, or damaged)";
                 continue;
             }
             final Superblock superblock = SuperblockDescriptor.decode(buffer);

@@ -9,6 +9,7 @@ import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 import io.rangedmmap.store.IncompatibleStoreException;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -16,7 +17,9 @@ import java.util.zip.CRC32C;
 
 /**
  * Checks a whole open store: every live page against its CRC32C, the current superblock, and every page of the
- * current metadata table against itself and the in-memory state.
+ * current metadata table against itself and the in-memory state; then the redundancy: the spare superblock (valid,
+ * the previous checkpoint, same geometry) and every page of the spare metadata copy (its own CRC32C and index). Both
+ * superblock pages must be zero past their encoded bytes, which their CRC32C does not cover.
  */
 public final class StoreVerifier
 {
@@ -71,8 +74,24 @@ public final class StoreVerifier
         {
             problems.add("found " + checked + " live pages, but the last checkpoint recorded livePages=" + livePages);
         }
-        checkSuperblock(file, buffer, page, lastCheckpoint, livePages, problems);
         final int copy = (int)(lastCheckpoint & 1);
+        final List<String> redundancy = new ArrayList<>();
+        final Superblock current = checkSuperblock(file, buffer, page, copy, problems);
+        if (null != current && (current.sequence() != lastCheckpoint || current.livePages() != livePages))
+        {
+            problems.add("superblock has sequence=" + current.sequence() + ", livePages=" +
+                current.livePages() + "; expected sequence=" + lastCheckpoint + ", livePages=" + livePages);
+        }
+        final Superblock spare = checkSuperblock(file, buffer, page, 1 - copy, redundancy);
+        final long spareSequence = Math.max(0, lastCheckpoint - 1);
+        if (null != spare && (spare.sequence() != spareSequence || spare.pageCount() != layout.pageCount() ||
+            spare.metadataPages() != layout.metadataPages()))
+        {
+            redundancy.add("spare superblock slot " + (1 - copy) + " has sequence=" + spare.sequence() +
+                ", pageCount=" + spare.pageCount() + ", metadataPages=" + spare.metadataPages() + "; expected " +
+                "sequence=" + spareSequence + ", pageCount=" + layout.pageCount() + ", metadataPages=" +
+                layout.metadataPages());
+        }
         for (long tablePage = 0; tablePage < layout.metadataPages(); tablePage++)
         {
             file.readAt(layout.metadataOffset(copy, tablePage), page);
@@ -84,33 +103,55 @@ public final class StoreVerifier
             }
             checkEntries(buffer, tablePage, table, problems);
         }
-        return new VerifyReport(checked, corrupt, layout.metadataPages() + 1, problems);
+        for (long tablePage = 0; tablePage < layout.metadataPages(); tablePage++)
+        {
+            file.readAt(layout.metadataOffset(1 - copy, tablePage), page);
+            // A checkpoint interrupted by a crash may have left whole pages of the next sequence here: not damage.
+            final String problem = MetadataPageDescriptor.check(buffer, tablePage, lastCheckpoint + 1);
+            if (null != problem)
+            {
+                redundancy.add("spare metadata copy " + (1 - copy) + ": " + problem);
+            }
+        }
+        return new VerifyReport(checked, corrupt, 2 * layout.metadataPages() + StoreLayout.SUPERBLOCK_SLOTS, problems,
+            redundancy);
     }
 
-    private static void checkSuperblock(final RawMmapFile file, final UnsafeBuffer buffer, final byte[] page,
-        final long lastCheckpoint, final long livePages, final List<String> problems)
+    /**
+     * Checks one superblock slot's identity, CRC32C and zero tail, adding what is wrong to {@code problems}.
+     *
+     * @return the decoded superblock if its identity and CRC32C are valid, else {@code null}.
+     */
+    private static Superblock checkSuperblock(final RawMmapFile file, final UnsafeBuffer buffer, final byte[] page,
+        final int slot, final List<String> problems)
     {
-        file.readAt(StoreLayout.superblockOffset((int)(lastCheckpoint & 1)), page);
+        file.readAt(StoreLayout.superblockOffset(slot), page);
+        final String name = "superblock slot " + slot;
+        for (int i = SuperblockDescriptor.LENGTH; i < page.length; i++)
+        {
+            if (0 != page[i])
+            {
+                problems.add(name + " has byte " + i + "=0x" + Integer.toHexString(page[i] & 0xFF) + " past its " +
+                    "encoded " + SuperblockDescriptor.LENGTH + " bytes, where it must be zero");
+                break;
+            }
+        }
         try
         {
             SuperblockDescriptor.checkIdentity(buffer, file.path());
         }
         catch (final IncompatibleStoreException ex)
         {
-            problems.add("superblock: " + ex.getMessage());
-            return;
+            problems.add(name + ": " + ex.getMessage());
+            return null;
         }
         if (!SuperblockDescriptor.isCrcValid(buffer))
         {
-            problems.add("superblock of checkpoint=" + lastCheckpoint + " fails its CRC32C check");
-            return;
+            problems.add(name + " (claiming sequence=" + buffer.getLong(SuperblockDescriptor.SEQUENCE_OFFSET,
+                ByteOrder.LITTLE_ENDIAN) + ") fails its CRC32C check");
+            return null;
         }
-        final Superblock superblock = SuperblockDescriptor.decode(buffer);
-        if (superblock.sequence() != lastCheckpoint || superblock.livePages() != livePages)
-        {
-            problems.add("superblock has sequence=" + superblock.sequence() + ", livePages=" +
-                superblock.livePages() + "; expected sequence=" + lastCheckpoint + ", livePages=" + livePages);
-        }
+        return SuperblockDescriptor.decode(buffer);
     }
 
     private static void checkEntries(

@@ -1,0 +1,84 @@
+package io.rangedmmap.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static io.rangedmmap.store.PageStoreTest.page;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A failed {@link PageWriter#allocate(int)} returns what it claimed (issue 9, item 4): on a fragmented store, a run
+ * that does not exist leaves every free page available to the other writers and to the failing one.
+ */
+class PageWriterAllocateTest
+{
+    private static final int PAGES = 4096;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReturnEveryClaimedPageWhenARunCannotBeFound() throws Exception
+    {
+        try (PageStore store = PageStore.create(dir.resolve("s.store"), PAGES))
+        {
+            fragment(store);
+            assertEquals(PAGES / 2, store.stats().freePages());
+            final PageWriter failing = store.newWriter();
+            try (PageWriter other = store.newWriter())
+            {
+                final StoreFullException full = assertThrowsExactly(StoreFullException.class,
+                    () -> failing.allocate(16));
+                assertEquals("no run of count=16 free pages is left in " + store.path() + " (pageCount=" + PAGES +
+                    "; the " + PAGES / 2 + " free pages this writer had claimed were returned to the store); free " +
+                    "pages and checkpoint, or close idle writers", full.getMessage());
+                assertEquals(PAGES / 2, store.stats().freePages());
+                // Every free page is still there for another writer, and for the one that failed.
+                final Set<Long> handedOut = new HashSet<>();
+                assertEquals(1, failing.allocate() % 2);
+                // Its page and the rest of its extent go back unwritten.
+                failing.close();
+                for (int i = 0; i < PAGES / 2; i++)
+                {
+                    assertTrue(handedOut.add(other.allocate()));
+                }
+                assertThrowsExactly(StoreFullException.class, other::allocate);
+                for (final long pageId : handedOut)
+                {
+                    assertEquals(1, pageId % 2, "only the freed odd pages are free");
+                }
+            }
+            assertEquals(PAGES / 2, store.stats().freePages(), "closed writers return what they did not write");
+        }
+    }
+
+    /**
+     * Writes every page, then frees every odd one: the free pool is {@code PAGES / 2} runs of one page.
+     */
+    private static void fragment(final PageStore store)
+    {
+        try (PageWriter writer = store.newWriter())
+        {
+            final List<PageReceipt> receipts = new ArrayList<>();
+            for (int i = 0; i < PAGES; i++)
+            {
+                final long pageId = writer.allocate();
+                receipts.add(writer.write(pageId, page(pageId)));
+            }
+            store.checkpoint(receipts);
+        }
+        for (long pageId = 1; pageId < PAGES; pageId += 2)
+        {
+            store.free(pageId);
+        }
+        store.checkpoint(List.of());
+    }
+}
