@@ -7,8 +7,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +52,21 @@ class ExamplesTest
     @Test
     void shouldWriteFromVirtualThreads() throws Exception
     {
-        assertEquals(64, AsyncExample.run(dir.resolve("a.bin"), out));
+        final Path file = dir.resolve("a.bin");
+        assertEquals(64, AsyncExample.run(file, out));
+        assertTrue(printed().contains("64 virtual threads wrote 64 ranges of 65536 bytes; all flushed"), printed());
+        final byte[] bytes = Files.readAllBytes(file);
+        assertEquals(64 * 65536, bytes.length);
+        final Set<Byte> values = new HashSet<>();
+        for (int chunk = 0; chunk < 64; chunk++)
+        {
+            final byte value = bytes[chunk * 65536];
+            for (int i = chunk * 65536; i < (chunk + 1) * 65536; i++)
+            {
+                assertEquals(value, bytes[i], "range " + chunk + " must hold one task's bytes");
+            }
+            assertTrue(values.add(value), "two ranges hold task " + value + "'s bytes");
+        }
     }
 
     @Test

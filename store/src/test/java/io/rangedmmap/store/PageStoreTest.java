@@ -13,8 +13,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -485,25 +486,74 @@ class PageStoreTest
         }
     }
 
+    /**
+     * A writer thread writes page after page and publishes each receipt (release store) while a reader thread,
+     * running at the same time, spins on the slot (acquire load) and reads the page the moment it sees the receipt:
+     * the page's bytes and its state must be visible to the reader without a checkpoint and without a join.
+     */
     @Test
     void shouldShowWritesOfOtherThreadsWithoutACheckpoint() throws Exception
     {
-        try (PageStore store = PageStore.create(dir.resolve("s.store"), 10))
+        final int rounds = 2_000;
+        final byte[][] pages = new byte[8][];
+        for (int i = 0; i < pages.length; i++)
         {
-            final long[] pageId = new long[1];
-            final Thread thread = new Thread(() ->
+            pages[i] = page(9 + i);
+        }
+        try (PageStore store = PageStore.create(dir.resolve("s.store"), rounds + 10))
+        {
+            final AtomicReferenceArray<PageReceipt> published = new AtomicReferenceArray<>(rounds);
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Thread writerThread = new Thread(() ->
             {
                 try (PageWriter writer = store.newWriter())
                 {
-                    pageId[0] = writer.allocate();
-                    writer.write(pageId[0], page(9));
+                    for (int round = 0; round < rounds; round++)
+                    {
+                        final long pageId = writer.allocate();
+                        // Release: pairs with the reader's getAcquire of this slot.
+                        published.setRelease(round, writer.write(pageId, pages[round % pages.length]));
+                    }
                 }
             });
-            thread.start();
-            thread.join();
-            assertArrayEquals(page(9), read(store, pageId[0]));
-            assertEquals(1, store.stats().inFlightPages());
-            assertTrue(Arrays.equals(page(9), read(store, pageId[0])));
+            final int[] seen = new int[1];
+            final Thread readerThread = new Thread(() ->
+            {
+                try
+                {
+                    final byte[] dst = new byte[PageStore.PAGE_SIZE];
+                    for (int round = 0; round < rounds; round++)
+                    {
+                        PageReceipt receipt;
+                        // Acquire: pairs with the writer's setRelease of this slot.
+                        while (null == (receipt = published.getAcquire(round)))
+                        {
+                            Thread.onSpinWait();
+                        }
+                        store.read(receipt.pageId(), dst);
+                        assertArrayEquals(pages[round % pages.length], dst, "page of round " + round);
+                        seen[0]++;
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failure.compareAndSet(null, ex);
+                }
+            });
+            writerThread.setUncaughtExceptionHandler((thread, ex) -> failure.compareAndSet(null, ex));
+            writerThread.setDaemon(true);
+            readerThread.setDaemon(true);
+            readerThread.start();
+            writerThread.start();
+            writerThread.join(60_000);
+            readerThread.join(60_000);
+            assertFalse(writerThread.isAlive() || readerThread.isAlive(), "writer or reader hung");
+            if (null != failure.get())
+            {
+                throw new AssertionError("the writer or the reader failed", failure.get());
+            }
+            assertEquals(rounds, seen[0]);
+            assertEquals(rounds, store.stats().inFlightPages());
         }
     }
 
