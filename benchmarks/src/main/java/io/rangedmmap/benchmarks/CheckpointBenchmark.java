@@ -147,7 +147,7 @@ public class CheckpointBenchmark
             }
             writer.close();
             store.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -226,7 +226,7 @@ public class CheckpointBenchmark
         public void tearDown() throws IOException
         {
             file.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 

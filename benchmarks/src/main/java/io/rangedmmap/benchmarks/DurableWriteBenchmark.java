@@ -183,7 +183,7 @@ public class DurableWriteBenchmark
         public void tearDown() throws IOException
         {
             store.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -232,7 +232,7 @@ public class DurableWriteBenchmark
         public void tearDown() throws IOException
         {
             env.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -300,7 +300,7 @@ public class DurableWriteBenchmark
         public void tearDown() throws IOException
         {
             channel.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 

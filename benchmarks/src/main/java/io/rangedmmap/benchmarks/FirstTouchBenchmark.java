@@ -142,7 +142,7 @@ public class FirstTouchBenchmark
         @TearDown(Level.Trial)
         public void tearDown() throws IOException
         {
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 

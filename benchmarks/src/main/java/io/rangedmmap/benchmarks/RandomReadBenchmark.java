@@ -137,7 +137,7 @@ public class RandomReadBenchmark
         public void tearDown() throws IOException
         {
             store.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -217,7 +217,7 @@ public class RandomReadBenchmark
         public void tearDown() throws IOException
         {
             env.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -268,7 +268,7 @@ public class RandomReadBenchmark
         public void tearDown() throws IOException
         {
             channel.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 

@@ -141,7 +141,7 @@ public class StoreOpenBenchmark
         @TearDown(Level.Trial)
         public void tearDown() throws IOException
         {
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -222,7 +222,7 @@ public class StoreOpenBenchmark
         @TearDown(Level.Trial)
         public void tearDown() throws IOException
         {
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.rangedmmap.store;
 
+import io.rangedmmap.mmap.Advice;
 import io.rangedmmap.mmap.MappingFaultException;
+import io.rangedmmap.mmap.NativeCallException;
 import io.rangedmmap.mmap.RangeReader;
 import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.internal.Checkpointer;
@@ -524,6 +526,35 @@ public final class PageStore implements AutoCloseable
         final long live = counts[0];
         final long inFlight = counts[1];
         return new StoreStats(layout.pageCount(), live, layout.pageCount() - live - inFlight, inFlight, checkpoint);
+    }
+
+    /**
+     * Gives the kernel an access-pattern hint for the user pages {@code [firstPage, firstPage + pageCount)} of the
+     * store's mapping, as {@link io.rangedmmap.mmap.RawMmapFile#advise(long, long, Advice)} does for a file: for
+     * example {@link Advice#WILL_NEED} before a scan, or {@link Advice#POPULATE_WRITE} to fault in, writable and
+     * ahead of time, pages a writer has allocated and is about to write (a bulk load, or a benchmark that keeps page
+     * faults out of its measured window). A hint changes no byte, no page state and nothing durable, whatever state
+     * the pages are in.
+     *
+     * @param firstPage the first user page.
+     * @param pageCount how many pages.
+     * @param advice    the hint.
+     * @throws IndexOutOfBoundsException if {@code [firstPage, firstPage + pageCount)} is not inside
+     *                                   {@code [0, pageCount())}.
+     * @throws NullPointerException      if {@code advice} is {@code null}.
+     * @throws IllegalStateException     if the store is closed.
+     * @throws StoreFailedException      if the store has failed.
+     * @throws NativeCallException       if the kernel refuses the hint (its errno is kept); the store stays usable.
+     */
+    public void advise(final long firstPage, final long pageCount, final Advice advice) throws NativeCallException
+    {
+        Objects.checkFromIndexSize(firstPage, pageCount, layout.pageCount());
+        Objects.requireNonNull(advice, "advice");
+        lifecycle.checkOpen();
+        if (0 != pageCount)
+        {
+            file.advise(layout.dataOffset(firstPage), pageCount * PAGE_SIZE, advice);
+        }
     }
 
     /**
