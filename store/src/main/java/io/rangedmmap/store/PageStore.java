@@ -32,7 +32,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
-import java.util.zip.CRC32C;
 
 /**
  * A crash-safe store of fixed 4 KiB pages in one memory-mapped file, written by many {@link PageWriter}s at once and
@@ -398,7 +397,7 @@ public final class PageStore implements AutoCloseable
         {
             throw lifecycle.fail(ex);
         }
-        checkCrc(page, Crc.of(new CRC32C(), dst));
+        checkCrc(page, Crc.of(dst));
     }
 
     /**
@@ -429,7 +428,7 @@ public final class PageStore implements AutoCloseable
             throw lifecycle.fail(ex);
         }
         dst.position(position);
-        final int actual = Crc.of(new CRC32C(), dst);
+        final int actual = Crc.of(dst);
         dst.position(position + PAGE_SIZE);
         checkCrc(page, actual);
     }
@@ -450,17 +449,18 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(reader, "reader");
         final int page = checkReadable(pageId);
+        final CheckingReader checking = CheckingReader.arm(table, path, page, reader);
         try
         {
-            file.readAt(layout.dataOffset(page), PAGE_SIZE, view ->
-            {
-                checkCrc(page, Crc.of(new CRC32C(), view));
-                reader.read(view);
-            });
+            file.readAt(layout.dataOffset(page), PAGE_SIZE, checking);
         }
         catch (final MappingFaultException ex)
         {
             throw lifecycle.fail(ex);
+        }
+        finally
+        {
+            checking.disarm();
         }
     }
 

@@ -1,0 +1,73 @@
+package io.rangedmmap.store;
+
+import io.rangedmmap.mmap.RangeReader;
+import io.rangedmmap.store.internal.Crc;
+import io.rangedmmap.store.internal.PageTable;
+import org.agrona.DirectBuffer;
+
+import java.nio.file.Path;
+
+/**
+ * The reader an in-place {@link PageStore#read(long, RangeReader)} hands the mapping: checks the page against its
+ * CRC32C, then passes the view to the caller's reader. One per thread, re-armed for each read, so that an in-place
+ * read allocates nothing (a capturing lambda would allocate one object per read).
+ *
+ * <p><b>Thread safety:</b> confined to its thread. A read made from inside another read's callback on the same thread
+ * gets a fresh instance, so the outer read's fields are never overwritten.
+ */
+final class CheckingReader implements RangeReader
+{
+    private static final ThreadLocal<CheckingReader> CURRENT = ThreadLocal.withInitial(CheckingReader::new);
+
+    private PageTable table;
+    private Path path;
+    private int page;
+    private RangeReader user;
+    private boolean armed;
+
+    /**
+     * {@return this thread's reader, armed for one read; {@link #disarm()} it when the read returns}
+     *
+     * @param table the store's page table, for the page's CRC32C (read after the acquire load of its state).
+     * @param path  the store, for the message of a corrupt page.
+     * @param page  the page.
+     * @param user  the caller's reader.
+     */
+    static CheckingReader arm(final PageTable table, final Path path, final int page, final RangeReader user)
+    {
+        CheckingReader reader = CURRENT.get();
+        if (reader.armed)
+        {
+            reader = new CheckingReader();
+        }
+        reader.table = table;
+        reader.path = path;
+        reader.page = page;
+        reader.user = user;
+        reader.armed = true;
+        return reader;
+    }
+
+    /**
+     * Drops the references of the read just done, so that a closed store is not kept reachable from this thread.
+     */
+    void disarm()
+    {
+        table = null;
+        path = null;
+        user = null;
+        armed = false;
+    }
+
+    @Override
+    public void read(final DirectBuffer view)
+    {
+        final int expected = table.crc(page);
+        final int actual = Crc.of(view);
+        if (expected != actual)
+        {
+            throw new CorruptPageException(path.toString(), page, expected, actual);
+        }
+        user.read(view);
+    }
+}

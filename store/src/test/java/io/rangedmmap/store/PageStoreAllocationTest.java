@@ -1,0 +1,94 @@
+package io.rangedmmap.store;
+
+import io.rangedmmap.mmap.RangeReader;
+import io.rangedmmap.mmap.RawMmapFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The store's reads allocate nothing of their own once the JIT has compiled them (issue 13: no CRC32C, segment,
+ * buffer or lambda per read), measured with the thread's allocation counter over many calls after a warm-up and
+ * compared with the mapped read of the same bytes that each store read makes (whose own allocation is the mmap
+ * module's concern).
+ */
+class PageStoreAllocationTest
+{
+    private static final int PAGES = 256;
+    private static final int WARM_UP = 60_000;
+    private static final int MEASURED = 20_000;
+
+    @TempDir
+    Path dir;
+
+    private static double bytesPerCall(final LongConsumer call)
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < WARM_UP; i++)
+        {
+            call.accept(i);
+        }
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < MEASURED; i++)
+        {
+            call.accept(i);
+        }
+        return (double)(threads.getCurrentThreadAllocatedBytes() - before) / MEASURED;
+    }
+
+    @Test
+    void shouldAllocateNothingPerRead() throws IOException
+    {
+        try (PageStore store = PageStore.create(dir.resolve("s.store"), PAGES))
+        {
+            final long first;
+            try (PageWriter writer = store.newWriter())
+            {
+                first = writer.allocate(PAGES);
+                final List<PageReceipt> receipts = new ArrayList<>();
+                for (int i = 0; i < PAGES; i++)
+                {
+                    receipts.add(writer.write(first + i, PageStoreTest.page(i)));
+                }
+                store.checkpoint(receipts);
+            }
+            final byte[] array = new byte[PageStore.PAGE_SIZE];
+            final ByteBuffer heap = ByteBuffer.allocate(PageStore.PAGE_SIZE);
+            final ByteBuffer direct = ByteBuffer.allocateDirect(PageStore.PAGE_SIZE);
+            final long[] sum = new long[1];
+            final RangeReader reader = view -> sum[0] += view.getByte(7);
+            final RawMmapFile file = store.file();
+            final long base = store.layout().dataOffset(first);
+            final double intoArray = bytesPerCall(i -> store.read(first + i % PAGES, array));
+            final double intoHeap = bytesPerCall(i -> store.read(first + i % PAGES, heap.clear()));
+            final double intoDirect = bytesPerCall(i -> store.read(first + i % PAGES, direct.clear()));
+            final double inPlace = bytesPerCall(i -> store.read(first + i % PAGES, reader));
+            final double rawArray = bytesPerCall(i -> file.readAt(base + (i % PAGES) * PageStore.PAGE_SIZE, array));
+            final double rawHeap = bytesPerCall(i ->
+                file.readAt(base + (i % PAGES) * PageStore.PAGE_SIZE, heap.clear()));
+            final double rawDirect = bytesPerCall(i ->
+                file.readAt(base + (i % PAGES) * PageStore.PAGE_SIZE, direct.clear()));
+            final double rawInPlace = bytesPerCall(i ->
+                file.readAt(base + (i % PAGES) * PageStore.PAGE_SIZE, PageStore.PAGE_SIZE, reader));
+            final String figures = "B/call, store read (mapped read under it): array=" + intoArray + " (" + rawArray +
+                ") heap=" + intoHeap + " (" + rawHeap + ") direct=" + intoDirect + " (" + rawDirect + ") inPlace=" +
+                inPlace + " (" + rawInPlace + ")";
+            System.out.println(figures);
+            assertTrue(intoArray - rawArray < 1, figures);
+            assertTrue(intoHeap - rawHeap < 1, figures);
+            assertTrue(intoDirect - rawDirect < 1, figures);
+            assertTrue(inPlace - rawInPlace < 1, figures);
+            assertTrue(sum[0] != 0 || PageStoreTest.page(0)[7] == 0, "the reader ran");
+        }
+    }
+}
