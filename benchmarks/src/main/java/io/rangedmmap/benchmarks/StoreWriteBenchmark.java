@@ -48,8 +48,8 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@code pageStore}: the library's store. Pages are write-once, so before every iteration (untimed) the
  *     pages of the last iteration are checkpointed and freed, each thread's writer allocates {@link #PAGES}
  *     fresh pages ({@link PageWriter#allocate(int)}), and those pages are faulted in writable with
- *     {@code MADV_POPULATE_WRITE} ({@link PageStore#advise(long, long, Advice)}). The call computes the page's CRC32C, checks
- *     ownership and the write-once state, copies, and returns the {@link PageReceipt}.</li>
+ *     {@code MADV_POPULATE_WRITE} ({@link PageStore#advise(long, long, Advice)}). The call computes the page's
+ *     CRC32C, checks ownership and the write-once state, copies, and returns the {@link PageReceipt}.</li>
  *     <li>{@code writeRange}, the baseline: an {@link MmapFile} of {@code threads * pagesPerThread} 4 KiB ranges
  *     from its {@link ConcurrentAllocator}, written once at setup. Before every iteration (untimed) the file is
  *     flushed ({@link MmapFile#syncAll()}, which write-protects its pages, as a checkpoint does the store's) and

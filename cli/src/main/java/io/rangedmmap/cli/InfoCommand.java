@@ -40,7 +40,8 @@ final class InfoCommand implements Callable<Integer>
             out.printf("store:           %s%n", pages.path());
             out.printf("format:          ranged-mmap page store, page size %d bytes%n", PageStore.PAGE_SIZE);
             out.printf("file size:       %,d bytes%n", Files.size(store));
-            out.printf("user pages:      %,d (%,d bytes)%n", stats.pageCount(), stats.pageCount() * PageStore.PAGE_SIZE);
+            out.printf("user pages:      %,d (%,d bytes)%n", stats.pageCount(),
+                stats.pageCount() * PageStore.PAGE_SIZE);
             out.printf("live pages:      %,d%n", stats.livePages());
             out.printf("free pages:      %,d%n", stats.freePages());
             out.printf("last checkpoint: %d%n", stats.lastCheckpoint());

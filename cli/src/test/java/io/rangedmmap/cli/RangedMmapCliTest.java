@@ -92,8 +92,8 @@ class RangedMmapCliTest
     {
         final Path file = storeWithPages();
         assertEquals(0, run("dump", file.toString(), Long.toString(firstPage)), err.toString());
-        assertTrue(out.toString().contains("00000000  72 61 6e 67 65 64 2d 6d  6d 61 70 2d 63 6c 69 2d  |ranged-mmap-cli-|"),
-            out.toString());
+        assertTrue(out.toString().contains(
+            "00000000  72 61 6e 67 65 64 2d 6d  6d 61 70 2d 63 6c 69 2d  |ranged-mmap-cli-|"), out.toString());
         assertEquals(256 + 1, out.toString().lines().count());
         final long free = firstPage + 10;
         assertEquals(RangedMmapCli.CANNOT_OPEN, run("dump", file.toString(), Long.toString(free)));

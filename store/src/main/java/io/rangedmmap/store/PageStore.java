@@ -301,8 +301,9 @@ public final class PageStore implements AutoCloseable
      * Makes durable, atomically, exactly the pages of {@code receipts}, the frees staged so far and the root slots:
      * the metadata table pages that changed are written into the copy the previous checkpoint does not use, then the
      * receipts' pages and that metadata are made durable together by one flush over the span that holds them, then
-     * the superblock is written and flushed; only then does this return and publish: the pages become live and the freed pages free for reuse. After a crash at any
-     * instant, the store opens at this checkpoint or at the previous one, never a mix.
+     * the superblock is written and flushed; only then does this return and publish: the pages become live and the
+     * freed pages free for reuse. After a crash at any instant, the store opens at this checkpoint or at the previous
+     * one, never a mix.
      *
      * <p>Writers keep writing while it runs. One checkpoint runs at a time; a second call waits. An empty
      * collection still records the staged frees and roots.

@@ -17,7 +17,8 @@
  * changed into the copy of the table that the previous checkpoint does not use; makes the receipts' pages and that
  * metadata durable with one {@code msync} over the span that holds them (neither is referenced by the durable
  * superblock yet, so they may reach the disk in any order); then writes and flushes the superblock, into the slot the
- * previous checkpoint does not use. Only then does it return: two device flushes per checkpoint, as LMDB's commit. {@code close} does <b>not</b> checkpoint.
+ * previous checkpoint does not use. Only then does it return: two device flushes per checkpoint, as LMDB's commit.
+ * {@code close} does <b>not</b> checkpoint.
  *
  * <p><b>Failure.</b> The first flush error or mapping fault fails the store: every later call throws
  * {@link io.rangedmmap.store.StoreFailedException} with that first error as its cause, and nothing is retried. Close

@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Ordering (matrix row 8): a recording {@link StoreIo} checks that a checkpoint writes its metadata into the copy the
  * durable superblock does not name, then makes its pages and that metadata durable with one flush, then writes and
- * flushes its superblock, and only then returns; that create flushes the whole file before its directory fsync, which comes after the rename;
- * and that a failed flush stops the sequence there and fails the store.
+ * flushes its superblock, and only then returns; that create flushes the whole file before its directory fsync,
+ * which comes after the rename; and that a failed flush stops the sequence there and fails the store.
  */
 class CheckpointOrderTest
 {

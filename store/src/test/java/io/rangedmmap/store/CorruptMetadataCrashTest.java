@@ -174,7 +174,8 @@ class CorruptMetadataCrashTest
         try (PageStore store = PageStore.open(file))
         {
             final long sequence = store.lastCheckpoint();
-            // Checkpoint 3 is in slot 1; only a flip there may fall back, to checkpoint 2, and only in its encoded part.
+            // Checkpoint 3 is in slot 1; only a flip there may fall back, to checkpoint 2, and only in its encoded
+            // part.
             if (3 != sequence && !(2 == sequence && 1 == slot && inPage < SUPERBLOCK_BYTES))
             {
                 fail(context + ": opened at checkpoint " + sequence);

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 /**
  * Child JVM of {@link PageStoreLockCrashTest}: {@code probe PATH} tries to open the store and prints
- * {@code OPENED checkpoint=N} or {@code LOCKED message}; {@code hold PATH} opens it, prints {@code HELD} and waits to be
- * killed.
+ * {@code OPENED checkpoint=N} or {@code LOCKED message}; {@code hold PATH} opens it, prints {@code HELD} and waits
+ * to be killed.
  */
 final class LockChild
 {

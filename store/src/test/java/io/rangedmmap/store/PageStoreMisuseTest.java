@@ -192,7 +192,8 @@ class PageStoreMisuseTest
         switch (random.nextInt(14))
         {
             case 0 -> refused(file, store, IndexOutOfBoundsException.class, () -> a.write(outside, page(1)));
-            case 1 -> refused(file, store, IndexOutOfBoundsException.class, () -> run(() -> store.read(outside, buffer)));
+            case 1 -> refused(file, store, IndexOutOfBoundsException.class,
+                () -> run(() -> store.read(outside, buffer)));
             case 2 -> refused(file, store, IndexOutOfBoundsException.class, () -> run(() -> store.free(outside)));
             case 3 -> refused(file, store, IndexOutOfBoundsException.class,
                 () -> run(() -> store.setRoot(random.nextBoolean() ? -1 : PageStore.ROOT_SLOTS, 1)));

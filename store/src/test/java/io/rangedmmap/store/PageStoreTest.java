@@ -253,7 +253,7 @@ class PageStoreTest
             assertEquals("page=0 of " + store.path() + " was already written; pages are written once: write a new " +
                 "page and free this one", ex.getMessage());
             store.checkpoint(List.of(receipt));
-            ex = assertThrowsExactly(IllegalStateException.class, () -> writer.write(pageId, view -> { }));
+            ex = assertThrowsExactly(IllegalStateException.class, () -> writer.write(pageId, PageStoreTest::ignore));
             assertTrue(ex.getMessage().contains("was already written"), ex.getMessage());
             assertArrayEquals(page(1), read(store, pageId));
         }
@@ -329,7 +329,7 @@ class PageStoreTest
             assertEquals("page=" + pageId + " of " + store.path() + " cannot be read: it is allocated but not yet " +
                 "written", ex.getMessage());
             assertThrowsExactly(IllegalStateException.class, () -> store.read(pageId, ByteBuffer.allocate(4096)));
-            assertThrowsExactly(IllegalStateException.class, () -> store.read(pageId, view -> { }));
+            assertThrowsExactly(IllegalStateException.class, () -> store.read(pageId, PageStoreTest::ignore));
             assertThrowsExactly(IndexOutOfBoundsException.class, () -> read(store, 10));
         }
     }
@@ -604,5 +604,10 @@ class PageStoreTest
             assertEquals(java.util.List.of(4096L, 8192L, 10_000L), seen);
             assertThrowsExactly(NullPointerException.class, () -> store.verify(null));
         }
+    }
+
+    private static void ignore(final DirectBuffer view)
+    {
+        // Never reached: each call it is passed to is refused before any view is made.
     }
 }

@@ -19,7 +19,9 @@ final class PowerLossRecorder implements StoreIo
     }
 
     private final byte[] durable;
-    private volatile CrashPoint crashPoint = (file, where) -> { };
+    private volatile CrashPoint crashPoint = (file, where) ->
+    {
+    };
     private long flushes;
 
     PowerLossRecorder(final byte[] durableAtOpen)

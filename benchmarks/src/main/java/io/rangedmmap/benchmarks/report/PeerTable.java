@@ -137,7 +137,8 @@ public final class PeerTable
             .append("512 MiB of pages, all in the page cache (`RandomReadBenchmark`): PageStore.read(byte[]) with ")
             .append("its CRC32C check; LMDB get in a read transaction + copy of the value; FileChannel pread into ")
             .append("a direct buffer (no checksum). No target.\n\n")
-            .append("| PageStore | LMDB | FileChannel | store / LMDB (time) | store / FileChannel (time) | who wins |\n")
+            .append("| PageStore | LMDB | FileChannel | store / LMDB (time) | store / FileChannel (time) | ")
+            .append("who wins |\n")
             .append("|---:|---:|---:|---:|---:|---|\n| ").append(nanos(store)).append(" | ").append(nanos(lmdb))
             .append(" | ").append(nanos(channel)).append(" | ").append(timeRatio(store, lmdb)).append(" | ")
             .append(timeRatio(store, channel)).append(" | ");

@@ -219,7 +219,8 @@ public final class RatioTable
         }
         if (unit.endsWith("/op"))
         {
-            return new Score(0, value * Results.seconds(unit.substring(0, unit.length() - 3)) * 1e9, errorFraction, allocNorm);
+            final double seconds = Results.seconds(unit.substring(0, unit.length() - 3));
+            return new Score(0, value * seconds * 1e9, errorFraction, allocNorm);
         }
         throw new IllegalArgumentException("unknown score unit=" + unit + " of " + result.get("benchmark"));
     }

@@ -118,7 +118,8 @@ public final class StoreTable
         out.append("\nThe same checkpoint on a 64 MiB and a 4 GiB store; target: the slower within 1.2x of the ")
             .append("faster. For reference, the same ratio of the hand-made floor (a plain mapped file of each size): ")
             .append("where it grows as much, the growth comes from the kernel and file system, not the store.\n\n")
-            .append("| pages | 64 MiB | 4 GiB | 4 GiB / 64 MiB | floor: 4 GiB / 64 MiB |\n|---:|---:|---:|---:|---:|\n");
+            .append("| pages | 64 MiB | 4 GiB | 4 GiB / 64 MiB | floor: 4 GiB / 64 MiB |\n")
+            .append("|---:|---:|---:|---:|---:|\n");
         for (final String pages : new String[]{"1", "64", "4096"})
         {
             final Optional<Results.Entry> small = results.find(CHECKPOINT, "checkpoint", 1, "pages", pages,
