@@ -1,6 +1,7 @@
 package io.rangedmmap.store;
 
 import io.rangedmmap.mmap.RangeReader;
+import io.rangedmmap.mmap.RangeWriter;
 import io.rangedmmap.mmap.RawMmapFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongConsumer;
 
@@ -26,6 +28,12 @@ class PageStoreAllocationTest
     private static final int PAGES = 256;
     private static final int WARM_UP = 60_000;
     private static final int MEASURED = 20_000;
+    private static final int ROUND = 4_096;
+
+    /**
+     * The most a receipt may take: a 12-byte header, a reference and three ints, rounded up to 8 bytes.
+     */
+    private static final int RECEIPT = 32;
 
     @TempDir
     Path dir;
@@ -90,5 +98,70 @@ class PageStoreAllocationTest
             assertTrue(inPlace - rawInPlace < 1, figures);
             assertTrue(sum[0] != 0 || PageStoreTest.page(0)[7] == 0, "the reader ran");
         }
+    }
+
+    /**
+     * A page write allocates its receipt and nothing else of its own: measured over rounds of {@link #ROUND} writes
+     * (the untimed checkpoint and free between rounds excluded), against the mapped write under it.
+     */
+    @Test
+    void shouldAllocateOnlyTheReceiptPerWrite() throws IOException
+    {
+        try (PageStore store = PageStore.create(dir.resolve("w.store"), 2L * ROUND))
+        {
+            final byte[] data = PageStoreTest.page(5);
+            final RangeWriter filler = view -> view.putBytes(0, data);
+            final double fromArray = bytesPerWrite(store, (writer, pageId) -> writer.write(pageId, data));
+            final double inPlace = bytesPerWrite(store, (writer, pageId) -> writer.write(pageId, filler));
+            final RawMmapFile file = store.file();
+            final long base = store.layout().dataOffset(0);
+            final double rawArray = bytesPerCall(i -> file.writeAt(base + (i % ROUND) * PageStore.PAGE_SIZE, data));
+            final double rawInPlace = bytesPerCall(i ->
+                file.writeAt(base + (i % ROUND) * PageStore.PAGE_SIZE, PageStore.PAGE_SIZE, filler));
+            final String figures = "B/write, page write (mapped write under it): array=" + fromArray + " (" +
+                rawArray + ") inPlace=" + inPlace + " (" + rawInPlace + "); the receipt is at most " + RECEIPT + " B";
+            System.out.println(figures);
+            assertTrue(fromArray - rawArray <= RECEIPT, figures);
+            assertTrue(inPlace - rawInPlace <= RECEIPT, figures);
+        }
+    }
+
+    private interface PageWrite
+    {
+        PageReceipt write(PageWriter writer, long pageId);
+    }
+
+    private static double bytesPerWrite(final PageStore store, final PageWrite write)
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final PageReceipt[] receipts = new PageReceipt[ROUND];
+        long measured = 0;
+        long writes = 0;
+        for (int round = 0; round < 24; round++)
+        {
+            try (PageWriter writer = store.newWriter())
+            {
+                final long first = writer.allocate(ROUND);
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < ROUND; i++)
+                {
+                    receipts[i] = write.write(writer, first + i);
+                }
+                final long after = threads.getCurrentThreadAllocatedBytes();
+                if (round >= 16)
+                {
+                    measured += after - before;
+                    writes += ROUND;
+                }
+                store.checkpoint(Arrays.asList(receipts));
+                for (final PageReceipt receipt : receipts)
+                {
+                    store.free(receipt.pageId());
+                }
+                store.checkpoint(List.of());
+            }
+        }
+        return (double)measured / writes;
     }
 }
