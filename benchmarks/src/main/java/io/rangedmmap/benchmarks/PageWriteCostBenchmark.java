@@ -47,6 +47,9 @@ import java.util.zip.CRC32C;
  *     <li>{@code rawWriteAt}: {@link RawMmapFile#writeAt(long, byte[])} of 4 KiB, the unchecked mapped copy;</li>
  *     <li>{@code crc32c}: {@link CRC32C} of 4 KiB from a heap array, nothing else;</li>
  *     <li>{@code crc32cAndRawWriteAt}: the two together, what a page write cannot avoid;</li>
+ *     <li>{@code rawWriteAtSynced}, {@code crc32cAndRawWriteAtSynced}: the same into pages put before each invocation
+ *     in the state the store's fresh pages are in (flushed, which write-protects them, then faulted in writable):
+ *     the store's own overhead is {@code pageWrite - crc32cAndRawWriteAtSynced};</li>
  *     <li>{@code pageWrite}: {@link PageWriter#write(long, byte[])}, the store's write (ownership and write-once
  *     checks, CRC32C, copy, state publication, receipt);</li>
  *     <li>{@code pageWriteZeroCopy}: {@link PageWriter#write(long, RangeWriter)} filling the view in place;</li>
@@ -144,6 +147,55 @@ public class PageWriteCostBenchmark
         {
             raw.close();
             mapping.close();
+            TempDirs.deleteTree(dir);
+        }
+    }
+
+    /**
+     * A {@link RawMmapFile} of {@link #PAGES} pages put, before every invocation (untimed), in the state the store's
+     * fresh pages are in: flushed ({@code msync}, which cleans and write-protects them, as a checkpoint does) and
+     * faulted in writable again. The {@code *Synced} arms compare with the store's write page for page.
+     */
+    @State(Scope.Thread)
+    public static class Synced
+    {
+        Path dir;
+        RawMmapFile raw;
+
+        /**
+         * Creates the file.
+         *
+         * @throws IOException if it cannot be created.
+         */
+        @Setup(Level.Trial)
+        public void setUp() throws IOException
+        {
+            dir = Files.createTempDirectory("rangedmmap-bench-");
+            raw = RawMmapFile.create(dir.resolve("synced.bin"), (long)PAGES * PageStore.PAGE_SIZE,
+                CreateOption.REPLACE_EXISTING);
+        }
+
+        /**
+         * Untimed: flushes the file and faults it in writable.
+         *
+         * @throws IOException if the flush or the advice fails.
+         */
+        @Setup(Level.Invocation)
+        public void prepare() throws IOException
+        {
+            raw.flush();
+            raw.advise(0, raw.size(), Advice.POPULATE_WRITE);
+        }
+
+        /**
+         * Closes and deletes the file.
+         *
+         * @throws IOException if it cannot be deleted.
+         */
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException
+        {
+            raw.close();
             TempDirs.deleteTree(dir);
         }
     }
@@ -318,6 +370,47 @@ public class PageWriteCostBenchmark
     public void crc32cAndRawWriteAt(final Mapped files, final Payload payload, final Blackhole bh)
     {
         final RawMmapFile raw = files.raw;
+        final CRC32C crc = payload.crc;
+        final byte[] data = payload.data;
+        for (int i = 0; i < PAGES; i++)
+        {
+            crc.reset();
+            crc.update(data, 0, PageStore.PAGE_SIZE);
+            bh.consume((int)crc.getValue());
+            raw.writeAt((long)i * PageStore.PAGE_SIZE, data);
+        }
+    }
+
+    /**
+     * The unchecked mapped copy into pages flushed and faulted in again before each invocation, as the store's are.
+     *
+     * @param synced  the file.
+     * @param payload the page.
+     */
+    @Benchmark
+    @OperationsPerInvocation(PAGES)
+    public void rawWriteAtSynced(final Synced synced, final Payload payload)
+    {
+        final RawMmapFile raw = synced.raw;
+        final byte[] data = payload.data;
+        for (int i = 0; i < PAGES; i++)
+        {
+            raw.writeAt((long)i * PageStore.PAGE_SIZE, data);
+        }
+    }
+
+    /**
+     * CRC32C then the unchecked copy into pages in the store's state: the floor {@code pageWrite} compares with.
+     *
+     * @param synced  the file.
+     * @param payload the page.
+     * @param bh      consumes each CRC.
+     */
+    @Benchmark
+    @OperationsPerInvocation(PAGES)
+    public void crc32cAndRawWriteAtSynced(final Synced synced, final Payload payload, final Blackhole bh)
+    {
+        final RawMmapFile raw = synced.raw;
         final CRC32C crc = payload.crc;
         final byte[] data = payload.data;
         for (int i = 0; i < PAGES; i++)
