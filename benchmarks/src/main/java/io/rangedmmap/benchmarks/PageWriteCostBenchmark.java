@@ -50,6 +50,11 @@ import java.util.zip.CRC32C;
  *     <li>{@code rawWriteAtSynced}, {@code crc32cAndRawWriteAtSynced}: the same into pages put before each invocation
  *     in the state the store's fresh pages are in (flushed, which write-protects them, then faulted in writable):
  *     the store's own overhead is {@code pageWrite - crc32cAndRawWriteAtSynced};</li>
+ *     <li>{@code pageWriteFreshStore}: {@link PageWriter#write(long, byte[])} into a new store's never-flushed pages,
+ *     in the same state as the {@code rawWriteAt} arms' pages: {@code pageWriteFreshStore - crc32cAndRawWriteAt} is
+ *     the store's own overhead without the kernel's cost of re-dirtying flushed pages;</li>
+ *     <li>{@code rawWriteAtFresh}: the unchecked copy into a new file's pages, created and faulted in writable
+ *     before each invocation like {@code pageWriteFreshStore}'s: its floor, page state for page state;</li>
  *     <li>{@code pageWrite}: {@link PageWriter#write(long, byte[])}, the store's write (ownership and write-once
  *     checks, CRC32C, copy, state publication, receipt);</li>
  *     <li>{@code pageWriteZeroCopy}: {@link PageWriter#write(long, RangeWriter)} filling the view in place;</li>
@@ -275,6 +280,129 @@ public class PageWriteCostBenchmark
     }
 
     /**
+     * A new store before every invocation (untimed): its writer's {@link #PAGES} pages were never flushed, and are
+     * faulted in writable, so they are in the same state as the {@code rawWriteAt} arms' pages and
+     * {@code pageWriteFreshStore - crc32cAndRawWriteAt} is the store's own cost, free of the kernel's cost of writing
+     * into pages a checkpoint has flushed.
+     */
+    @State(Scope.Thread)
+    public static class FreshStore
+    {
+        Path dir;
+        PageStore store;
+        PageWriter writer;
+        long first;
+        final PageReceipt[] receipts = new PageReceipt[PAGES];
+        private int generation;
+
+        /**
+         * Creates the directory.
+         *
+         * @throws IOException if it cannot be created.
+         */
+        @Setup(Level.Trial)
+        public void setUp() throws IOException
+        {
+            dir = Files.createTempDirectory("rangedmmap-bench-");
+        }
+
+        /**
+         * Untimed: closes and deletes the last store, creates a new one and faults its writer's pages in writable.
+         *
+         * @throws IOException if a store cannot be created or deleted.
+         */
+        @Setup(Level.Invocation)
+        public void prepare() throws IOException
+        {
+            closeStore();
+            store = PageStore.create(dir.resolve("fresh-" + generation++ + ".db"), PAGES);
+            writer = store.newWriter();
+            first = writer.allocate(PAGES);
+            store.advise(first, PAGES, Advice.POPULATE_WRITE);
+        }
+
+        private void closeStore() throws IOException
+        {
+            if (null != store)
+            {
+                writer.close();
+                store.close();
+                Files.delete(store.path());
+                Arrays.fill(receipts, null);
+            }
+        }
+
+        /**
+         * Closes and deletes the last store.
+         *
+         * @throws IOException if it cannot be deleted.
+         */
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException
+        {
+            closeStore();
+            TempDirs.deleteTree(dir);
+        }
+    }
+
+    /**
+     * A new {@link RawMmapFile} before every invocation (untimed), created and faulted in writable like
+     * {@link FreshStore}'s pages: {@code rawWriteAtFresh} is the floor {@code pageWriteFreshStore} compares with.
+     */
+    @State(Scope.Thread)
+    public static class FreshRaw
+    {
+        Path dir;
+        RawMmapFile raw;
+        private int generation;
+
+        /**
+         * Creates the directory.
+         *
+         * @throws IOException if it cannot be created.
+         */
+        @Setup(Level.Trial)
+        public void setUp() throws IOException
+        {
+            dir = Files.createTempDirectory("rangedmmap-bench-");
+        }
+
+        /**
+         * Untimed: closes and deletes the last file, creates a new one and faults it in writable.
+         *
+         * @throws IOException if a file cannot be created or deleted.
+         */
+        @Setup(Level.Invocation)
+        public void prepare() throws IOException
+        {
+            closeFile();
+            raw = RawMmapFile.create(dir.resolve("fresh-" + generation++ + ".bin"), (long)PAGES * PageStore.PAGE_SIZE);
+            raw.advise(0, raw.size(), Advice.POPULATE_WRITE);
+        }
+
+        private void closeFile() throws IOException
+        {
+            if (null != raw)
+            {
+                raw.close();
+                Files.delete(raw.path());
+            }
+        }
+
+        /**
+         * Closes and deletes the last file.
+         *
+         * @throws IOException if it cannot be deleted.
+         */
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException
+        {
+            closeFile();
+            TempDirs.deleteTree(dir);
+        }
+    }
+
+    /**
      * A store of {@link #PAGES} live pages, for the read arms.
      */
     @State(Scope.Thread)
@@ -439,6 +567,44 @@ public class PageWriteCostBenchmark
         for (int i = 0; i < PAGES; i++)
         {
             receipts[i] = writer.write(first + i, data);
+        }
+    }
+
+    /**
+     * The store's page write from an array, into a new store's pages (never flushed, faulted in writable).
+     *
+     * @param store   the store.
+     * @param payload the page.
+     */
+    @Benchmark
+    @OperationsPerInvocation(PAGES)
+    public void pageWriteFreshStore(final FreshStore store, final Payload payload)
+    {
+        final PageWriter writer = store.writer;
+        final PageReceipt[] receipts = store.receipts;
+        final long first = store.first;
+        final byte[] data = payload.data;
+        for (int i = 0; i < PAGES; i++)
+        {
+            receipts[i] = writer.write(first + i, data);
+        }
+    }
+
+    /**
+     * The unchecked mapped copy into a new file's pages, faulted in writable before the invocation.
+     *
+     * @param fresh   the file.
+     * @param payload the page.
+     */
+    @Benchmark
+    @OperationsPerInvocation(PAGES)
+    public void rawWriteAtFresh(final FreshRaw fresh, final Payload payload)
+    {
+        final RawMmapFile raw = fresh.raw;
+        final byte[] data = payload.data;
+        for (int i = 0; i < PAGES; i++)
+        {
+            raw.writeAt((long)i * PageStore.PAGE_SIZE, data);
         }
     }
 
