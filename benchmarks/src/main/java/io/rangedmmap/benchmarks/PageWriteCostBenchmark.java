@@ -458,12 +458,7 @@ public class PageWriteCostBenchmark
     @OperationsPerInvocation(PAGES)
     public void rawWriteAt(final Mapped files, final Payload payload)
     {
-        final RawMmapFile raw = files.raw;
-        final byte[] data = payload.data;
-        for (int i = 0; i < PAGES; i++)
-        {
-            raw.writeAt((long)i * PageStore.PAGE_SIZE, data);
-        }
+        rawWrites(files.raw, payload.data);
     }
 
     /**
@@ -497,16 +492,7 @@ public class PageWriteCostBenchmark
     @OperationsPerInvocation(PAGES)
     public void crc32cAndRawWriteAt(final Mapped files, final Payload payload, final Blackhole bh)
     {
-        final RawMmapFile raw = files.raw;
-        final CRC32C crc = payload.crc;
-        final byte[] data = payload.data;
-        for (int i = 0; i < PAGES; i++)
-        {
-            crc.reset();
-            crc.update(data, 0, PageStore.PAGE_SIZE);
-            bh.consume((int)crc.getValue());
-            raw.writeAt((long)i * PageStore.PAGE_SIZE, data);
-        }
+        crcAndRawWrites(files.raw, payload, bh);
     }
 
     /**
@@ -519,12 +505,7 @@ public class PageWriteCostBenchmark
     @OperationsPerInvocation(PAGES)
     public void rawWriteAtSynced(final Synced synced, final Payload payload)
     {
-        final RawMmapFile raw = synced.raw;
-        final byte[] data = payload.data;
-        for (int i = 0; i < PAGES; i++)
-        {
-            raw.writeAt((long)i * PageStore.PAGE_SIZE, data);
-        }
+        rawWrites(synced.raw, payload.data);
     }
 
     /**
@@ -538,16 +519,7 @@ public class PageWriteCostBenchmark
     @OperationsPerInvocation(PAGES)
     public void crc32cAndRawWriteAtSynced(final Synced synced, final Payload payload, final Blackhole bh)
     {
-        final RawMmapFile raw = synced.raw;
-        final CRC32C crc = payload.crc;
-        final byte[] data = payload.data;
-        for (int i = 0; i < PAGES; i++)
-        {
-            crc.reset();
-            crc.update(data, 0, PageStore.PAGE_SIZE);
-            bh.consume((int)crc.getValue());
-            raw.writeAt((long)i * PageStore.PAGE_SIZE, data);
-        }
+        crcAndRawWrites(synced.raw, payload, bh);
     }
 
     /**
@@ -560,14 +532,7 @@ public class PageWriteCostBenchmark
     @OperationsPerInvocation(PAGES)
     public void pageWrite(final Store store, final Payload payload)
     {
-        final PageWriter writer = store.writer;
-        final PageReceipt[] receipts = store.receipts;
-        final long first = store.first;
-        final byte[] data = payload.data;
-        for (int i = 0; i < PAGES; i++)
-        {
-            receipts[i] = writer.write(first + i, data);
-        }
+        pageWrites(store.writer, store.first, store.receipts, payload.data);
     }
 
     /**
@@ -580,14 +545,7 @@ public class PageWriteCostBenchmark
     @OperationsPerInvocation(PAGES)
     public void pageWriteFreshStore(final FreshStore store, final Payload payload)
     {
-        final PageWriter writer = store.writer;
-        final PageReceipt[] receipts = store.receipts;
-        final long first = store.first;
-        final byte[] data = payload.data;
-        for (int i = 0; i < PAGES; i++)
-        {
-            receipts[i] = writer.write(first + i, data);
-        }
+        pageWrites(store.writer, store.first, store.receipts, payload.data);
     }
 
     /**
@@ -600,12 +558,7 @@ public class PageWriteCostBenchmark
     @OperationsPerInvocation(PAGES)
     public void rawWriteAtFresh(final FreshRaw fresh, final Payload payload)
     {
-        final RawMmapFile raw = fresh.raw;
-        final byte[] data = payload.data;
-        for (int i = 0; i < PAGES; i++)
-        {
-            raw.writeAt((long)i * PageStore.PAGE_SIZE, data);
-        }
+        rawWrites(fresh.raw, payload.data);
     }
 
     /**
@@ -681,6 +634,36 @@ public class PageWriteCostBenchmark
         for (int i = 0; i < PAGES; i++)
         {
             store.read(live.first + i, reader);
+        }
+    }
+
+    static void rawWrites(final RawMmapFile raw, final byte[] data)
+    {
+        for (int i = 0; i < PAGES; i++)
+        {
+            raw.writeAt((long)i * PageStore.PAGE_SIZE, data);
+        }
+    }
+
+    static void crcAndRawWrites(final RawMmapFile raw, final Payload payload, final Blackhole bh)
+    {
+        final CRC32C crc = payload.crc;
+        final byte[] data = payload.data;
+        for (int i = 0; i < PAGES; i++)
+        {
+            crc.reset();
+            crc.update(data, 0, PageStore.PAGE_SIZE);
+            bh.consume((int)crc.getValue());
+            raw.writeAt((long)i * PageStore.PAGE_SIZE, data);
+        }
+    }
+
+    static void pageWrites(final PageWriter writer, final long first, final PageReceipt[] receipts,
+        final byte[] data)
+    {
+        for (int i = 0; i < PAGES; i++)
+        {
+            receipts[i] = writer.write(first + i, data);
         }
     }
 }
