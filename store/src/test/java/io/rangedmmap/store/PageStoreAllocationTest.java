@@ -61,12 +61,19 @@ class PageStoreAllocationTest
         {
             call.accept(i);
         }
-        final long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < MEASURED; i++)
+        // The least of three windows: a one-off allocation (a late JIT transition, a thread-local's first use) is
+        // not a per-call cost.
+        long least = Long.MAX_VALUE;
+        for (int window = 0; window < 3; window++)
         {
-            call.accept(i);
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < MEASURED; i++)
+            {
+                call.accept(i);
+            }
+            least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
         }
-        return (double)(threads.getCurrentThreadAllocatedBytes() - before) / MEASURED;
+        return (double)least / MEASURED;
     }
 
     @Test
