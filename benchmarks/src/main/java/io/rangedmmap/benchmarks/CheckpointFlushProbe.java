@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.rangedmmap.benchmarks;
 
 import io.rangedmmap.mmap.RawMmapFile;
@@ -209,8 +224,8 @@ public final class CheckpointFlushProbe
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
         {
             final ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-            // Only the user pages: the superblocks and metadata stay as create wrote them.
-            final long dataStart = StoreAccess.dataOffset(pageCount, 0);
+            // Only the user pages, which fill the end of the file: the superblocks and metadata stay as create wrote them.
+            final long dataStart = channel.size() - pageCount * PageStore.PAGE_SIZE;
             for (long position = dataStart; position < channel.size(); position += zeros.capacity())
             {
                 zeros.clear();

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.rangedmmap.benchmarks;
 
 import io.rangedmmap.mmap.MmapFile;
@@ -182,7 +197,7 @@ public class DurableWriteBenchmark
         public void tearDown() throws IOException
         {
             store.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -218,7 +233,7 @@ public class DurableWriteBenchmark
         public void tearDown() throws IOException
         {
             env.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -300,7 +315,7 @@ public class DurableWriteBenchmark
         public void tearDown() throws IOException
         {
             channel.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 

@@ -1,5 +1,21 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.rangedmmap.benchmarks;
 
+import io.rangedmmap.mmap.Advice;
 import io.rangedmmap.mmap.AllocatedRange;
 import io.rangedmmap.mmap.AllocatorType;
 import io.rangedmmap.mmap.ConcurrentAllocator;
@@ -47,8 +63,8 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@code pageStore}: the library's store. Pages are write-once, so before every iteration (untimed) the
  *     pages of the last iteration are checkpointed and freed, each thread's writer allocates {@link #PAGES}
  *     fresh pages ({@link PageWriter#allocate(int)}), and those pages are faulted in writable with
- *     {@code MADV_POPULATE_WRITE} (reached through {@link StoreAccess}). The call computes the page's CRC32C, checks
- *     ownership and the write-once state, copies, and returns the {@link PageReceipt}.</li>
+ *     {@code MADV_POPULATE_WRITE} ({@link PageStore#advise(long, long, Advice)}). The call computes the page's
+ *     CRC32C, checks ownership and the write-once state, copies, and returns the {@link PageReceipt}.</li>
  *     <li>{@code writeRange}, the baseline: an {@link MmapFile} of {@code threads * pagesPerThread} 4 KiB ranges
  *     from its {@link ConcurrentAllocator}, written once at setup. Before every iteration (untimed) the file is
  *     flushed ({@link MmapFile#syncAll()}, which write-protects its pages, as a checkpoint does the store's) and
@@ -145,7 +161,7 @@ public class StoreWriteBenchmark
             {
                 writers[t] = store.newWriter();
                 first[t] = writers[t].allocate(PAGES);
-                StoreAccess.prefault(store, first[t], PAGES);
+                store.advise(first[t], PAGES, Advice.POPULATE_WRITE);
             }
         }
 
@@ -200,7 +216,7 @@ public class StoreWriteBenchmark
                 }
             }
             store.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -249,7 +265,7 @@ public class StoreWriteBenchmark
         public void prepare() throws IOException
         {
             file.syncAll();
-            file.advise(io.rangedmmap.mmap.Advice.POPULATE_WRITE);
+            file.advise(Advice.POPULATE_WRITE);
         }
 
         /**
@@ -261,7 +277,7 @@ public class StoreWriteBenchmark
         public void tearDown() throws IOException
         {
             mapping.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -306,7 +322,7 @@ public class StoreWriteBenchmark
         public void tearDown() throws IOException
         {
             channel.close();
-            StoreAccess.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.rangedmmap.cli;
 
 import io.rangedmmap.store.PageStore;
@@ -42,7 +57,8 @@ final class InfoCommand implements Callable<Integer>
             out.printf("store:           %s%n", pages.path());
             out.printf("format:          ranged-mmap page store, page size %d bytes%n", PageStore.PAGE_SIZE);
             out.printf("file size:       %,d bytes%n", Files.size(store));
-            out.printf("user pages:      %,d (%,d bytes)%n", stats.pageCount(), stats.pageCount() * PageStore.PAGE_SIZE);
+            out.printf("user pages:      %,d (%,d bytes)%n", stats.pageCount(),
+                stats.pageCount() * PageStore.PAGE_SIZE);
             out.printf("live pages:      %,d%n", stats.livePages());
             out.printf("free pages:      %,d%n", stats.freePages());
             out.printf("last checkpoint: %d%n", stats.lastCheckpoint());

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.rangedmmap.cli;
 
 import io.rangedmmap.store.PageReceipt;
@@ -92,8 +107,8 @@ class RangedMmapCliTest
     {
         final Path file = storeWithPages();
         assertEquals(0, run("dump", file.toString(), Long.toString(firstPage)), err.toString());
-        assertTrue(out.toString().contains("00000000  72 61 6e 67 65 64 2d 6d  6d 61 70 2d 63 6c 69 2d  |ranged-mmap-cli-|"),
-            out.toString());
+        assertTrue(out.toString().contains(
+            "00000000  72 61 6e 67 65 64 2d 6d  6d 61 70 2d 63 6c 69 2d  |ranged-mmap-cli-|"), out.toString());
         assertEquals(256 + 1, out.toString().lines().count());
         final long free = firstPage + 10;
         assertEquals(RangedMmapCli.CANNOT_OPEN, run("dump", file.toString(), Long.toString(free)));

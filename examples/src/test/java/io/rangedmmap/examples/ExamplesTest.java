@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.rangedmmap.examples;
 
 import io.rangedmmap.examples.logsegments.LogSegmentsExample;
@@ -7,8 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +67,21 @@ class ExamplesTest
     @Test
     void shouldWriteFromVirtualThreads() throws Exception
     {
-        assertEquals(64, AsyncExample.run(dir.resolve("a.bin"), out));
+        final Path file = dir.resolve("a.bin");
+        assertEquals(64, AsyncExample.run(file, out));
+        assertTrue(printed().contains("64 virtual threads wrote 64 ranges of 65536 bytes; all flushed"), printed());
+        final byte[] bytes = Files.readAllBytes(file);
+        assertEquals(64 * 65536, bytes.length);
+        final Set<Byte> values = new HashSet<>();
+        for (int chunk = 0; chunk < 64; chunk++)
+        {
+            final byte value = bytes[chunk * 65536];
+            for (int i = chunk * 65536; i < (chunk + 1) * 65536; i++)
+            {
+                assertEquals(value, bytes[i], "range " + chunk + " must hold one task's bytes");
+            }
+            assertTrue(values.add(value), "two ranges hold task " + value + "'s bytes");
+        }
     }
 
     @Test

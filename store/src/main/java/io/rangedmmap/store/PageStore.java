@@ -1,6 +1,23 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.rangedmmap.store;
 
+import io.rangedmmap.mmap.Advice;
 import io.rangedmmap.mmap.MappingFaultException;
+import io.rangedmmap.mmap.NativeCallException;
 import io.rangedmmap.mmap.RangeReader;
 import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.internal.CallbackGuard;
@@ -32,7 +49,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
-import java.util.zip.CRC32C;
 
 /**
  * A crash-safe store of fixed 4 KiB pages in one memory-mapped file, written by many {@link PageWriter}s at once and
@@ -467,7 +483,7 @@ public final class PageStore implements AutoCloseable
         {
             throw lifecycle.fail(ex);
         }
-        checkCrc(page, Crc.of(new CRC32C(), dst));
+        checkCrc(page, Crc.of(dst));
     }
 
     /**
@@ -498,7 +514,7 @@ public final class PageStore implements AutoCloseable
             throw lifecycle.fail(ex);
         }
         dst.position(position);
-        final int actual = Crc.of(new CRC32C(), dst);
+        final int actual = Crc.of(dst);
         dst.position(position + PAGE_SIZE);
         checkCrc(page, actual);
     }
@@ -520,25 +536,18 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(reader, "reader");
         final int page = checkReadable(pageId);
+        final CheckingReader checking = CheckingReader.arm(table, path, page, reader, callbacks);
         try
         {
-            file.readAt(layout.dataOffset(page), PAGE_SIZE, view ->
-            {
-                checkCrc(page, Crc.of(new CRC32C(), view));
-                final int[] depth = callbacks.enter();
-                try
-                {
-                    reader.read(view);
-                }
-                finally
-                {
-                    CallbackGuard.exit(depth);
-                }
-            });
+            file.readAt(layout.dataOffset(page), PAGE_SIZE, checking);
         }
         catch (final MappingFaultException ex)
         {
             throw lifecycle.fail(ex);
+        }
+        finally
+        {
+            checking.disarm();
         }
     }
 
@@ -615,6 +624,35 @@ public final class PageStore implements AutoCloseable
         final long live = counts[0];
         final long inFlight = counts[1];
         return new StoreStats(layout.pageCount(), live, layout.pageCount() - live - inFlight, inFlight, checkpoint);
+    }
+
+    /**
+     * Gives the kernel an access-pattern hint for the user pages {@code [firstPage, firstPage + pageCount)} of the
+     * store's mapping, as {@link io.rangedmmap.mmap.RawMmapFile#advise(long, long, Advice)} does for a file: for
+     * example {@link Advice#WILL_NEED} before a scan, or {@link Advice#POPULATE_WRITE} to fault in, writable and
+     * ahead of time, pages a writer has allocated and is about to write (a bulk load, or a benchmark that keeps page
+     * faults out of its measured window). A hint changes no byte, no page state and nothing durable, whatever state
+     * the pages are in.
+     *
+     * @param firstPage the first user page.
+     * @param pageCount how many pages.
+     * @param advice    the hint.
+     * @throws IndexOutOfBoundsException if {@code [firstPage, firstPage + pageCount)} is not inside
+     *                                   {@code [0, pageCount())}.
+     * @throws NullPointerException      if {@code advice} is {@code null}.
+     * @throws IllegalStateException     if the store is closed.
+     * @throws StoreFailedException      if the store has failed.
+     * @throws NativeCallException       if the kernel refuses the hint (its errno is kept); the store stays usable.
+     */
+    public void advise(final long firstPage, final long pageCount, final Advice advice) throws NativeCallException
+    {
+        Objects.checkFromIndexSize(firstPage, pageCount, layout.pageCount());
+        Objects.requireNonNull(advice, "advice");
+        lifecycle.checkOpen();
+        if (0 != pageCount)
+        {
+            file.advise(layout.dataOffset(firstPage), pageCount * PAGE_SIZE, advice);
+        }
     }
 
     /**

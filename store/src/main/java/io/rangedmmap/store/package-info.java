@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 /**
  * A crash-safe store of fixed 4 KiB pages on top of {@code io.rangedmmap.mmap}: many writers at once, each writing
  * its own pages with no lock, and atomic, receipt-gated checkpoints as the only point of coordination.
@@ -17,7 +32,8 @@
  * changed into the copy of the table that the previous checkpoint does not use; makes the receipts' pages and that
  * metadata durable with one {@code msync} over the span that holds them (neither is referenced by the durable
  * superblock yet, so they may reach the disk in any order); then writes and flushes the superblock, into the slot the
- * previous checkpoint does not use. Only then does it return: two device flushes per checkpoint, as LMDB's commit. {@code close} does <b>not</b> checkpoint.
+ * previous checkpoint does not use. Only then does it return: two device flushes per checkpoint, as LMDB's commit.
+ * {@code close} does <b>not</b> checkpoint.
  *
  * <p><b>Failure.</b> The first flush error or mapping fault fails the store: every later call throws
  * {@link io.rangedmmap.store.StoreFailedException} with that first error as its cause, and nothing is retried. Close

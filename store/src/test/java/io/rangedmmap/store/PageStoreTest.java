@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.rangedmmap.store;
 
 import io.rangedmmap.store.internal.Formatter;
@@ -13,8 +28,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -252,7 +268,7 @@ class PageStoreTest
             assertEquals("page=0 of " + store.path() + " was already written; pages are written once: write a new " +
                 "page and free this one", ex.getMessage());
             store.checkpoint(List.of(receipt));
-            ex = assertThrowsExactly(IllegalStateException.class, () -> writer.write(pageId, view -> { }));
+            ex = assertThrowsExactly(IllegalStateException.class, () -> writer.write(pageId, PageStoreTest::ignore));
             assertTrue(ex.getMessage().contains("was already written"), ex.getMessage());
             assertArrayEquals(page(1), read(store, pageId));
         }
@@ -328,7 +344,7 @@ class PageStoreTest
             assertEquals("page=" + pageId + " of " + store.path() + " cannot be read: it is allocated but not yet " +
                 "written", ex.getMessage());
             assertThrowsExactly(IllegalStateException.class, () -> store.read(pageId, ByteBuffer.allocate(4096)));
-            assertThrowsExactly(IllegalStateException.class, () -> store.read(pageId, view -> { }));
+            assertThrowsExactly(IllegalStateException.class, () -> store.read(pageId, PageStoreTest::ignore));
             assertThrowsExactly(IndexOutOfBoundsException.class, () -> read(store, 10));
         }
     }
@@ -487,25 +503,74 @@ class PageStoreTest
         }
     }
 
+    /**
+     * A writer thread writes page after page and publishes each receipt (release store) while a reader thread,
+     * running at the same time, spins on the slot (acquire load) and reads the page the moment it sees the receipt:
+     * the page's bytes and its state must be visible to the reader without a checkpoint and without a join.
+     */
     @Test
     void shouldShowWritesOfOtherThreadsWithoutACheckpoint() throws Exception
     {
-        try (PageStore store = PageStore.create(dir.resolve("s.store"), 10))
+        final int rounds = 2_000;
+        final byte[][] pages = new byte[8][];
+        for (int i = 0; i < pages.length; i++)
         {
-            final long[] pageId = new long[1];
-            final Thread thread = new Thread(() ->
+            pages[i] = page(9 + i);
+        }
+        try (PageStore store = PageStore.create(dir.resolve("s.store"), rounds + 10))
+        {
+            final AtomicReferenceArray<PageReceipt> published = new AtomicReferenceArray<>(rounds);
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Thread writerThread = new Thread(() ->
             {
                 try (PageWriter writer = store.newWriter())
                 {
-                    pageId[0] = writer.allocate();
-                    writer.write(pageId[0], page(9));
+                    for (int round = 0; round < rounds; round++)
+                    {
+                        final long pageId = writer.allocate();
+                        // Release: pairs with the reader's getAcquire of this slot.
+                        published.setRelease(round, writer.write(pageId, pages[round % pages.length]));
+                    }
                 }
             });
-            thread.start();
-            thread.join();
-            assertArrayEquals(page(9), read(store, pageId[0]));
-            assertEquals(1, store.stats().inFlightPages());
-            assertTrue(Arrays.equals(page(9), read(store, pageId[0])));
+            final int[] seen = new int[1];
+            final Thread readerThread = new Thread(() ->
+            {
+                try
+                {
+                    final byte[] dst = new byte[PageStore.PAGE_SIZE];
+                    for (int round = 0; round < rounds; round++)
+                    {
+                        PageReceipt receipt;
+                        // Acquire: pairs with the writer's setRelease of this slot.
+                        while (null == (receipt = published.getAcquire(round)))
+                        {
+                            Thread.onSpinWait();
+                        }
+                        store.read(receipt.pageId(), dst);
+                        assertArrayEquals(pages[round % pages.length], dst, "page of round " + round);
+                        seen[0]++;
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failure.compareAndSet(null, ex);
+                }
+            });
+            writerThread.setUncaughtExceptionHandler((thread, ex) -> failure.compareAndSet(null, ex));
+            writerThread.setDaemon(true);
+            readerThread.setDaemon(true);
+            readerThread.start();
+            writerThread.start();
+            writerThread.join(60_000);
+            readerThread.join(60_000);
+            assertFalse(writerThread.isAlive() || readerThread.isAlive(), "writer or reader hung");
+            if (null != failure.get())
+            {
+                throw new AssertionError("the writer or the reader failed", failure.get());
+            }
+            assertEquals(rounds, seen[0]);
+            assertEquals(rounds, store.stats().inFlightPages());
         }
     }
 
@@ -556,5 +621,10 @@ class PageStoreTest
             assertEquals(java.util.List.of(4096L, 8192L, 10_000L), seen);
             assertThrowsExactly(NullPointerException.class, () -> store.verify(null));
         }
+    }
+
+    private static void ignore(final DirectBuffer view)
+    {
+        // Never reached: each call it is passed to is refused before any view is made.
     }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.rangedmmap.benchmarks.report;
 
 import java.io.IOException;
@@ -137,7 +152,8 @@ public final class PeerTable
             .append("512 MiB of pages, all in the page cache (`RandomReadBenchmark`): PageStore.read(byte[]) with ")
             .append("its CRC32C check; LMDB get in a read transaction + copy of the value; FileChannel pread into ")
             .append("a direct buffer (no checksum). No target.\n\n")
-            .append("| PageStore | LMDB | FileChannel | store / LMDB (time) | store / FileChannel (time) | who wins |\n")
+            .append("| PageStore | LMDB | FileChannel | store / LMDB (time) | store / FileChannel (time) | ")
+            .append("who wins |\n")
             .append("|---:|---:|---:|---:|---:|---|\n| ").append(nanos(store)).append(" | ").append(nanos(lmdb))
             .append(" | ").append(nanos(channel)).append(" | ").append(timeRatio(store, lmdb)).append(" | ")
             .append(timeRatio(store, channel)).append(" | ");

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.rangedmmap.benchmarks.report;
 
 import java.io.IOException;
@@ -219,7 +234,8 @@ public final class RatioTable
         }
         if (unit.endsWith("/op"))
         {
-            return new Score(0, value * Results.seconds(unit.substring(0, unit.length() - 3)) * 1e9, errorFraction, allocNorm);
+            final double seconds = Results.seconds(unit.substring(0, unit.length() - 3));
+            return new Score(0, value * seconds * 1e9, errorFraction, allocNorm);
         }
         throw new IllegalArgumentException("unknown score unit=" + unit + " of " + result.get("benchmark"));
     }

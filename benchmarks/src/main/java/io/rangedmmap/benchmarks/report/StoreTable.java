@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.rangedmmap.benchmarks.report;
 
 import java.io.IOException;
@@ -118,7 +133,8 @@ public final class StoreTable
         out.append("\nThe same checkpoint on a 64 MiB and a 4 GiB store; target: the slower within 1.2x of the ")
             .append("faster. For reference, the same ratio of the hand-made floor (a plain mapped file of each size): ")
             .append("where it grows as much, the growth comes from the kernel and file system, not the store.\n\n")
-            .append("| pages | 64 MiB | 4 GiB | 4 GiB / 64 MiB | floor: 4 GiB / 64 MiB |\n|---:|---:|---:|---:|---:|\n");
+            .append("| pages | 64 MiB | 4 GiB | 4 GiB / 64 MiB | floor: 4 GiB / 64 MiB |\n")
+            .append("|---:|---:|---:|---:|---:|\n");
         for (final String pages : new String[]{"1", "64", "4096"})
         {
             final Optional<Results.Entry> small = results.find(CHECKPOINT, "checkpoint", 1, "pages", pages,

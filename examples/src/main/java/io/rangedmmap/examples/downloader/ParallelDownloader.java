@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.rangedmmap.examples.downloader;
 
 import io.rangedmmap.mmap.AllocatedRange;
@@ -40,8 +55,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>How the bytes travel: each response body is delivered by the {@code HttpClient} as {@code ByteBuffer}s, which
  * a {@link RangeBodySubscriber} hands to the thread inside the range's {@code writeRange} callback, which copies each
- * one into the range's view of the mapping as it arrives (no {@code InputStream}, no intermediate array). A {@link TrailingSha256} hashes the file while it downloads, following
- * the contiguous prefix that has arrived.
+ * one into the range's view of the mapping as it arrives (no {@code InputStream}, no intermediate array). A
+ * {@link TrailingSha256} hashes the file while it downloads, following the contiguous prefix that has arrived.
  *
  * <p>How resuming stays correct: a chunk counts as done only after its range was flushed ({@code flushRange}
  * returned) and its index was appended to the journal ({@code <file>.parts}) and the journal was forced. After a
