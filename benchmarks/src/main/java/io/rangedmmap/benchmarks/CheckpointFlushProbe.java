@@ -224,7 +224,7 @@ public final class CheckpointFlushProbe
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
         {
             final ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-            // Only the user pages, which fill the end of the file: the superblocks and metadata stay as create wrote them.
+            // Only the user pages, which fill the end of the file: superblocks and metadata stay as create wrote them.
             final long dataStart = channel.size() - pageCount * PageStore.PAGE_SIZE;
             for (long position = dataStart; position < channel.size(); position += zeros.capacity())
             {

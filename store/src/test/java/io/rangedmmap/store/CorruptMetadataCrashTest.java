@@ -55,7 +55,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * what it newly names), an open at the previous checkpoint, exactly, with the file untouched; in the other copy, a
  * normal open whose next checkpoint repairs it; in a page the newest checkpoint wrote, the same fall back; in another
  * live user page, a {@link CorruptPageException} on read and in {@link PageStore#verify()}; in a free page,
- * nothing. CI runs 300 random flips of each kind, the soak scale 20,000: {@code mvn -B -o -pl store test -Dsurefire.excludedGroups=none -Dgroups=soak
+ * nothing. CI runs 300 random flips of each kind, the soak scale 20,000:
+ * {@code mvn -B -o -pl store test -Dsurefire.excludedGroups=none -Dgroups=soak
  * -Dtest=CorruptMetadataCrashTest}.
  */
 @Tag("crash")

@@ -75,7 +75,8 @@ final class FiuChild
             check(!Files.exists(file), "a failed create left " + file + ": " + ex);
             return "create failed: " + ex.getClass().getSimpleName();
         }
-        final java.util.concurrent.ConcurrentLinkedQueue<Acked> acked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.concurrent.ConcurrentLinkedQueue<Acked> acked =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
         final java.util.concurrent.ConcurrentLinkedQueue<Throwable> violations =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
         final java.util.concurrent.atomic.AtomicLong firstFailedAfter = new java.util.concurrent.atomic.AtomicLong(-1);

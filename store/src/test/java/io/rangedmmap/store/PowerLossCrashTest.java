@@ -326,7 +326,8 @@ class PowerLossCrashTest
     private void groupCommitWorkload(final long targetImages, final int perPoint, final long seed) throws Exception
     {
         final Random random = new Random(seed);
-        final java.util.concurrent.ConcurrentHashMap<Long, Long> seedOf = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.ConcurrentHashMap<Long, Long> seedOf =
+            new java.util.concurrent.ConcurrentHashMap<>();
         final java.util.concurrent.ConcurrentHashMap<Long, Long> sequenceOf =
             new java.util.concurrent.ConcurrentHashMap<>();
         final AtomicBoolean stop = new AtomicBoolean();
