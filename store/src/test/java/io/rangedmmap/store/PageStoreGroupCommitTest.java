@@ -167,7 +167,7 @@ class PageStoreGroupCommitTest
                             previous = checkpoint.sequence();
                             assertTrue(checkpoint.sequence() <= store.lastCheckpoint());
                             assertTrue(checkpoint.pagesFlushed() >= 1);
-                            assertEquals(PageTable.LIVE, store.table().stateAcquire((int)pageId),
+                            assertEquals(PageTable.LIVE, PageTable.stateOf(store.table().stateAcquire((int)pageId)),
                                 "page " + pageId + " is live once its checkpoint returned");
                             assertTrue(io.flushedAfter(startedBefore, store.layout().dataOffset(pageId)),
                                 "page " + pageId + " was flushed after it was written, before its checkpoint " +

@@ -130,28 +130,7 @@ public final class MappedRegion
      */
     public static MappedRegion open(final Path path) throws IOException
     {
-        final LockedFile file = LockedFile.open(path);
-        try
-        {
-            final long size = file.channel().size();
-            if (0 == size)
-            {
-                throw new IOException("cannot map " + file.path() + ": the file is empty (size=0)");
-            }
-            if (size > MAX_SIZE)
-            {
-                throw new IOException("cannot map " + file.path() + ": size=" + size + " is over the limit of " +
-                    MAX_SIZE);
-            }
-            final MappedRegion region = new MappedRegion(file, size, false);
-            LOG.info("opened {} size={}", file.path(), size);
-            return region;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            file.close();
-            throw ex;
-        }
+        return mapExisting(LockedFile.open(path), false);
     }
 
     /**
@@ -166,17 +145,28 @@ public final class MappedRegion
      */
     public static MappedRegion openReadOnly(final Path path) throws IOException
     {
-        final LockedFile file = LockedFile.openReadOnly(path);
+        return mapExisting(LockedFile.openReadOnly(path), true);
+    }
+
+    /**
+     * Maps an existing file just opened and locked, whole; closes it if that fails.
+     */
+    private static MappedRegion mapExisting(final LockedFile file, final boolean readOnly) throws IOException
+    {
         try
         {
             final long size = file.channel().size();
-            if (0 == size || size > MAX_SIZE)
+            if (0 == size)
             {
-                throw new IOException("cannot map " + file.path() + ": size=" + size + " must be in [1, " + MAX_SIZE +
-                    "]");
+                throw new IOException("cannot map " + file.path() + ": the file is empty (size=0)");
             }
-            final MappedRegion region = new MappedRegion(file, size, true);
-            LOG.info("opened {} read-only size={}", file.path(), size);
+            if (size > MAX_SIZE)
+            {
+                throw new IOException("cannot map " + file.path() + ": size=" + size + " is over the limit of " +
+                    MAX_SIZE);
+            }
+            final MappedRegion region = new MappedRegion(file, size, readOnly);
+            LOG.info("opened {}{} size={}", file.path(), readOnly ? " read-only" : "", size);
             return region;
         }
         catch (final IOException | RuntimeException ex)
@@ -185,6 +175,7 @@ public final class MappedRegion
             throw ex;
         }
     }
+
 
 
     /**
