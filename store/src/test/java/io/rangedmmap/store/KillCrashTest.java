@@ -108,7 +108,10 @@ class KillCrashTest
             try
             {
                 child.awaitLine("READY");
-                Thread.sleep(5 + random.nextInt(60));
+                // Kill only after some calls were acknowledged: a kill before the first acknowledgement (the child
+                // JVM is slow to warm up on a loaded machine) would check nothing.
+                awaitLogLines(log, "A ", 1 + random.nextInt(4));
+                Thread.sleep(random.nextInt(20));
             }
             finally
             {
@@ -184,6 +187,33 @@ class KillCrashTest
         }
         System.out.println("kill -9 with group commit: rounds=" + rounds + " acknowledged calls=" + acknowledged +
             " unacknowledged calls found whole=" + inFlightLive);
+        assertTrue(acknowledged >= rounds, "only " + acknowledged + " acknowledged calls in " + rounds + " rounds");
+    }
+
+    /**
+     * Waits until a child's log holds {@code count} complete lines starting with {@code prefix}.
+     */
+    private static void awaitLogLines(final Path log, final String prefix, final int count) throws Exception
+    {
+        final long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true)
+        {
+            if (Files.exists(log))
+            {
+                final String text = Files.readString(log, StandardCharsets.US_ASCII);
+                final long found = text.substring(0, text.lastIndexOf('\n') + 1).lines()
+                    .filter(line -> line.startsWith(prefix)).count();
+                if (found >= count)
+                {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline)
+            {
+                fail("the child logged fewer than " + count + " lines starting with '" + prefix + "' in 60 s");
+            }
+            Thread.sleep(2);
+        }
     }
 
     private static boolean isReadable(final PageStore store, final long page)
@@ -216,6 +246,7 @@ class KillCrashTest
         PageStore.create(file, PAGES).close();
         Snapshot state = Snapshot.empty();
         final Map<String, Integer> outcomes = new TreeMap<>();
+        long writeRounds = 0;
         for (int round = 0; round < rounds; round++)
         {
             final String phase = PHASES[round % PHASES.length];
@@ -227,7 +258,10 @@ class KillCrashTest
                 child.awaitLine("READY");
                 if ("write".equals(phase))
                 {
+                    // As in the group rounds: a kill before the first acknowledged checkpoint would check nothing.
+                    awaitLogLines(log, "A ", 1);
                     Thread.sleep(random.nextInt(50));
+                    writeRounds++;
                 }
                 else
                 {
@@ -243,7 +277,11 @@ class KillCrashTest
             state = checkAfterKill(file, log, state, context, outcomes);
             Files.delete(log);
         }
-        System.out.println("kill -9: rounds=" + rounds + " outcomes=" + outcomes);
+        System.out.println("kill -9: rounds=" + rounds + " outcomes=" + outcomes + " last checkpoint=" +
+            state.sequence());
+        // Every "write" round saw a checkpoint acknowledged before its kill, so the store moved on at least that far.
+        assertTrue(state.sequence() >= writeRounds, "the store reached checkpoint " + state.sequence() + " after " +
+            writeRounds + " rounds that each acknowledged one");
     }
 
     private static Snapshot checkAfterKill(final Path file, final Path log, final Snapshot start, final String context,
