@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,12 +34,14 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,14 +56,20 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Downloads a file over HTTP in concurrent ranged requests straight into an {@link MmapFile}, one range per
  * request, and resumes after being killed.
  *
- * <p>How the bytes travel: each response body is delivered by the {@code HttpClient} as {@code ByteBuffer}s, which
- * a {@link RangeBodySubscriber} hands to the thread inside the range's {@code writeRange} callback, which copies each
- * one into the range's view of the mapping as it arrives (no {@code InputStream}, no intermediate array). A
+ * <p>How the bytes travel: for {@code http://} URLs, each connection is a {@link RangeConnection} whose socket
+ * {@code read}s go straight into a {@code ByteBuffer} over the range's view of the mapping, on the thread inside the
+ * range's {@code writeRange} callback: the kernel copies from the socket into the mapped pages, nothing else does.
+ * For other schemes ({@code https://}), the {@code HttpClient} delivers each body as {@code ByteBuffer}s, which a
+ * {@link RangeBodySubscriber} hands to the thread inside the callback, which copies each one into the view. A
  * {@link TrailingSha256} hashes the file while it downloads, following the contiguous prefix that has arrived.
  *
- * <p>How resuming stays correct: a chunk counts as done only after its range was flushed ({@code flushRange}
- * returned) and its index was appended to the journal ({@code <file>.parts}) and the journal was forced. After a
- * crash, every chunk in the journal is on disk; every other chunk is downloaded again.
+ * <p>How resuming stays correct: a chunk's index is appended to the journal ({@code <file>.parts}) only after its
+ * whole body is in the mapping. The journal's header holds the kernel's boot id: a process crash ({@code kill -9})
+ * keeps every byte that reached the mapping (the page cache belongs to the kernel), so on the same boot every
+ * journalled chunk is there; after a reboot (a power loss may have dropped unflushed pages) the journal is not trusted
+ * and everything is downloaded again. Nothing is flushed per chunk: the whole file is made durable once, by
+ * {@code syncAll}, at the end, before the journal is deleted. Where no boot id can be read (not Linux), each chunk is
+ * flushed ({@code flushRange}) and the journal forced before the chunk counts as done, as a power loss demands.
  */
 public final class ParallelDownloader
 {
@@ -71,7 +80,9 @@ public final class ParallelDownloader
 
     private static final long STALL_SECONDS = 60;
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
+    private static final int JOURNAL_HEADER = 4 + 16;
+
     private final int connections;
     private final int chunkSize;
 
@@ -84,10 +95,12 @@ public final class ParallelDownloader
      * @param downloadedBytes bytes downloaded by this run.
      * @param sha256          SHA-256 of the file on disk, in hex.
      * @param nanos           time taken, all included.
-     * @param downloadNanos   time until every chunk was downloaded and flushed (the SHA-256 may still be running).
+     * @param downloadNanos   time until every byte was in the mapping (not yet durable; the SHA-256 may still be
+     *                        running): what {@code aria2c}, which never syncs, counts as done.
+     * @param durableNanos    time until the whole file was durable ({@code syncAll} returned).
      */
     public record Result(long length, int chunks, int resumedChunks, long downloadedBytes, String sha256, long nanos,
-        long downloadNanos)
+        long downloadNanos, long durableNanos)
     {
     }
 
@@ -150,10 +163,14 @@ public final class ParallelDownloader
         throws IOException, InterruptedException
     {
         final long start = System.nanoTime();
-        final long length = contentLength(source);
+        final boolean plain = "http".equalsIgnoreCase(source.getScheme());
+        // The HttpClient only where it is needed (https): loading it costs a cold JVM about half a second.
+        final HttpClient client = plain ? null : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        final long length = plain ? plainContentLength(source) : contentLength(client, source);
         final Path journalPath = target.resolveSibling(target.getFileName() + ".parts");
+        final long[] bootId = bootId();
         final boolean resume = Files.exists(target) && Files.exists(journalPath);
-        final BitSet done = resume ? readJournal(journalPath) : new BitSet();
+        final BitSet done = resume ? readJournal(journalPath, bootId) : new BitSet();
         if (!resume)
         {
             // A journal without its file describes nothing: start over.
@@ -166,17 +183,15 @@ public final class ParallelDownloader
             MmapFile.open(target, AllocatorType.SEQUENTIAL) :
             MmapFile.create(target, length, AllocatorType.SEQUENTIAL, io.rangedmmap.mmap.CreateOption.REPLACE_EXISTING);
             FileChannel journal = FileChannel.open(journalPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND))
+                StandardOpenOption.TRUNCATE_EXISTING))
         {
             if (mapping.file().size() != length)
             {
                 throw new IOException("existing " + target + " has size=" + mapping.file().size() +
                     " but the source has length=" + length + ": delete it to start over");
             }
-            if (!resume)
-            {
-                writeJournalHeader(journal, size);
-            }
+            // Rewritten whole: this run's boot id, then the chunks found done (still true on this boot).
+            writeJournal(journal, size, bootId, done);
             // The sequential allocator hands the chunks out in order; done ones are simply not written again.
             final List<AllocatedRange> ranges = new ArrayList<>(chunks);
             final AtomicLongArray chunkProgress = new AtomicLongArray(chunks);
@@ -193,9 +208,14 @@ public final class ParallelDownloader
             final AtomicLong downloaded = new AtomicLong();
             final ProgressBar bar = null == progress ? null :
                 ProgressBar.start(progress, length, (long)resumed * size, downloaded);
+            final long downloadNanos;
             try
             {
-                fetchAll(source, mapping.file(), ranges, done, chunkProgress, downloaded, journal);
+                final Fetch fetch = new Fetch(source, client, mapping.file(), length, chunkProgress, downloaded,
+                    journal, null == bootId);
+                fetchAll(fetch, ranges, done);
+                downloadNanos = System.nanoTime() - start;
+                // The one flush: every chunk's pages, written once, go to disk together.
                 mapping.file().syncAll();
             }
             catch (final IOException | InterruptedException | RuntimeException ex)
@@ -210,16 +230,32 @@ public final class ParallelDownloader
                     bar.stop();
                 }
             }
-            final long downloadNanos = System.nanoTime() - start;
+            final long durableNanos = System.nanoTime() - start;
             final String sha256 = hasher.await();
             Files.deleteIfExists(journalPath);
             return new Result(length, chunks, resumed, downloaded.get(), sha256, System.nanoTime() - start,
-                downloadNanos);
+                downloadNanos, durableNanos);
         }
     }
 
-    private void fetchAll(final URI source, final MmapFile file, final List<AllocatedRange> ranges, final BitSet done,
-        final AtomicLongArray chunkProgress, final AtomicLong downloaded, final FileChannel journal)
+    /**
+     * What every chunk's fetch shares.
+     *
+     * @param source        the URL.
+     * @param client        the {@code HttpClient} for non-{@code http} URLs, else {@code null}.
+     * @param file          the mapped file.
+     * @param length        the file's length.
+     * @param chunkProgress bytes received per chunk (release stores, for the hasher).
+     * @param downloaded    bytes received in all.
+     * @param journal       the resume journal.
+     * @param flushEach     flush each chunk and force the journal (no boot id to tell a reboot from a crash).
+     */
+    private record Fetch(URI source, HttpClient client, MmapFile file, long length, AtomicLongArray chunkProgress,
+        AtomicLong downloaded, FileChannel journal, boolean flushEach)
+    {
+    }
+
+    private void fetchAll(final Fetch fetch, final List<AllocatedRange> ranges, final BitSet done)
         throws IOException, InterruptedException
     {
         try (ExecutorService pool = Executors.newFixedThreadPool(connections))
@@ -230,13 +266,24 @@ public final class ParallelDownloader
             {
                 workers.add(pool.submit(() ->
                 {
-                    int chunk;
-                    while ((chunk = next.getAndIncrement()) < ranges.size())
+                    // One keep-alive connection per worker, for all the chunks it takes.
+                    try (RangeConnection connection = null == fetch.client() ?
+                        new RangeConnection(fetch.source(), STALL_SECONDS) : null)
                     {
-                        if (!done.get(chunk))
+                        int chunk;
+                        while ((chunk = next.getAndIncrement()) < ranges.size())
                         {
-                            fetch(source, file, ranges.get(chunk), chunk, chunkProgress, downloaded);
-                            markDone(journal, chunk);
+                            if (!done.get(chunk))
+                            {
+                                final AllocatedRange range = ranges.get(chunk);
+                                final WriteReceipt receipt = null == connection ?
+                                    fetchWithClient(fetch, range, chunk) : fetchPlain(fetch, connection, range, chunk);
+                                if (fetch.flushEach())
+                                {
+                                    fetch.file().flushRange(receipt);
+                                }
+                                markDone(fetch.journal(), chunk, fetch.flushEach());
+                            }
                         }
                     }
                     return null;
@@ -249,11 +296,20 @@ public final class ParallelDownloader
         }
         catch (final ExecutionException ex)
         {
-            throw new IOException("download of " + source + " failed: " + ex.getCause(), ex.getCause());
+            throw new IOException("download of " + fetch.source() + " failed: " + ex.getCause(), ex.getCause());
         }
     }
 
-    private long contentLength(final URI source) throws IOException, InterruptedException
+    private static long plainContentLength(final URI source) throws IOException
+    {
+        try (RangeConnection connection = new RangeConnection(source, STALL_SECONDS))
+        {
+            return connection.contentLength();
+        }
+    }
+
+    private static long contentLength(final HttpClient client, final URI source)
+        throws IOException, InterruptedException
     {
         final HttpResponse<Void> head = client.send(HttpRequest.newBuilder(source)
             .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
@@ -265,25 +321,60 @@ public final class ParallelDownloader
             .orElseThrow(() -> new IOException("HEAD " + source + " gave no Content-Length"));
     }
 
-    private void fetch(final URI source, final MmapFile file, final AllocatedRange range, final int chunk,
-        final AtomicLongArray chunkProgress, final AtomicLong downloaded) throws IOException, InterruptedException
+    // reinterpret: a ByteBuffer over the range's view, used only inside the callback, while the view is valid.
+    @SuppressWarnings("restricted")
+    private static WriteReceipt fetchPlain(final Fetch fetch, final RangeConnection connection,
+        final AllocatedRange range, final int chunk) throws IOException
     {
+        try
+        {
+            // The socket reads land in the range's view, by this thread, which stays inside the callback (so the
+            // view stays valid) until the whole body has arrived. A fault in a read is the kernel's (EFAULT, an
+            // IOException), never the JVM's.
+            return fetch.file().writeRange(range, view ->
+            {
+                final ByteBuffer target = MemorySegment.ofAddress(view.addressOffset()).reinterpret(view.capacity())
+                    .asByteBuffer();
+                try
+                {
+                    connection.get(range.start(), fetch.length(), target, (position, read) ->
+                    {
+                        // Release: the hasher's getAcquire of this slot then sees every byte read above.
+                        fetch.chunkProgress().setRelease(chunk, position);
+                        fetch.downloaded().addAndGet(read);
+                    });
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex.getCause();
+        }
+    }
+
+    private static WriteReceipt fetchWithClient(final Fetch fetch, final AllocatedRange range, final int chunk)
+        throws IOException
+    {
+        final URI source = fetch.source();
         final HttpRequest request = HttpRequest.newBuilder(source)
             .header("Range", "bytes=" + range.start() + "-" + (range.end() - 1)).build();
-        final WriteReceipt receipt;
         try
         {
             // Zero-copy: the client's buffers are copied straight into the range's view, by this thread, which
             // stays inside the callback (so the view stays valid) until the whole body has arrived.
-            receipt = file.writeRange(range, view ->
+            return fetch.file().writeRange(range, view ->
             {
-                final RangeBodySubscriber subscriber = new RangeBodySubscriber(range.toString(), chunkProgress, chunk,
-                    downloaded);
+                final RangeBodySubscriber subscriber = new RangeBodySubscriber(range.toString(),
+                    fetch.chunkProgress(), chunk, fetch.downloaded());
                 boolean complete = false;
                 try
                 {
-                    final HttpResponse<Void> response = client.sendAsync(request, info -> 206 == info.statusCode() ?
-                        subscriber : HttpResponse.BodySubscribers.replacing(null))
+                    final HttpResponse<Void> response = fetch.client().sendAsync(request, info ->
+                        206 == info.statusCode() ? subscriber : HttpResponse.BodySubscribers.replacing(null))
                         .get(STALL_SECONDS, TimeUnit.SECONDS);
                     if (206 != response.statusCode())
                     {
@@ -325,33 +416,45 @@ public final class ParallelDownloader
         {
             throw ex.getCause();
         }
-        file.flushRange(receipt);
     }
 
-    private static synchronized void markDone(final FileChannel journal, final int chunk) throws IOException
+    private static synchronized void markDone(final FileChannel journal, final int chunk, final boolean force)
+        throws IOException
     {
         final ByteBuffer record = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, chunk);
         journal.write(record);
-        journal.force(false);
+        if (force)
+        {
+            journal.force(false);
+        }
     }
 
-    private static void writeJournalHeader(final FileChannel journal, final int chunkSize) throws IOException
+    private static void writeJournal(final FileChannel journal, final int chunkSize, final long[] bootId,
+        final BitSet done) throws IOException
     {
         // The first record is the chunk size, negated so it can never be read as a chunk index: a resumed run must
-        // cut the file into the same chunks as the run that wrote the journal.
-        final ByteBuffer record = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, -chunkSize);
-        journal.write(record);
+        // cut the file into the same chunks as the run that wrote the journal. Then the boot id (zeros: none, and
+        // every record was flushed before it was written), then one record per chunk done.
+        final ByteBuffer records = ByteBuffer.allocate(JOURNAL_HEADER + 4 * done.cardinality())
+            .order(ByteOrder.LITTLE_ENDIAN).putInt(-chunkSize)
+            .putLong(null == bootId ? 0 : bootId[0]).putLong(null == bootId ? 0 : bootId[1]);
+        done.stream().forEach(records::putInt);
+        records.flip();
+        while (records.hasRemaining())
+        {
+            journal.write(records);
+        }
         journal.force(false);
     }
 
     private static int journalChunkSize(final Path journal, final long length) throws IOException
     {
         final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(journal)).order(ByteOrder.LITTLE_ENDIAN);
-        final int header = bytes.remaining() >= 4 ? bytes.getInt(0) : 0;
+        final int header = bytes.remaining() >= JOURNAL_HEADER ? bytes.getInt(0) : 0;
         if (header >= 0 || 0 != (-header) % 4096)
         {
             throw new IOException("journal " + journal + " starts with " + header + "; expected a negated chunk " +
-                "size (a multiple of 4096): delete it and the file to start over");
+                "size (a multiple of 4096) and a boot id: delete it and the file to start over");
         }
         if (-(long)header > Math.max(length, 4096))
         {
@@ -360,11 +463,25 @@ public final class ParallelDownloader
         return -header;
     }
 
-    private static BitSet readJournal(final Path journal) throws IOException
+    private static BitSet readJournal(final Path journal, final long[] bootId) throws IOException
     {
         final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(journal)).order(ByteOrder.LITTLE_ENDIAN);
         final BitSet done = new BitSet();
-        // A torn last record (killed mid-append) is shorter than 4 bytes and ignored; the header is negative.
+        if (bytes.remaining() < JOURNAL_HEADER)
+        {
+            // Reported by journalChunkSize.
+            return done;
+        }
+        final long high = bytes.getLong(4);
+        final long low = bytes.getLong(12);
+        final boolean flushed = 0 == high && 0 == low;
+        if (!flushed && (null == bootId || high != bootId[0] || low != bootId[1]))
+        {
+            // Written on another boot without flushing: a power loss may have dropped any of its chunks' pages.
+            return done;
+        }
+        bytes.position(JOURNAL_HEADER);
+        // A torn last record (killed mid-append) is shorter than 4 bytes and ignored.
         while (bytes.remaining() >= 4)
         {
             final int record = bytes.getInt();
@@ -374,5 +491,21 @@ public final class ParallelDownloader
             }
         }
         return done;
+    }
+
+    /**
+     * {@return the kernel's boot id as two longs, or {@code null} where there is none to read}
+     */
+    static long[] bootId()
+    {
+        try
+        {
+            final UUID id = UUID.fromString(Files.readString(BOOT_ID, StandardCharsets.US_ASCII).trim());
+            return new long[] {id.getMostSignificantBits(), id.getLeastSignificantBits()};
+        }
+        catch (final IOException | IllegalArgumentException ex)
+        {
+            return null;
+        }
     }
 }
