@@ -85,6 +85,7 @@ public final class ParallelDownloader
 
     private final int connections;
     private final int chunkSize;
+    private final boolean useHttpClient;
 
     /**
      * What a download did.
@@ -113,6 +114,20 @@ public final class ParallelDownloader
      */
     public ParallelDownloader(final int connections, final int chunkSize)
     {
+        this(connections, chunkSize, false);
+    }
+
+    /**
+     * Creates a downloader that may take the {@code HttpClient} path for {@code http://} URLs too (tests keep that
+     * path, the one {@code https://} takes, covered against the loopback server).
+     *
+     * @param connections   concurrent requests.
+     * @param chunkSize     bytes per request, as for the public constructor.
+     * @param useHttpClient {@code true} to fetch every URL through the {@code HttpClient} and a
+     *                      {@link RangeBodySubscriber}.
+     */
+    ParallelDownloader(final int connections, final int chunkSize, final boolean useHttpClient)
+    {
         if (connections <= 0 || chunkSize < 0 || 0 != chunkSize % 4096)
         {
             throw new IllegalArgumentException("connections=" + connections + " must be > 0 and chunkSize=" +
@@ -120,6 +135,7 @@ public final class ParallelDownloader
         }
         this.connections = connections;
         this.chunkSize = chunkSize;
+        this.useHttpClient = useHttpClient;
     }
 
     /**
@@ -163,7 +179,7 @@ public final class ParallelDownloader
         throws IOException, InterruptedException
     {
         final long start = System.nanoTime();
-        final boolean plain = "http".equalsIgnoreCase(source.getScheme());
+        final boolean plain = !useHttpClient && "http".equalsIgnoreCase(source.getScheme());
         // The HttpClient only where it is needed (https): loading it costs a cold JVM about half a second.
         final HttpClient client = plain ? null : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         final long length = plain ? plainContentLength(source) : contentLength(client, source);
