@@ -126,6 +126,61 @@ public final class RawMmapFile implements AutoCloseable
     }
 
     /**
+     * Opens an existing file read-write and maps {@code reserve} bytes of it (or its whole size, if larger), so that
+     * it can grow by {@link #extend(long)} up to {@code reserve} bytes without ever being remapped: every address and
+     * zero-copy view handed out stays valid while the file grows. The mapping reaches past the end of the file (a
+     * native {@code mmap}); accesses stay bounded by {@link #size()}, the file's current size.
+     *
+     * @param path    the file.
+     * @param reserve the length of the mapping, in {@code [1, 2^45]}: the largest size the file can grow to.
+     * @return the open file.
+     * @throws IllegalArgumentException          if {@code reserve} is out of range.
+     * @throws java.nio.file.NoSuchFileException if the file does not exist.
+     * @throws FileLockedException               if the file is open in this or another process.
+     * @throws IOException                       if the file is empty, or on any other I/O error.
+     * @throws MissingJvmFlagException           if a needed JVM flag is missing.
+     */
+    public static RawMmapFile openGrowable(final Path path, final long reserve) throws IOException
+    {
+        Objects.requireNonNull(path, "path");
+        RuntimeFlags.check();
+        return new RawMmapFile(MappedRegion.openGrowable(path, reserve));
+    }
+
+    /**
+     * Grows a file opened by {@link #openGrowable(Path, long)} to {@code newSize} bytes, with the new blocks reserved,
+     * under its mapping; nothing already mapped moves. Callers serialise their calls; accesses may run meanwhile.
+     *
+     * @param newSize the new size, above {@link #size()} and at most the mapping's reserve.
+     * @throws IllegalArgumentException if {@code newSize} is not above {@link #size()} or is beyond the reserve.
+     * @throws IllegalStateException    if this handle is closed, or the file has failed or is read-only.
+     * @throws NativeCallException      if the blocks cannot be reserved ({@code ENOSPC}: disk full); the file keeps
+     *                                  its size and stays healthy.
+     * @throws IOException              on any other I/O error.
+     */
+    public void extend(final long newSize) throws IOException
+    {
+        final int cell = enterWrite();
+        try
+        {
+            region.extend(newSize);
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
+     * {@return the size the file can grow to under its mapping: its size, unless opened by
+     * {@link #openGrowable(Path, long)}}
+     */
+    public long reserve()
+    {
+        return region.reserve();
+    }
+
+    /**
      * Writes all of {@code data} at {@code offset}.
      *
      * @param offset where in the file.

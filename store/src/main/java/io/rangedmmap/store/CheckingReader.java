@@ -37,7 +37,7 @@ final class CheckingReader implements RangeReader
 
     private PageTable table;
     private Path path;
-    private int page;
+    private long page;
     private RangeReader user;
     private CallbackGuard callbacks;
     private boolean armed;
@@ -51,7 +51,7 @@ final class CheckingReader implements RangeReader
      * @param user  the caller's reader.
      * @param callbacks the store's guard, entered around the caller's reader so that it cannot close the store.
      */
-    static CheckingReader arm(final PageTable table, final Path path, final int page, final RangeReader user,
+    static CheckingReader arm(final PageTable table, final Path path, final long page, final RangeReader user,
         final CallbackGuard callbacks)
     {
         CheckingReader reader = CURRENT.get();

@@ -31,10 +31,12 @@ import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.PwriteStoreIo;
 import io.rangedmmap.store.internal.Recovery;
 import io.rangedmmap.store.internal.Runs;
+import io.rangedmmap.store.internal.StoreGrowth;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.StoreVerifier;
 import io.rangedmmap.store.internal.WriterIds;
 import io.rangedmmap.store.internal.format.StoreLayout;
+import io.rangedmmap.store.internal.format.SuperblockProbe;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +94,7 @@ public final class PageStore implements AutoCloseable
     private final StoreLayout layout;
     private final PageTable table;
     private final ExtentAllocator allocator;
+    private final StoreGrowth growth;
     private final Lifecycle lifecycle;
     private final StoreOptions options;
     private final CheckpointCoordinator checkpoints;
@@ -112,8 +115,11 @@ public final class PageStore implements AutoCloseable
         this.allocator = new ExtentAllocator(recovery.free());
         this.lifecycle = new Lifecycle(path.toString());
         this.options = options;
+        this.growth = new StoreGrowth(path, file, io, table, lifecycle, layout.pageCount(), table.capacity(),
+            options.growthPages());
+        growth.pool(allocator);
         this.checkpoints = new CheckpointCoordinator(path.toString(), table, allocator,
-            new Checkpointer(file, io, layout, table, recovery.staleTablePages()), lifecycle,
+            new Checkpointer(file, io, growth, table, recovery.staleTablePages()), lifecycle,
             recovery.superblock().sequence(), recovery.superblock().livePages(), recovery.superblock().roots());
         this.fallback = recovery.fallback();
         this.readOnly = file.isReadOnly();
@@ -166,7 +172,13 @@ public final class PageStore implements AutoCloseable
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         StoreLayout.checkPageCount(pageCount);
-        Formatter.format(path, pageCount, io);
+        final long maxPages = StoreOptions.UNSET == options.maxPages() ? pageCount : options.maxPages();
+        if (maxPages < pageCount)
+        {
+            throw new IllegalArgumentException("maxPages=" + maxPages + " must be at least pageCount=" + pageCount +
+                " given to create");
+        }
+        Formatter.format(path, pageCount, maxPages, io);
         return open(path, options, io);
     }
 
@@ -252,11 +264,11 @@ public final class PageStore implements AutoCloseable
                 absolute + " is not a page store: size=" + size + " is below the two superblocks' " +
                 StoreLayout.SUPERBLOCK_SLOTS * PAGE_SIZE + " bytes");
         }
-        final RawMmapFile file = readOnly ? RawMmapFile.openReadOnly(absolute) : RawMmapFile.open(absolute);
+        final RawMmapFile file = mapFile(absolute, options, readOnly, size);
         PwriteStoreIo channelIo = null;
         try
         {
-            final Recovery recovery = Recovery.recover(file, absolute);
+            final Recovery recovery = Recovery.recover(file, absolute, readOnly ? 0 : options.maxPages());
             // Validated: the checkpoints' metadata and superblock pages go through a channel (see PwriteStoreIo).
             channelIo = !readOnly && StoreIo.DIRECT == io ? PwriteStoreIo.open(absolute) : null;
             final PageStore store = new PageStore(absolute, file, recovery, options, null == channelIo ? io : channelIo,
@@ -265,6 +277,11 @@ public final class PageStore implements AutoCloseable
                 readOnly ? " read-only" : "", store.layout.pageCount(), store.checkpoints.livePages(),
                 store.checkpoints.lastCheckpoint());
             warnOfFallback(store);
+            if (!readOnly && store.growth.maxPages() != recovery.superblock().maxPages())
+            {
+                // The open option changed maxPages: a checkpoint records it before the store can grow past the old.
+                store.checkpoint(java.util.List.of());
+            }
             return store;
         }
         catch (final RuntimeException | IOException ex)
@@ -276,6 +293,24 @@ public final class PageStore implements AutoCloseable
             file.close();
             throw ex;
         }
+    }
+
+    /**
+     * Maps the store file: read-only whole; for writing, whole if it keeps its size, or for its maxPages if it may
+     * grow (the file then grows under one mapping, which never moves). The maxPages is read from the superblocks
+     * before the file is locked, only to size the mapping; recovery validates them after.
+     */
+    private static RawMmapFile mapFile(final Path absolute, final StoreOptions options, final boolean readOnly,
+        final long size) throws IOException
+    {
+        if (readOnly)
+        {
+            return RawMmapFile.openReadOnly(absolute);
+        }
+        final long maxPages = StoreOptions.UNSET != options.maxPages() ? options.maxPages() :
+            SuperblockProbe.largestMaxPages(absolute);
+        final long reserve = StoreLayout.fileSizeFor(Math.max(1, maxPages));
+        return reserve > size ? RawMmapFile.openGrowable(absolute, reserve) : RawMmapFile.open(absolute);
     }
 
     private static void warnOfFallback(final PageStore store)
@@ -338,7 +373,7 @@ public final class PageStore implements AutoCloseable
     public void free(final long pageId)
     {
         checkWritable();
-        final int page = checkPageId(pageId);
+        final long page = checkPageId(pageId);
         int word = table.stateAcquire(page);
         // The word keeps the write stamp of the page's write: only its state changes.
         while (PageTable.LIVE == PageTable.stateOf(word) &&
@@ -474,7 +509,7 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         checkLength(dst.length, "dst.length");
-        final int page = checkReadable(pageId);
+        final long page = checkReadable(pageId);
         try
         {
             file.readAt(layout.dataOffset(page), dst);
@@ -503,7 +538,7 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         checkLength(dst.remaining(), "dst.remaining()");
-        final int page = checkReadable(pageId);
+        final long page = checkReadable(pageId);
         final int position = dst.position();
         try
         {
@@ -535,7 +570,7 @@ public final class PageStore implements AutoCloseable
     public void read(final long pageId, final RangeReader reader)
     {
         Objects.requireNonNull(reader, "reader");
-        final int page = checkReadable(pageId);
+        final long page = checkReadable(pageId);
         final CheckingReader checking = CheckingReader.arm(table, path, page, reader, callbacks);
         try
         {
@@ -588,7 +623,8 @@ public final class PageStore implements AutoCloseable
             lifecycle.checkOpen();
             try
             {
-                return StoreVerifier.verify(file, layout, table, checkpoints.lastCheckpoint(),
+                return StoreVerifier.verify(file, new StoreLayout(growth.pageCount()), table,
+                    checkpoints.lastCheckpoint(),
                     checkpoints.livePages(), scanned ->
                     {
                         final int[] depth = callbacks.enter();
@@ -623,7 +659,8 @@ public final class PageStore implements AutoCloseable
         final long[] counts = table.countLiveAndInFlight();
         final long live = counts[0];
         final long inFlight = counts[1];
-        return new StoreStats(layout.pageCount(), live, layout.pageCount() - live - inFlight, inFlight, checkpoint);
+        final long pageCount = growth.pageCount();
+        return new StoreStats(pageCount, live, pageCount - live - inFlight, inFlight, checkpoint, growth.maxPages());
     }
 
     /**
@@ -646,7 +683,7 @@ public final class PageStore implements AutoCloseable
      */
     public void advise(final long firstPage, final long pageCount, final Advice advice) throws NativeCallException
     {
-        Objects.checkFromIndexSize(firstPage, pageCount, layout.pageCount());
+        Objects.checkFromIndexSize(firstPage, pageCount, growth.pageCount());
         Objects.requireNonNull(advice, "advice");
         lifecycle.checkOpen();
         if (0 != pageCount)
@@ -656,11 +693,41 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
-     * {@return the number of user pages}
+     * {@return the current number of user pages; it rises as the store grows}
      */
     public long pageCount()
     {
-        return layout.pageCount();
+        return growth.pageCount();
+    }
+
+    /**
+     * {@return the largest number of user pages the store may grow to: {@link #pageCount()} for a store created
+     * without {@link StoreOptions#withMaxPages(long)}}
+     */
+    public long maxPages()
+    {
+        return growth.maxPages();
+    }
+
+    /**
+     * Grows the store to {@code newPageCount} user pages now, or does nothing if it has that many already. The new
+     * pages are free at once; the next checkpoint records the new size (a crash before it opens the store at the
+     * size its last checkpoint recorded). Nothing already mapped moves: readers and writers of existing pages go on
+     * meanwhile, and a view handed to a {@link RangeReader} stays valid. Thread-safe; growths are serialised.
+     *
+     * @param newPageCount the page count wanted.
+     * @return the page count after the call.
+     * @throws IllegalArgumentException if {@code newPageCount} is above {@link #maxPages()} or below 1.
+     * @throws StoreFullException       if the disk has no room for the new pages (the exception names the bytes
+     *                                  requested and available); the store stays healthy and keeps its size.
+     * @throws IllegalStateException    if the store is closed or was opened read-only.
+     * @throws StoreFailedException     if the store has failed, or the flush of the new metadata fails (which fails
+     *                                  it).
+     */
+    public long grow(final long newPageCount)
+    {
+        checkWritable();
+        return growth.grow(newPageCount);
     }
 
     /**
@@ -711,7 +778,7 @@ public final class PageStore implements AutoCloseable
     @Override
     public String toString()
     {
-        return "PageStore{" + path + ", pageCount=" + layout.pageCount() + ", state=" + lifecycle.state() + "}";
+        return "PageStore{" + path + ", pageCount=" + growth.pageCount() + ", state=" + lifecycle.state() + "}";
     }
 
     CheckpointCoordinator.InFlight checkpointInFlight()
@@ -746,7 +813,16 @@ public final class PageStore implements AutoCloseable
 
     long claim(final long pages, final Runs into)
     {
-        return allocator.claim(pages, into);
+        while (true)
+        {
+            final long observed = growth.pageCount();
+            final long claimed = allocator.claim(pages, into);
+            // The pool is empty: grow by a step, if the store may, and claim again.
+            if (claimed > 0 || !growth.growFor(pages, observed))
+            {
+                return claimed;
+            }
+        }
     }
 
     void giveBack(final Runs free)
@@ -769,14 +845,15 @@ public final class PageStore implements AutoCloseable
         return callbacks;
     }
 
-    int checkPageId(final long pageId)
+    long checkPageId(final long pageId)
     {
-        if (pageId < 0 || pageId >= layout.pageCount())
+        final long pageCount = growth.pageCount();
+        if (pageId < 0 || pageId >= pageCount)
         {
-            throw new IndexOutOfBoundsException("pageId=" + pageId + " is out of bounds for pageCount=" +
-                layout.pageCount() + " of " + path);
+            throw new IndexOutOfBoundsException("pageId=" + pageId + " is out of bounds for pageCount=" + pageCount +
+                " of " + path);
         }
-        return (int)pageId;
+        return pageId;
     }
 
     /**
@@ -813,7 +890,7 @@ public final class PageStore implements AutoCloseable
      */
     private void checkWrite(final PageReceipt receipt)
     {
-        final int page = (int)receipt.pageId();
+        final long page = receipt.pageId();
         // Acquire: partner of the release in PageWriter.written, which publishes the CRC and stamp with the state.
         final int word = table.stateAcquire(page);
         final int state = PageTable.stateOf(word);
@@ -853,10 +930,10 @@ public final class PageStore implements AutoCloseable
         return readOnly;
     }
 
-    private int checkReadable(final long pageId)
+    private long checkReadable(final long pageId)
     {
         lifecycle.checkOpen();
-        final int page = checkPageId(pageId);
+        final long page = checkPageId(pageId);
         final int state = PageTable.stateOf(table.stateAcquire(page));
         if (PageTable.WRITTEN != state && PageTable.LIVE != state && PageTable.FREEING != state)
         {
@@ -866,7 +943,7 @@ public final class PageStore implements AutoCloseable
         return page;
     }
 
-    private void checkCrc(final int page, final int actual)
+    private void checkCrc(final long page, final int actual)
     {
         final int expected = table.crc(page);
         if (expected != actual)

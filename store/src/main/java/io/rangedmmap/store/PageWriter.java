@@ -199,7 +199,7 @@ public final class PageWriter implements AutoCloseable
         enter();
         try
         {
-            final int page = checkWritable(pageId);
+            final long page = checkWritable(pageId);
             filler.user = writer;
             try
             {
@@ -250,9 +250,9 @@ public final class PageWriter implements AutoCloseable
                 {
                     for (long page = handedOut.start(i); page < handedOut.end(i); page++)
                     {
-                        if (allocatedWord == table.statePlain((int)page))
+                        if (allocatedWord == table.statePlain(page))
                         {
-                            table.setStateRelease((int)page, PageTable.FREE);
+                            table.setStateRelease(page, PageTable.FREE);
                             free.add(page, page + 1);
                         }
                     }
@@ -311,7 +311,7 @@ public final class PageWriter implements AutoCloseable
         enter();
         try
         {
-            final int page = checkWritable(pageId);
+            final long page = checkWritable(pageId);
             final int checksum;
             if (null != array)
             {
@@ -349,9 +349,9 @@ public final class PageWriter implements AutoCloseable
     private long allocateRun(final int count)
     {
         checkOpen();
-        if (count < 1 || count > store.pageCount())
+        if (count < 1 || count > store.maxPages())
         {
-            throw new IllegalArgumentException("count=" + count + " must be in [1, " + store.pageCount() + "]");
+            throw new IllegalArgumentException("count=" + count + " must be in [1, " + store.maxPages() + "]");
         }
         int run = claimed.find(count);
         while (run < 0)
@@ -372,14 +372,14 @@ public final class PageWriter implements AutoCloseable
         final long first = claimed.take(run, count);
         for (long page = first; page < first + count; page++)
         {
-            table.setStateRelease((int)page, allocatedWord);
+            table.setStateRelease(page, allocatedWord);
         }
         handedOut.add(first, first + count);
         unwritten += count;
         return first;
     }
 
-    private PageReceipt written(final int page, final int checksum)
+    private PageReceipt written(final long page, final int checksum)
     {
         final int stamp = store.writeStamp();
         table.setCrc(page, checksum);
@@ -392,10 +392,10 @@ public final class PageWriter implements AutoCloseable
         return new PageReceipt(store, page, checksum, stamp);
     }
 
-    private int checkWritable(final long pageId)
+    private long checkWritable(final long pageId)
     {
         checkOpen();
-        final int page = store.checkPageId(pageId);
+        final long page = store.checkPageId(pageId);
         final int word = table.stateAcquire(page);
         if (allocatedWord != word)
         {

@@ -25,7 +25,24 @@ package io.rangedmmap.store;
  * @param freePages      pages neither live nor in flight.
  * @param inFlightPages  pages allocated by a writer, written or not, and in no completed checkpoint yet.
  * @param lastCheckpoint the sequence of the last durable checkpoint, 0 for a new store.
+ * @param maxPages       the largest number of user pages the store may grow to; {@code pageCount} if it keeps its
+ *                       size.
  */
-public record StoreStats(long pageCount, long livePages, long freePages, long inFlightPages, long lastCheckpoint)
+public record StoreStats(long pageCount, long livePages, long freePages, long inFlightPages, long lastCheckpoint,
+    long maxPages)
 {
+    /**
+     * Counts of a store that keeps its size: {@code maxPages == pageCount}.
+     *
+     * @param pageCount      the number of user pages of the store.
+     * @param livePages      pages live in the last durable checkpoint.
+     * @param freePages      pages neither live nor in flight.
+     * @param inFlightPages  pages allocated by a writer, written or not, and in no completed checkpoint yet.
+     * @param lastCheckpoint the sequence of the last durable checkpoint.
+     */
+    public StoreStats(final long pageCount, final long livePages, final long freePages, final long inFlightPages,
+        final long lastCheckpoint)
+    {
+        this(pageCount, livePages, freePages, inFlightPages, lastCheckpoint, pageCount);
+    }
 }

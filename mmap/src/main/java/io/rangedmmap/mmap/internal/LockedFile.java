@@ -438,15 +438,58 @@ public final class LockedFile implements AutoCloseable
             channel.write(ByteBuffer.allocate(1), size - 1);
             return;
         }
-        // posix_fallocate needs a descriptor; FileChannel does not expose its own, and closing a second one would
-        // drop this process's lock on the file, so it stays open until close().
-        reserveFd = NativeIo.open(path);
-        if (NativeIo.EOPNOTSUPP == NativeIo.posixFallocate(reserveFd, path, 0, size))
+        reserveRange(0, size);
+        if (channel.size() != size)
+        {
+            throw new IOException("reserving " + path + " gave size=" + channel.size() + ", expected " + size);
+        }
+    }
+
+    /**
+     * Extends the file to {@code size} bytes with the blocks of {@code [from, size)} reserved, so that no later write
+     * through a mapping of them can fault for want of space. A failure (a full disk) truncates the file back to
+     * {@code from}, so a partial reservation leaves no tail.
+     *
+     * @param from the current size, where the new bytes begin.
+     * @param size the new size, above {@code from}.
+     * @throws io.rangedmmap.mmap.NativeCallException if the blocks cannot be reserved (ENOSPC); the file is
+     *                             {@code from} bytes long again.
+     * @throws IOException         on any other I/O error.
+     */
+    public void extend(final long from, final long size) throws IOException
+    {
+        try
+        {
+            reserveRange(from, size);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            try
+            {
+                channel.truncate(from);
+            }
+            catch (final IOException truncate)
+            {
+                ex.addSuppressed(truncate);
+            }
+            throw ex;
+        }
+    }
+
+    private void reserveRange(final long from, final long size) throws IOException
+    {
+        if (NO_FD == reserveFd)
+        {
+            // posix_fallocate needs a descriptor; FileChannel does not expose its own, and closing a second one would
+            // drop this process's lock on the file, so it stays open until close().
+            reserveFd = NativeIo.open(path);
+        }
+        if (NativeIo.EOPNOTSUPP == NativeIo.posixFallocate(reserveFd, path, from, size - from))
         {
             // The file system cannot reserve blocks: writing zeros reserves them the slow way, and still fails
             // here with ENOSPC rather than at a later write through the mapping.
             final ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_FILL_CHUNK);
-            long position = 0;
+            long position = from;
             while (position < size)
             {
                 zeros.clear().limit((int)Math.min(ZERO_FILL_CHUNK, size - position));
@@ -456,10 +499,20 @@ public final class LockedFile implements AutoCloseable
                 }
             }
         }
-        if (channel.size() != size)
+    }
+
+    /**
+     * {@return a raw descriptor of the file, for a native mapping; valid until {@link #close()}}
+     *
+     * @throws io.rangedmmap.mmap.NativeCallException if the descriptor cannot be opened.
+     */
+    public int descriptor() throws io.rangedmmap.mmap.NativeCallException
+    {
+        if (NO_FD == reserveFd)
         {
-            throw new IOException("reserving " + path + " gave size=" + channel.size() + ", expected " + size);
+            reserveFd = NativeIo.open(path);
         }
+        return reserveFd;
     }
 
     private static FileAlreadyExistsException alreadyExists(final Path file)

@@ -57,6 +57,12 @@ public final class MappedRegion
      */
     public static final long MAX_SIZE = 1L << 44;
 
+    /**
+     * The longest mapping {@link #openGrowable(Path, long)} makes: 32 TiB, room for a page store of 16 TiB of user
+     * pages and its metadata.
+     */
+    public static final long MAX_RESERVE = 1L << 45;
+
     private static final Logger LOG = LoggerFactory.getLogger(MappedRegion.class);
     private static final long ARRAY_BASE = BufferUtil.ARRAY_BASE_OFFSET;
     private static final byte[] EMPTY = new byte[0];
@@ -65,8 +71,10 @@ public final class MappedRegion
     private final LockedFile file;
     private final Arena arena;
     private final MemorySegment segment;
+    private final long reserve;
     private final long address;
-    private final long size;
+    // Volatile: grows by extend() while other threads access the mapping; the bounds checks read it.
+    private volatile long size;
     private final boolean readOnly;
     private final AtomicInteger handles = new AtomicInteger(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -90,6 +98,97 @@ public final class MappedRegion
         }
         this.arena = arena;
         this.address = segment.address();
+        this.reserve = size;
+    }
+
+    /**
+     * Maps {@code [0, reserve)} of a file natively, past its end, so that it can grow under the mapping (see
+     * {@link #openGrowable(Path, long)}).
+     */
+    private MappedRegion(final LockedFile file, final long size, final long reserve) throws IOException
+    {
+        this.path = file.path();
+        this.file = file;
+        this.size = size;
+        this.readOnly = false;
+        this.arena = null;
+        this.segment = null;
+        this.reserve = reserve;
+        this.address = NativeIo.mmapShared(file.descriptor(), reserve, path);
+    }
+
+    /**
+     * Opens an existing file read-write and maps {@code reserve} bytes of it, or its whole size if that is larger:
+     * the mapping reaches past the end of the file, which {@link #extend(long)} then grows under it. Nothing is ever
+     * remapped or moved, so an address handed out stays valid however the file grows: the approach of LMDB, which
+     * maps its whole map size and grows the file beneath. ({@code FileChannel.map} cannot map past the end: it
+     * extends the file to the mapped size.) Pages past the end of the file fault if touched; the caller keeps its
+     * accesses inside {@link #size()}, which the bounds checks of {@code RawMmapFile} enforce.
+     *
+     * @param path    the file.
+     * @param reserve the length of the mapping, at most {@link #MAX_RESERVE}.
+     * @return the mapping.
+     * @throws IOException if the file cannot be opened, locked or mapped.
+     */
+    public static MappedRegion openGrowable(final Path path, final long reserve) throws IOException
+    {
+        if (reserve <= 0 || reserve > MAX_RESERVE)
+        {
+            throw new IllegalArgumentException("reserve=" + reserve + " must be in [1, " + MAX_RESERVE + "]");
+        }
+        final LockedFile file = LockedFile.open(path);
+        try
+        {
+            final long size = file.channel().size();
+            if (0 == size)
+            {
+                throw new IOException("cannot map " + file.path() + ": the file is empty (size=0)");
+            }
+            if (size > MAX_RESERVE)
+            {
+                throw new IOException("cannot map " + file.path() + ": size=" + size + " is over the limit of " +
+                    MAX_RESERVE);
+            }
+            final MappedRegion region = new MappedRegion(file, size, Math.max(size, reserve));
+            LOG.info("opened {} size={} reserve={}", file.path(), size, reserve);
+            return region;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            file.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * {@return the length of the mapping: the size the file can grow to without being remapped}
+     */
+    public long reserve()
+    {
+        return reserve;
+    }
+
+    /**
+     * Grows the file to {@code newSize} bytes under the mapping, with the new blocks reserved (a full disk fails
+     * here, not at a later write through the mapping). One caller at a time.
+     *
+     * @param newSize the new size, in {@code (size(), reserve()]}.
+     * @throws IllegalArgumentException if {@code newSize} is not in {@code (size(), reserve()]}.
+     * @throws io.rangedmmap.mmap.NativeCallException if the blocks cannot be reserved ({@code ENOSPC}); the file keeps
+     *                                                its size and the mapping stays healthy.
+     * @throws IOException              on any other I/O error.
+     */
+    public void extend(final long newSize) throws IOException
+    {
+        checkNotFailed();
+        final long current = size;
+        if (newSize <= current || newSize > reserve)
+        {
+            throw new IllegalArgumentException("newSize=" + newSize + " must be in (" + current + ", " + reserve + "]");
+        }
+        file.extend(current, newSize);
+        // Volatile write: the new bytes are reserved before any thread's bounds check lets an access reach them.
+        size = newSize;
     }
 
     /**
@@ -255,7 +354,18 @@ public final class MappedRegion
         }
         try
         {
-            arena.close();
+            if (null != arena)
+            {
+                arena.close();
+            }
+            else
+            {
+                NativeIo.munmap(address, reserve);
+            }
+        }
+        catch (final IOException ex)
+        {
+            LOG.error("munmap of {} failed", path, ex);
         }
         finally
         {
@@ -322,7 +432,20 @@ public final class MappedRegion
         final long from = Alignment.alignDown(offset);
         try
         {
-            segment.asSlice(from, offset + length - from).force();
+            if (null != segment)
+            {
+                segment.asSlice(from, offset + length - from).force();
+            }
+            else
+            {
+                NativeIo.msync(address + from, offset + length - from);
+            }
+        }
+        catch (final IOException ex)
+        {
+            // The native msync of a growable mapping: the first flush error fails the file for good, as force's does.
+            fail(ex);
+            throw new IOException("msync of [" + offset + ", " + (offset + length) + ") of " + path + " failed", ex);
         }
         catch (final UncheckedIOException ex)
         {

@@ -57,6 +57,17 @@ public final class NativeIo
     private static final MethodHandle POSIX_FALLOCATE;
     private static final MethodHandle MADVISE;
     private static final MethodHandle ABS;
+    private static final MethodHandle MMAP;
+    private static final MethodHandle MUNMAP;
+    private static final MethodHandle MSYNC;
+    private static final int PROT_READ = 1;
+    private static final int PROT_WRITE = 2;
+    private static final int MAP_SHARED = 1;
+    private static final int MAP_PRIVATE = 2;
+    private static final int MAP_ANONYMOUS = 0x20;
+    private static final int MAP_NORESERVE = 0x4000;
+    private static final int MS_SYNC = 4;
+    private static final long MAP_FAILED = -1L;
 
     static
     {
@@ -77,6 +88,137 @@ public final class NativeIo
         MADVISE = linker.downcallHandle(libc.findOrThrow("madvise"),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_INT), errno);
+        MMAP = linker.downcallHandle(libc.findOrThrow("mmap"),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), errno);
+        MUNMAP = linker.downcallHandle(libc.findOrThrow("munmap"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), errno);
+        MSYNC = linker.downcallHandle(libc.findOrThrow("msync"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT), errno);
+    }
+
+    /**
+     * Maps {@code [0, length)} of a file shared and read-write, {@code length} may reach past the end of the file
+     * (unlike {@code FileChannel.map}, which extends the file to the mapped size): the pages past the end fault if
+     * touched, and become usable, at the same addresses, as the file grows under them.
+     *
+     * @param fd     a read-write descriptor of the file.
+     * @param length the length of the mapping.
+     * @param file   the file, for messages.
+     * @return the address of the mapping.
+     * @throws NativeCallException if {@code mmap} fails, with its errno.
+     */
+    public static long mmapShared(final int fd, final long length, final Path file) throws NativeCallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            final long address = (long)MMAP.invokeExact(state, 0L, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0L);
+            if (MAP_FAILED == address)
+            {
+                throw new NativeCallException("mmap", (int)ERRNO.get(state, 0L), "mapping length=" + length + " of " +
+                    file);
+            }
+            return address;
+        }
+        catch (final NativeCallException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("mmap downcall failed for " + file, t);
+        }
+    }
+
+    /**
+     * Reserves {@code length} bytes of zeroed anonymous memory, private and without swap reservation
+     * ({@code MAP_NORESERVE}): the kernel backs a page only when it is first touched, so a table sized for a
+     * store's largest size costs memory only for the part in use.
+     *
+     * @param length the length.
+     * @return the address.
+     * @throws NativeCallException if {@code mmap} fails, with its errno.
+     */
+    public static long mmapAnonymous(final long length) throws NativeCallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            final long address = (long)MMAP.invokeExact(state, 0L, length, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
+            if (MAP_FAILED == address)
+            {
+                throw new NativeCallException("mmap", (int)ERRNO.get(state, 0L), "reserving anonymous length=" +
+                    length);
+            }
+            return address;
+        }
+        catch (final NativeCallException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("mmap downcall failed", t);
+        }
+    }
+
+    /**
+     * Calls {@code munmap(address, length)}.
+     *
+     * @param address the mapping's address.
+     * @param length  its length.
+     * @throws NativeCallException if {@code munmap} fails, with its errno.
+     */
+    public static void munmap(final long address, final long length) throws NativeCallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            if (0 != (int)MUNMAP.invokeExact(state, address, length))
+            {
+                throw new NativeCallException("munmap", (int)ERRNO.get(state, 0L),
+                    "address=0x" + Long.toHexString(address) + " length=" + length);
+            }
+        }
+        catch (final NativeCallException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("munmap downcall failed", t);
+        }
+    }
+
+    /**
+     * Calls {@code msync(address, length, MS_SYNC)}: what {@code MappedByteBuffer.force} does.
+     *
+     * @param address page-aligned start.
+     * @param length  the length.
+     * @throws NativeCallException if {@code msync} fails, with its errno.
+     */
+    public static void msync(final long address, final long length) throws NativeCallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            if (0 != (int)MSYNC.invokeExact(state, address, length, MS_SYNC))
+            {
+                throw new NativeCallException("msync", (int)ERRNO.get(state, 0L),
+                    "address=0x" + Long.toHexString(address) + " length=" + length);
+            }
+        }
+        catch (final NativeCallException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("msync downcall failed", t);
+        }
     }
 
     private NativeIo()

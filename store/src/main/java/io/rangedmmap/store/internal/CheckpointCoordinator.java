@@ -514,7 +514,7 @@ public final class CheckpointCoordinator
 
     private void checkWritten(final long page)
     {
-        final int word = table.stateAcquire((int)page);
+        final int word = table.stateAcquire(page);
         if (PageTable.WRITTEN != PageTable.stateOf(word))
         {
             throw new IllegalStateException("page=" + page + " of " + name + " is " + PageTable.nameOf(word) +
@@ -535,11 +535,11 @@ public final class CheckpointCoordinator
         for (final long page : pages)
         {
             // The page keeps its write stamp: a receipt of this write is then told apart from a stale one.
-            table.setStateRelease((int)page, PageTable.withState(table.stateAcquire((int)page), PageTable.LIVE));
+            table.setStateRelease(page, PageTable.withState(table.stateAcquire(page), PageTable.LIVE));
         }
         for (final long page : frees)
         {
-            table.setStateRelease((int)page, PageTable.FREE);
+            table.setStateRelease(page, PageTable.FREE);
         }
         // The allocator publishes the new free runs with a release CAS, after the FREE states above.
         allocator.append(Runs.of(frees));

@@ -65,7 +65,7 @@ public final class Checkpointer
 
     private final RawMmapFile file;
     private final StoreIo io;
-    private final StoreLayout layout;
+    private final StoreGrowth size;
     private final PageTable table;
     private final byte[] scratch = new byte[StoreLayout.PAGE_SIZE];
     private final UnsafeBuffer scratchBuffer = new UnsafeBuffer(scratch);
@@ -76,16 +76,16 @@ public final class Checkpointer
      *
      * @param file          the store file.
      * @param io            the seam every metadata write and flush goes through.
-     * @param layout        its layout.
+     * @param size          its size: the page count and maxPages each checkpoint records.
      * @param table         the page table, for the CRCs of the pages to commit.
      * @param previousDirty the table pages in which the two metadata copies may differ, ascending.
      */
-    public Checkpointer(final RawMmapFile file, final StoreIo io, final StoreLayout layout, final PageTable table,
+    public Checkpointer(final RawMmapFile file, final StoreIo io, final StoreGrowth size, final PageTable table,
         final long[] previousDirty)
     {
         this.file = file;
         this.io = io;
-        this.layout = layout;
+        this.size = size;
         this.table = table;
         this.previousDirty = previousDirty;
     }
@@ -113,12 +113,12 @@ public final class Checkpointer
         int nextFree = 0;
         for (final long tablePage : dirty)
         {
-            file.readAt(layout.metadataOffset(1 - copy, tablePage), scratch);
+            file.readAt(StoreLayout.metadataOffsetOf(1 - copy, tablePage), scratch);
             while (nextPage < pages.length && MetadataPageDescriptor.tablePageOf(pages[nextPage]) == tablePage)
             {
                 final long page = pages[nextPage++];
                 MetadataPageDescriptor.putEntry(scratchBuffer, page, MetadataPageDescriptor.FLAG_LIVE,
-                    table.crc((int)page));
+                    table.crc(page));
             }
             while (nextFree < frees.length && MetadataPageDescriptor.tablePageOf(frees[nextFree]) == tablePage)
             {
@@ -127,7 +127,7 @@ public final class Checkpointer
             MetadataPageDescriptor.seal(scratchBuffer, tablePage, sequence);
             MetadataPageDescriptor.addToDigest(digest, tablePage, MetadataPageDescriptor.pageCrc(scratchBuffer));
             // The copy is not the one the durable superblock names: it is safe to write in place.
-            io.writeAt(file, layout.metadataOffset(copy, tablePage), scratch);
+            io.writeAt(file, StoreLayout.metadataOffsetOf(copy, tablePage), scratch);
         }
         trace.metadataWritten();
         final boolean oneFlush = pages.length <= ONE_FLUSH_MAX_PAGES;
@@ -138,9 +138,13 @@ public final class Checkpointer
             io.flushRange(file, from, spanTo(pages, dirty, copy) - from);
         }
         Arrays.fill(scratch, (byte)0);
-        SuperblockDescriptor.encode(scratchBuffer, new Superblock(StoreLayout.PAGE_SIZE, layout.pageCount(),
-            layout.metadataPages(), sequence, copy, livePages, roots, oneFlush ? SuperblockDescriptor.FLAG_ONE_FLUSH :
-            0, dirty.length, (int)digest.getValue(), pages.length));
+        // Read after the pages were collected: a growth publishes its count before its pages can be written, and
+        // made its metadata pages and file size durable before that, so the count covers every page named here.
+        final long pageCount = size.pageCount();
+        SuperblockDescriptor.encode(scratchBuffer, new Superblock(StoreLayout.PAGE_SIZE, pageCount,
+            MetadataPageDescriptor.metadataPagesFor(pageCount), sequence, copy, livePages, roots,
+            oneFlush ? SuperblockDescriptor.FLAG_ONE_FLUSH : 0, dirty.length, (int)digest.getValue(), pages.length,
+            size.maxPages()));
         final long superblockOffset = StoreLayout.superblockOffset(copy);
         io.writeAt(file, superblockOffset, scratch);
         if (oneFlush)
@@ -173,11 +177,11 @@ public final class Checkpointer
         long from = Long.MAX_VALUE;
         if (0 != pages.length)
         {
-            from = layout.dataOffset(pages[0]);
+            from = StoreLayout.dataOffsetOf(pages[0]);
         }
         if (0 != dirty.length)
         {
-            from = Math.min(from, layout.metadataOffset(copy, dirty[0]));
+            from = Math.min(from, StoreLayout.metadataOffsetOf(copy, dirty[0]));
         }
         return from;
     }
@@ -188,11 +192,11 @@ public final class Checkpointer
         if (0 != pages.length)
         {
             // pages is ascending.
-            to = layout.dataOffset(pages[pages.length - 1]) + StoreLayout.PAGE_SIZE;
+            to = StoreLayout.dataOffsetOf(pages[pages.length - 1]) + StoreLayout.PAGE_SIZE;
         }
         if (0 != dirty.length)
         {
-            to = Math.max(to, layout.metadataOffset(copy, dirty[dirty.length - 1]) + StoreLayout.PAGE_SIZE);
+            to = Math.max(to, StoreLayout.metadataOffsetOf(copy, dirty[dirty.length - 1]) + StoreLayout.PAGE_SIZE);
         }
         return to;
     }

@@ -61,6 +61,23 @@ public final class Formatter
      */
     public static void format(final Path path, final long pageCount, final StoreIo io) throws IOException
     {
+        format(path, pageCount, pageCount, io);
+    }
+
+    /**
+     * Creates an empty store of {@code pageCount} user pages that may grow to {@code maxPages}, durable when this
+     * returns. See {@link #format(Path, long, StoreIo)}.
+     *
+     * @param path      the store to create.
+     * @param pageCount the number of user pages.
+     * @param maxPages  the largest number of user pages, at least {@code pageCount}.
+     * @param io        the seam the metadata writes, the flush and the directory fsync go through.
+     * @throws FileAlreadyExistsException if {@code path} exists, or was created by someone else meanwhile.
+     * @throws IOException                on any other I/O error; nothing this call created is left behind.
+     */
+    public static void format(final Path path, final long pageCount, final long maxPages, final StoreIo io)
+        throws IOException
+    {
         final StoreLayout layout = new StoreLayout(pageCount);
         final Path target = path.toAbsolutePath();
         if (Files.exists(target))
@@ -77,7 +94,7 @@ public final class Formatter
         {
             try
             {
-                writeInitialMetadata(file, io, layout);
+                writeInitialMetadata(file, io, layout, maxPages);
                 io.flushRange(file, 0, file.size());
                 publish(temporary, target);
                 published = true;
@@ -107,12 +124,13 @@ public final class Formatter
         return LockedFile.temporaries(path);
     }
 
-    private static void writeInitialMetadata(final RawMmapFile file, final StoreIo io, final StoreLayout layout)
+    private static void writeInitialMetadata(final RawMmapFile file, final StoreIo io, final StoreLayout layout,
+        final long maxPages)
     {
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer buffer = new UnsafeBuffer(page);
         SuperblockDescriptor.encode(buffer, new Superblock(StoreLayout.PAGE_SIZE, layout.pageCount(),
-            layout.metadataPages(), 0, 0, 0, new long[SuperblockDescriptor.ROOT_SLOTS]));
+            layout.metadataPages(), 0, 0, 0, new long[SuperblockDescriptor.ROOT_SLOTS], 0, 0, 0, 0, maxPages));
         for (int slot = 0; slot < StoreLayout.SUPERBLOCK_SLOTS; slot++)
         {
             io.writeAt(file, StoreLayout.superblockOffset(slot), page);

@@ -15,8 +15,11 @@
  */
 package io.rangedmmap.store.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import io.rangedmmap.mmap.NativeCallException;
+import io.rangedmmap.mmap.internal.NativeIo;
+import org.agrona.UnsafeApi;
+
+import java.lang.ref.Cleaner;
 
 /**
  * The in-memory state and CRC32C of every user page.
@@ -31,6 +34,12 @@ import java.lang.invoke.VarHandle;
  * or back to FREE (its {@code close}); WRITTEN to LIVE (a checkpoint that includes the page); LIVE to FREEING
  * ({@code free}); FREEING to FREE (the checkpoint that includes the free, once durable). Pages that are WRITTEN,
  * LIVE or FREEING can be read.
+ *
+ * <p><b>Memory:</b> the table lives off the Java heap, 8 bytes a page (the state word and the CRC32C side by side), in
+ * anonymous memory reserved once for the store's largest size ({@code capacity}, its maxPages) and backed by the
+ * kernel only where touched: the heap an open store holds does not grow with its page count, and growing the table
+ * ({@link #grow(long)}) moves nothing, so lock-free readers never see it change under them. The memory is unmapped by
+ * a {@link Cleaner} once the table is unreachable, never while a thread that holds the table can still touch it.
  *
  * <p><b>Thread safety:</b> a state is published with a release store after the page's bytes and CRC are in place, and
  * read with an acquire load before them, so a reader that sees WRITTEN or LIVE also sees the data and CRC.
@@ -73,20 +82,88 @@ public final class PageTable
     public static final int MAX_OWNER = (1 << (Integer.SIZE - STATE_BITS)) - 1;
 
     private static final int STATE_MASK = (1 << STATE_BITS) - 1;
-    private static final VarHandle STATES = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final int ENTRY_BYTES = 2 * Integer.BYTES;
+    private static final int CRC_OFFSET = Integer.BYTES;
+    private static final Cleaner CLEANER = Cleaner.create();
 
-    private final int[] states;
-    private final int[] crcs;
+    private final long address;
+    private final long capacity;
+    // Volatile: grows while readers and writers run; pages below it are in the table.
+    private volatile long size;
 
     /**
      * Creates a table of free pages.
      *
      * @param pageCount the number of user pages.
      */
-    public PageTable(final int pageCount)
+    public PageTable(final long pageCount)
     {
-        states = new int[pageCount];
-        crcs = new int[pageCount];
+        this(pageCount, pageCount);
+    }
+
+    /**
+     * Creates a table of free pages that can grow to {@code capacity} pages without moving.
+     *
+     * @param pageCount the number of user pages.
+     * @param capacity  the largest number of user pages, at least {@code pageCount}.
+     * @throws IllegalStateException if the memory cannot be reserved.
+     */
+    public PageTable(final long pageCount, final long capacity)
+    {
+        if (pageCount < 0 || capacity < pageCount)
+        {
+            throw new IllegalArgumentException("pageCount=" + pageCount + " must be in [0, capacity=" + capacity + "]");
+        }
+        final long bytes = Math.max(1, capacity) * ENTRY_BYTES;
+        try
+        {
+            address = NativeIo.mmapAnonymous(bytes);
+        }
+        catch (final NativeCallException ex)
+        {
+            throw new IllegalStateException("cannot reserve " + bytes + " bytes for the page table of " + capacity +
+                " pages", ex);
+        }
+        this.capacity = capacity;
+        this.size = pageCount;
+        final long reserved = address;
+        CLEANER.register(this, () -> unmap(reserved, bytes));
+    }
+
+    private static void unmap(final long address, final long bytes)
+    {
+        try
+        {
+            NativeIo.munmap(address, bytes);
+        }
+        catch (final NativeCallException ex)
+        {
+            // Nothing refers to the memory any more: a failed munmap only leaks address space.
+        }
+    }
+
+    /**
+     * Grows the table to {@code pageCount} pages, all free; the pages below the old size are untouched.
+     *
+     * @param pageCount the new number of pages, in {@code [size(), capacity()]}.
+     */
+    public void grow(final long pageCount)
+    {
+        if (pageCount < size || pageCount > capacity)
+        {
+            throw new IllegalArgumentException("pageCount=" + pageCount + " must be in [" + size + ", " + capacity +
+                "]");
+        }
+        // Volatile write: the new entries are zero (FREE) since the reservation; publish them.
+        size = pageCount;
+    }
+
+    /**
+     * {@return the largest number of pages the table can grow to}
+     */
+    public long capacity()
+    {
+        return capacity;
     }
 
     /**
@@ -181,9 +258,9 @@ public final class PageTable
     /**
      * {@return the number of pages}
      */
-    public int size()
+    public long size()
     {
-        return states.length;
+        return size;
     }
 
     /**
@@ -191,10 +268,10 @@ public final class PageTable
      *
      * @param page the page.
      */
-    public int stateAcquire(final int page)
+    public int stateAcquire(final long page)
     {
         // Acquire: partner of the release in setStateRelease, so data and CRC written before it are visible.
-        return (int)STATES.getAcquire(states, page);
+        return UnsafeApi.getIntAcquire(null, address + page * ENTRY_BYTES);
     }
 
     /**
@@ -202,22 +279,22 @@ public final class PageTable
      *
      * @param page the page.
      */
-    public int statePlain(final int page)
+    public int statePlain(final long page)
     {
-        return states[page];
+        return UnsafeApi.getInt(address + page * ENTRY_BYTES);
     }
 
     /**
      * Sets a page's state word with release ordering: everything written before, data and CRC included, is visible
-     * to a thread that reads the new state with {@link #stateAcquire(int)}.
+     * to a thread that reads the new state with {@link #stateAcquire(long)}.
      *
      * @param page the page.
      * @param word the new state word.
      */
-    public void setStateRelease(final int page, final int word)
+    public void setStateRelease(final long page, final int word)
     {
         // Release: partner of stateAcquire; publishes the page's bytes and CRC written before it.
-        STATES.setRelease(states, page, word);
+        UnsafeApi.putIntRelease(null, address + page * ENTRY_BYTES, word);
     }
 
     /**
@@ -228,9 +305,9 @@ public final class PageTable
      * @param word     the new word.
      * @return whether the page had {@code expected} and now has {@code word}.
      */
-    public boolean compareAndSetState(final int page, final int expected, final int word)
+    public boolean compareAndSetState(final long page, final int expected, final int word)
     {
-        return STATES.compareAndSet(states, page, expected, word);
+        return UnsafeApi.compareAndSetInt(null, address + page * ENTRY_BYTES, expected, word);
     }
 
     /**
@@ -238,20 +315,20 @@ public final class PageTable
      *
      * @param page the page.
      */
-    public int crc(final int page)
+    public int crc(final long page)
     {
-        return crcs[page];
+        return UnsafeApi.getInt(address + page * ENTRY_BYTES + CRC_OFFSET);
     }
 
     /**
-     * Records a page's CRC32C; publish it with {@link #setStateRelease(int, int)}.
+     * Records a page's CRC32C; publish it with {@link #setStateRelease(long, int)}.
      *
      * @param page the page.
      * @param crc  its CRC32C.
      */
-    public void setCrc(final int page, final int crc)
+    public void setCrc(final long page, final int crc)
     {
-        crcs[page] = crc;
+        UnsafeApi.putInt(address + page * ENTRY_BYTES + CRC_OFFSET, crc);
     }
 
     /**
@@ -263,7 +340,8 @@ public final class PageTable
     {
         long live = 0;
         long inFlight = 0;
-        for (int page = 0; page < states.length; page++)
+        final long pages = size;
+        for (long page = 0; page < pages; page++)
         {
             final int state = stateOf(stateAcquire(page));
             if (LIVE == state || FREEING == state)

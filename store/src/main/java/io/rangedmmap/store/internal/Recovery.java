@@ -69,6 +69,23 @@ public record Recovery(
      */
     public static Recovery recover(final RawMmapFile file, final Path path)
     {
+        return recover(file, path, 0);
+    }
+
+    /**
+     * Recovers the last durable checkpoint of a store file, with a page table that can grow to the store's maxPages
+     * ({@code maxPages} if not 0, else the one the superblock records); writes nothing. See
+     * {@link #recover(RawMmapFile, Path)}.
+     *
+     * @param file     the mapped store file, locked.
+     * @param path     the store, for messages.
+     * @param maxPages the maxPages an open option sets, at least the recovered page count; 0 if none.
+     * @return the recovered state.
+     * @throws IncompatibleStoreException as {@link #recover(RawMmapFile, Path)}.
+     * @throws IllegalArgumentException   if {@code maxPages} is not 0 and below the recovered page count.
+     */
+    public static Recovery recover(final RawMmapFile file, final Path path, final long maxPages)
+    {
         final String[] rejected = new String[StoreLayout.SUPERBLOCK_SLOTS];
         final long[] claimed = new long[StoreLayout.SUPERBLOCK_SLOTS];
         final Superblock[] candidates = validSuperblocks(file, path, rejected, claimed);
@@ -80,7 +97,7 @@ public record Recovery(
         SuperblockDescriptor.checkGeometry(newest, file.size(), path);
         try
         {
-            return recoverAt(file, path, newest, true, rejectedSlot);
+            return recoverAt(file, path, newest, true, rejectedSlot, maxPages);
         }
         catch (final IncompatibleStoreException ex)
         {
@@ -100,7 +117,7 @@ public record Recovery(
                 final SuperblockFallback fallback = new SuperblockFallback(slotOf(previous), previous.sequence(),
                     newestSlot, newest.sequence(), "the checkpoint it names did not all reach the disk: " +
                     ex.getMessage());
-                final Recovery recovery = recoverAt(file, path, previous, false, fallback);
+                final Recovery recovery = recoverAt(file, path, previous, false, fallback, maxPages);
                 SuperblockFallbackEvent.emit(path.toString(), newestSlot, ex.getMessage(), previous.sequence());
                 return recovery;
             }
@@ -121,12 +138,19 @@ public record Recovery(
     }
 
     private static Recovery recoverAt(final RawMmapFile file, final Path path, final Superblock superblock,
-        final boolean newest, final SuperblockFallback fallback)
+        final boolean newest, final SuperblockFallback fallback, final long maxPages)
     {
         final StoreLayout layout = new StoreLayout(superblock.pageCount());
+        if (0 != maxPages && maxPages < layout.pageCount())
+        {
+            throw new IllegalArgumentException("maxPages=" + maxPages + " is below pageCount=" + layout.pageCount() +
+                " of " + path + "; a store never shrinks");
+        }
         final byte[] current = new byte[StoreLayout.PAGE_SIZE];
         checkCurrentCopy(file, path, layout, superblock, current);
-        final PageTable table = newTable(path, layout);
+        final long capacity = Math.min(0 != maxPages ? maxPages : superblock.maxPages(),
+            file.isReadOnly() ? layout.pageCount() : StoreLayout.pagesFitting(file.reserve()));
+        final PageTable table = newTable(path, layout, Math.max(capacity, layout.pageCount()));
         final byte[] other = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer currentBuffer = new UnsafeBuffer(current);
         final UnsafeBuffer otherBuffer = new UnsafeBuffer(other);
@@ -166,7 +190,7 @@ public record Recovery(
         }
         newPages.check(newest);
         final Runs free = new Runs();
-        for (int page = 0; page < table.size(); page++)
+        for (long page = 0; page < table.size(); page++)
         {
             if (PageTable.FREE == table.statePlain(page))
             {
@@ -194,24 +218,19 @@ public record Recovery(
     }
 
     /**
-     * Allocates the page table (8 bytes a page, on the heap); a heap too small for it is an {@link OutOfMemoryError}
-     * that says how much the store needs.
+     * Reserves the page table, off the heap (see {@link PageTable}): 8 bytes a page of {@code capacity}, backed only
+     * where touched.
      */
-    private static PageTable newTable(final Path path, final StoreLayout layout)
+    private static PageTable newTable(final Path path, final StoreLayout layout, final long capacity)
     {
         try
         {
-            return new PageTable((int)layout.pageCount());
+            return new PageTable(layout.pageCount(), capacity);
         }
-        catch (final OutOfMemoryError ex)
+        catch (final IllegalStateException ex)
         {
-            final long mib = 1 << 20;
-            final OutOfMemoryError described = new OutOfMemoryError("opening " + path + " (pageCount=" +
-                layout.pageCount() + ") needs " + (layout.pageCount() * 2 * Integer.BYTES + mib - 1) / mib +
-                " MiB of heap for its page table, more than this JVM can allocate (max heap " +
-                Runtime.getRuntime().maxMemory() / mib + " MiB); run it with a larger -Xmx");
-            described.initCause(ex);
-            throw described;
+            throw new IllegalStateException("opening " + path + " (pageCount=" + layout.pageCount() + ", capacity=" +
+                capacity + "): " + ex.getMessage(), ex);
         }
     }
 
@@ -317,8 +336,8 @@ public record Recovery(
             final int crc = MetadataPageDescriptor.entryCrc(page, pageId);
             if (MetadataPageDescriptor.FLAG_LIVE == flags && pageId < table.size())
             {
-                table.setCrc((int)pageId, crc);
-                table.setStateRelease((int)pageId, PageTable.LIVE);
+                table.setCrc(pageId, crc);
+                table.setStateRelease(pageId, PageTable.LIVE);
                 live++;
             }
             else if (0 != flags || 0 != crc)

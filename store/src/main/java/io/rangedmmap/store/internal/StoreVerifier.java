@@ -67,15 +67,16 @@ public final class StoreVerifier
         final List<Long> corrupt = new ArrayList<>();
         final List<String> problems = new ArrayList<>();
         long checked = 0;
-        for (int pageId = 0; pageId < table.size(); pageId++)
+        final long pages = table.size();
+        for (long pageId = 0; pageId < pages; pageId++)
         {
             final int state = PageTable.stateOf(table.stateAcquire(pageId));
             if (PageTable.LIVE == state || PageTable.FREEING == state)
             {
-                file.readAt(layout.dataOffset(pageId), page);
+                file.readAt(StoreLayout.dataOffsetOf(pageId), page);
                 if (Crc.of(crc, page) != table.crc(pageId))
                 {
-                    corrupt.add((long)pageId);
+                    corrupt.add(pageId);
                 }
                 checked++;
             }
@@ -84,7 +85,7 @@ public final class StoreVerifier
                 progress.accept(pageId + 1);
             }
         }
-        progress.accept(table.size());
+        progress.accept(pages);
         if (checked != livePages)
         {
             problems.add("found " + checked + " live pages, but the last checkpoint recorded livePages=" + livePages);
@@ -99,8 +100,9 @@ public final class StoreVerifier
         }
         final Superblock spare = checkSuperblock(file, buffer, page, 1 - copy, redundancy);
         final long spareSequence = Math.max(0, lastCheckpoint - 1);
-        if (null != spare && (spare.sequence() != spareSequence || spare.pageCount() != layout.pageCount() ||
-            spare.metadataPages() != layout.metadataPages()))
+        // The spare may be smaller: the checkpoint before a growth recorded the size before it.
+        if (null != spare && (spare.sequence() != spareSequence || spare.pageCount() > layout.pageCount() ||
+            spare.metadataPages() != MetadataPageDescriptor.metadataPagesFor(spare.pageCount())))
         {
             redundancy.add("spare superblock slot " + (1 - copy) + " has sequence=" + spare.sequence() +
                 ", pageCount=" + spare.pageCount() + ", metadataPages=" + spare.metadataPages() + "; expected " +
@@ -176,12 +178,12 @@ public final class StoreVerifier
         final long last = Math.min(table.size(), first + MetadataPageDescriptor.ENTRIES_PER_PAGE);
         for (long pageId = first; pageId < last; pageId++)
         {
-            final int state = PageTable.stateOf(table.stateAcquire((int)pageId));
+            final int state = PageTable.stateOf(table.stateAcquire(pageId));
             final boolean live = PageTable.LIVE == state || PageTable.FREEING == state;
             final int flags = MetadataPageDescriptor.entryFlags(buffer, pageId);
             final int crc = MetadataPageDescriptor.entryCrc(buffer, pageId);
             final boolean entryLive = MetadataPageDescriptor.FLAG_LIVE == flags;
-            if (live != entryLive || (live && crc != table.crc((int)pageId)) || (!live && (0 != flags || 0 != crc)))
+            if (live != entryLive || (live && crc != table.crc(pageId)) || (!live && (0 != flags || 0 != crc)))
             {
                 problems.add("metadata entry of page=" + pageId + " has flags=" + flags + ", crc32c=0x" +
                     Integer.toHexString(crc) + " but the page is " + PageTable.nameOf(state));

@@ -34,9 +34,12 @@ public final class FormatVersion
     /**
      * The format version this code writes and the only one it reads. Version 2 (issue 14) names in each superblock
      * the metadata pages and user pages its checkpoint wrote, so that a checkpoint can be made durable with one flush
-     * and verified at open; version 1 files cannot be opened (their superblocks do not say what to verify).
+     * and verified at open; version 1 files cannot be opened (their superblocks do not say what to verify). Version 3
+     * (issue 10) interleaves the metadata with the user pages in groups (see {@link StoreLayout}), so that a store
+     * grows without moving anything, and records the largest page count the store may grow to; a version 2 file
+     * cannot be opened (its user pages sit where version 3 keeps metadata).
      */
-    public static final int CURRENT = 2;
+    public static final int CURRENT = 3;
 
     private FormatVersion()
     {

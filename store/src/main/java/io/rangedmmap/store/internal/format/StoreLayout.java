@@ -16,20 +16,24 @@
 package io.rangedmmap.store.internal.format;
 
 /**
- * Where everything lives in a store file: a file of 4 KiB pages holding two superblocks, two copies of the
- * metadata table and then the user pages.
+ * Where everything lives in a store file: two superblocks, then the user pages in <em>groups</em> of
+ * {@link #GROUP_USER_PAGES} ({@link MetadataPageDescriptor#ENTRIES_PER_PAGE}), each preceded by its own two
+ * metadata pages, one per copy, holding the entries of that group's user pages.
  *
  * <pre>
- *   file page:  0           1           2 .. 2+M-1        2+M .. 2+2M-1     2+2M .. 2+2M+P-1
- *             +-----------+-----------+-----------------+-----------------+---------------------+
- *             | superblock| superblock| metadata copy 0 | metadata copy 1 | user pages 0 .. P-1 |
- *             |  slot 0   |  slot 1   |  (M pages)      |  (M pages)      |                     |
- *             +-----------+-----------+-----------------+-----------------+---------------------+
+ *   file page:  0           1           2+512g        3+512g        4+512g .. 4+512g+509
+ *             +-----------+-----------+-------------+-------------+-------------------------+-- group g+1 ..
+ *             | superblock| superblock| metadata    | metadata    | user pages 510g ..      |
+ *             |  slot 0   |  slot 1   | copy 0, g   | copy 1, g   |   510g + 509            |
+ *             +-----------+-----------+-------------+-------------+-------------------------+--
  * </pre>
  *
- * <p>{@code P} is the number of user pages and {@code M = ceil(P / 510)} the number of metadata pages per copy
- * ({@link MetadataPageDescriptor#ENTRIES_PER_PAGE} entries each). Checkpoint {@code N} writes superblock slot
- * {@code N % 2} and metadata copy {@code N % 2}.
+ * <p>No offset depends on the page count: a store grows by appending groups (and filling its last one) without
+ * moving a byte of what is already in the file, and without resizing anything already mapped (format version 3,
+ * issue 10; before it the two metadata copies sat whole before all user pages, so their size, and the offset of
+ * every user page, followed the page count). Table page {@code g} of copy {@code c} is the metadata page of group
+ * {@code g}. Checkpoint {@code N} writes superblock slot {@code N % 2} and metadata copy {@code N % 2}. A store of
+ * at most 510 pages has exactly the file layout of format 2.
  */
 public final class StoreLayout
 {
@@ -44,9 +48,19 @@ public final class StoreLayout
     public static final int SUPERBLOCK_SLOTS = 2;
 
     /**
-     * The largest number of user pages: per-page state is kept in {@code int} arrays.
+     * The number of user pages in a group: the entries of one metadata page.
      */
-    public static final long MAX_PAGE_COUNT = Integer.MAX_VALUE - 1024L;
+    public static final int GROUP_USER_PAGES = MetadataPageDescriptor.ENTRIES_PER_PAGE;
+
+    /**
+     * The number of file pages a full group takes: its two metadata pages and its user pages (2 MiB).
+     */
+    public static final int GROUP_FILE_PAGES = 2 + GROUP_USER_PAGES;
+
+    /**
+     * The largest number of user pages: 2^32, 16 TiB of user pages (the file is 0.4% larger).
+     */
+    public static final long MAX_PAGE_COUNT = 1L << 32;
 
     private final long pageCount;
     private final long metadataPages;
@@ -86,7 +100,7 @@ public final class StoreLayout
     }
 
     /**
-     * {@return the number of metadata pages in each of the two copies}
+     * {@return the number of metadata pages in each of the two copies: the number of groups}
      */
     public long metadataPages()
     {
@@ -98,7 +112,34 @@ public final class StoreLayout
      */
     public long fileSize()
     {
-        return (SUPERBLOCK_SLOTS + 2 * metadataPages + pageCount) * PAGE_SIZE;
+        return fileSizeFor(pageCount);
+    }
+
+    /**
+     * {@return the size of the file of a store of {@code pageCount} user pages, in bytes}
+     *
+     * @param pageCount the number of user pages, at least 1.
+     */
+    public static long fileSizeFor(final long pageCount)
+    {
+        return (SUPERBLOCK_SLOTS + 2 * MetadataPageDescriptor.metadataPagesFor(pageCount) + pageCount) * PAGE_SIZE;
+    }
+
+    /**
+     * {@return the most user pages a file of {@code bytes} bytes holds: the inverse of {@link #fileSizeFor(long)}}
+     *
+     * @param bytes a file size.
+     */
+    public static long pagesFitting(final long bytes)
+    {
+        final long filePages = bytes / PAGE_SIZE - SUPERBLOCK_SLOTS;
+        if (filePages <= 0)
+        {
+            return 0;
+        }
+        final long groups = filePages / GROUP_FILE_PAGES;
+        final long rest = filePages - groups * GROUP_FILE_PAGES;
+        return Math.min(MAX_PAGE_COUNT, groups * GROUP_USER_PAGES + Math.max(0, rest - 2));
     }
 
     /**
@@ -115,11 +156,22 @@ public final class StoreLayout
      * {@return the file offset of one metadata page of one copy}
      *
      * @param copy      0 or 1.
-     * @param tablePage the index of the page in the table, in {@code [0, metadataPages())}.
+     * @param tablePage the index of the page in the table: its group.
      */
     public long metadataOffset(final int copy, final long tablePage)
     {
-        return (SUPERBLOCK_SLOTS + copy * metadataPages + tablePage) * PAGE_SIZE;
+        return metadataOffsetOf(copy, tablePage);
+    }
+
+    /**
+     * {@return the file offset of one metadata page of one copy, in a store of any size}
+     *
+     * @param copy      0 or 1.
+     * @param tablePage the index of the page in the table: its group.
+     */
+    public static long metadataOffsetOf(final int copy, final long tablePage)
+    {
+        return (SUPERBLOCK_SLOTS + tablePage * GROUP_FILE_PAGES + copy) * (long)PAGE_SIZE;
     }
 
     /**
@@ -129,7 +181,19 @@ public final class StoreLayout
      */
     public long dataOffset(final long pageId)
     {
-        return (SUPERBLOCK_SLOTS + 2 * metadataPages + pageId) * PAGE_SIZE;
+        return dataOffsetOf(pageId);
+    }
+
+    /**
+     * {@return the file offset of a user page, in a store of any size}
+     *
+     * @param pageId the user page.
+     */
+    public static long dataOffsetOf(final long pageId)
+    {
+        final long group = pageId / GROUP_USER_PAGES;
+        return (SUPERBLOCK_SLOTS + group * GROUP_FILE_PAGES + 2 + (pageId - group * GROUP_USER_PAGES)) *
+            (long)PAGE_SIZE;
     }
 
     @Override

@@ -32,6 +32,8 @@ import java.util.Arrays;
  * @param metadataPagesWritten the number of metadata pages this checkpoint wrote (those carrying its sequence).
  * @param metadataDigest the CRC32C of the (table index, CRC32C) pairs of those pages, ascending by index.
  * @param newPages      the number of user pages this checkpoint made live.
+ * @param maxPages      the largest number of user pages the store may grow to (format 3); {@code pageCount} for a
+ *                      store that keeps its size.
  */
 public record Superblock(
     int pageSize,
@@ -44,7 +46,8 @@ public record Superblock(
     int flags,
     int metadataPagesWritten,
     int metadataDigest,
-    long newPages)
+    long newPages,
+    long maxPages)
 {
     /**
      * The superblock of a checkpoint that names no newly written page: a new store's.
@@ -60,7 +63,7 @@ public record Superblock(
     public Superblock(final int pageSize, final long pageCount, final long metadataPages, final long sequence,
         final int currentCopy, final long livePages, final long[] roots)
     {
-        this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, 0, 0, 0, 0);
+        this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, 0, 0, 0, 0, pageCount);
     }
 
     @Override
@@ -69,6 +72,6 @@ public record Superblock(
         return "Superblock{pageSize=" + pageSize + ", pageCount=" + pageCount + ", metadataPages=" + metadataPages +
             ", sequence=" + sequence + ", currentCopy=" + currentCopy + ", livePages=" + livePages + ", roots=" +
             Arrays.toString(roots) + ", flags=" + flags + ", metadataPagesWritten=" + metadataPagesWritten +
-            ", metadataDigest=0x" + Integer.toHexString(metadataDigest) + ", newPages=" + newPages + "}";
+            ", metadataDigest=0x" + Integer.toHexString(metadataDigest) + ", newPages=" + newPages + ", maxPages=" + maxPages + "}";
     }
 }

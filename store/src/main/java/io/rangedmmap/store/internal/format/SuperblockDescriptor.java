@@ -139,9 +139,14 @@ public final class SuperblockDescriptor
     public static final int NEW_PAGES_OFFSET = METADATA_DIGEST_OFFSET + 2 * Integer.BYTES;
 
     /**
+     * Offset of the largest number of user pages the store may grow to (format 3).
+     */
+    public static final int MAX_PAGES_OFFSET = NEW_PAGES_OFFSET + Long.BYTES;
+
+    /**
      * Offset of the CRC32C, which covers {@code [0, CRC_OFFSET)}.
      */
-    public static final int CRC_OFFSET = NEW_PAGES_OFFSET + Long.BYTES;
+    public static final int CRC_OFFSET = MAX_PAGES_OFFSET + Long.BYTES;
 
     /**
      * The flag of a checkpoint made durable by one flush with its pages: open reads its new user pages to verify them.
@@ -184,6 +189,7 @@ public final class SuperblockDescriptor
         buffer.putInt(METADATA_WRITTEN_OFFSET, superblock.metadataPagesWritten(), ORDER);
         buffer.putInt(METADATA_DIGEST_OFFSET, superblock.metadataDigest(), ORDER);
         buffer.putLong(NEW_PAGES_OFFSET, superblock.newPages(), ORDER);
+        buffer.putLong(MAX_PAGES_OFFSET, superblock.maxPages(), ORDER);
         buffer.putInt(CRC_OFFSET, crc(buffer), ORDER);
     }
 
@@ -235,7 +241,8 @@ public final class SuperblockDescriptor
             buffer.getInt(FLAGS_OFFSET, ORDER),
             buffer.getInt(METADATA_WRITTEN_OFFSET, ORDER),
             buffer.getInt(METADATA_DIGEST_OFFSET, ORDER),
-            buffer.getLong(NEW_PAGES_OFFSET, ORDER));
+            buffer.getLong(NEW_PAGES_OFFSET, ORDER),
+            buffer.getLong(MAX_PAGES_OFFSET, ORDER));
     }
 
     /**
@@ -248,7 +255,8 @@ public final class SuperblockDescriptor
      * @throws IncompatibleStoreException if the page count is out of range, the metadata page count disagrees
      *                                    with it, the current copy is not {@code sequence & 1} or the sequence or
      *                                    live page count is out of range.
-     * @throws IncompatibleStoreException if {@code fileSize} is not the size the superblock implies.
+     * @throws IncompatibleStoreException if {@code fileSize} is not the size the superblock implies (or, for a store
+     *                                    that may grow, whole pages more, up to what its maxPages implies).
      */
     public static void checkGeometry(final Superblock superblock, final long fileSize, final Path file)
     {
@@ -264,17 +272,24 @@ public final class SuperblockDescriptor
             superblock.livePages() < 0 || superblock.livePages() > pageCount ||
             0 != (superblock.flags() & ~FLAG_ONE_FLUSH) || superblock.metadataPagesWritten() < 0 ||
             superblock.metadataPagesWritten() > superblock.metadataPages() || superblock.newPages() < 0 ||
-            superblock.newPages() > superblock.livePages())
+            superblock.newPages() > superblock.livePages() || superblock.maxPages() < pageCount ||
+            superblock.maxPages() > StoreLayout.MAX_PAGE_COUNT)
         {
             throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA,
                 file + " has an inconsistent superblock: " + superblock);
         }
-        final long expected = new StoreLayout(pageCount).fileSize();
-        if (expected != fileSize)
+        final long expected = StoreLayout.fileSizeFor(pageCount);
+        // Longer is fine for a store that may grow, by whole pages up to the size maxPages implies: a growth that a
+        // crash interrupted before a checkpoint named it leaves a tail, which is never read (nothing durable names it)
+        // and is reused by the next growth. (An open that raises maxPages records it before it grows past the old.)
+        final boolean tail = fileSize > expected && superblock.maxPages() > pageCount &&
+            0 == fileSize % StoreLayout.PAGE_SIZE && fileSize <= StoreLayout.fileSizeFor(superblock.maxPages());
+        if (fileSize != expected && !tail)
         {
             throw new IncompatibleStoreException(IncompatibleStoreException.Problem.SIZE_MISMATCH,
                 file + " has size=" + fileSize + " but its superblock (pageCount=" + pageCount +
-                ") requires size=" + expected);
+                ") requires size=" + expected + (superblock.maxPages() == pageCount ? "" : " (or, after a growth a " +
+                "crash interrupted, whole pages up to maxPages=" + superblock.maxPages() + ")"));
         }
     }
 
