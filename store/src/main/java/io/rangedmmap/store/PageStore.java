@@ -115,11 +115,13 @@ public final class PageStore implements AutoCloseable
         this.allocator = new ExtentAllocator(recovery.free());
         this.lifecycle = new Lifecycle(path.toString());
         this.options = options;
-        this.growth = new StoreGrowth(path, file, io, table, lifecycle, layout.pageCount(), table.capacity(),
-            options.growthPages());
+        // Read-only: the table has no room to grow, but maxPages is reported as the file records it.
+        this.growth = new StoreGrowth(path, file, io, table, lifecycle, layout.pageCount(), file.isReadOnly() ?
+            recovery.superblock().maxPages() : table.capacity(), options.growthPages());
         growth.pool(allocator);
         this.checkpoints = new CheckpointCoordinator(path.toString(), table, allocator,
-            new Checkpointer(file, io, growth, table, recovery.staleTablePages()), lifecycle,
+            new Checkpointer(file, io, growth, table, recovery.staleTablePages(), recovery.superblock().highWater()),
+            lifecycle,
             recovery.superblock().sequence(), recovery.superblock().livePages(), recovery.superblock().roots());
         this.fallback = recovery.fallback();
         this.readOnly = file.isReadOnly();
@@ -307,8 +309,19 @@ public final class PageStore implements AutoCloseable
         {
             return RawMmapFile.openReadOnly(absolute);
         }
-        final long maxPages = StoreOptions.UNSET != options.maxPages() ? options.maxPages() :
-            SuperblockProbe.largestMaxPages(absolute);
+        long maxPages = options.maxPages();
+        if (StoreOptions.UNSET == maxPages)
+        {
+            try
+            {
+                maxPages = SuperblockProbe.largestMaxPages(absolute);
+            }
+            catch (final IOException ex)
+            {
+                // Not readable as a file (a directory, say): the open below refuses it with its own error.
+                maxPages = 0;
+            }
+        }
         final long reserve = StoreLayout.fileSizeFor(Math.max(1, maxPages));
         return reserve > size ? RawMmapFile.openGrowable(absolute, reserve) : RawMmapFile.open(absolute);
     }

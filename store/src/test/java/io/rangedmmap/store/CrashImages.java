@@ -16,7 +16,7 @@
 package io.rangedmmap.store;
 
 import io.rangedmmap.store.StoreOracle.Snapshot;
-import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
+import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 
 import java.io.IOException;
@@ -55,6 +55,8 @@ final class CrashImages
     private byte[] onDisk;
     private long images;
     private long continued;
+    private long ackedPageCount = -1;
+    private long inFlightPageCount = -1;
 
     CrashImages(final Path imageFile, final long seed)
     {
@@ -70,6 +72,23 @@ final class CrashImages
     long continued()
     {
         return continued;
+    }
+
+    /**
+     * Checks from now on that each image opens at exactly the page count of the checkpoint it opens at.
+     *
+     * @param acked    the page count the last acknowledged checkpoint recorded.
+     * @param inFlight the page count the checkpoint in flight records, or -1 if none is.
+     */
+    long ackedPageCount()
+    {
+        return ackedPageCount;
+    }
+
+    void expectPageCounts(final long acked, final long inFlight)
+    {
+        this.ackedPageCount = acked;
+        this.inFlightPageCount = inFlight;
     }
 
     /**
@@ -161,6 +180,11 @@ final class CrashImages
                 Snapshot next = null;
                 try (PageStore store = PageStore.open(imageFile))
                 {
+                    if (ackedPageCount >= 0)
+                    {
+                        org.junit.jupiter.api.Assertions.assertEquals(expectInFlight ? inFlightPageCount :
+                            ackedPageCount, store.pageCount(), context + ": the size the checkpoint recorded");
+                    }
                     StoreOracle.assertHolds(store, expected, random, context);
                     if (0 == i % 8)
                     {
@@ -194,25 +218,25 @@ final class CrashImages
     private static List<Integer> newlyNamed(final List<Integer> dirty, final int filePages, final int copy,
         final Snapshot acked, final Snapshot inFlight)
     {
-        // File pages = 2 superblocks + 2 copies of M metadata pages + P user pages, with M = ceil(P / 510).
-        long metadataPages = 1;
-        while (MetadataPageDescriptor.metadataPagesFor(filePages - 2 - 2 * metadataPages) != metadataPages)
-        {
-            metadataPages++;
-        }
-        final long copyStart = 2 + copy * metadataPages;
-        final long dataStart = 2 + 2 * metadataPages;
+        // File pages = 2 superblocks, then groups of 512: the group's page of copy 0, of copy 1, and 510 user pages.
         final List<Integer> named = new ArrayList<>();
         for (final int p : dirty)
         {
-            if (p >= copyStart && p < copyStart + metadataPages)
+            if (p < StoreLayout.SUPERBLOCK_SLOTS)
+            {
+                continue;
+            }
+            final int inGroup = (p - StoreLayout.SUPERBLOCK_SLOTS) % StoreLayout.GROUP_FILE_PAGES;
+            final long group = (p - StoreLayout.SUPERBLOCK_SLOTS) / StoreLayout.GROUP_FILE_PAGES;
+            if (inGroup == copy)
             {
                 named.add(p);
             }
-            else if (p >= dataStart)
+            else if (inGroup >= 2)
             {
-                final Long seed = inFlight.pages().get(p - dataStart);
-                if (null != seed && !seed.equals(acked.pages().get(p - dataStart)))
+                final long pageId = group * StoreLayout.GROUP_USER_PAGES + inGroup - 2;
+                final Long seed = inFlight.pages().get(pageId);
+                if (null != seed && !seed.equals(acked.pages().get(pageId)))
                 {
                     named.add(p);
                 }

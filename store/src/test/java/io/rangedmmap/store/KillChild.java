@@ -145,7 +145,10 @@ final class KillChild
         final PausingIo io;
         final PageStore store;
         io = new PausingIo(phase, new StoreLayout(Long.parseLong(args[4])).dataOffset(0));
-        store = PageStore.open(path, StoreOptions.defaults().withExtentPages(4), io);
+        // A sixth argument sets the growth step, for a store created with maxPages (it grows during the rounds).
+        final StoreOptions options = StoreOptions.defaults().withExtentPages(4);
+        store = PageStore.open(path, args.length > 5 ? options.withGrowthPages(Long.parseLong(args[5])) : options,
+            io);
         if ("group".equals(phase))
         {
             groupCommits(store, log, round);
@@ -255,8 +258,10 @@ final class KillChild
                     line.append(k > 0 ? "," : "").append(pageId).append(':').append(seed);
                 }
                 write(channel, line.append('\n').toString());
+                // The size before the call: the checkpoint records at least this many pages.
+                final long pageCount = store.pageCount();
                 final Checkpoint checkpoint = store.checkpoint(receipts);
-                write(channel, "A " + thread + " " + checkpoint.sequence() + "\n");
+                write(channel, "A " + thread + " " + checkpoint.sequence() + " " + pageCount + "\n");
             }
         }
         catch (final Exception ex)

@@ -90,12 +90,35 @@ class KillCrashTest
         groupKillRounds(2_000, 4);
     }
 
+    /**
+     * Group commits into a store that grows all the while (from 64 pages, by 96 at a time): the store opens at the
+     * size of the checkpoint it opens at, never below the size any acknowledged call saw before it was made.
+     */
+    @Test
+    @Timeout(600)
+    void shouldLoseNoAcknowledgedGroupCommitOrSizeAcross40KillsDuringGrowth() throws Exception
+    {
+        groupKillRounds(40, 5, GROWTH_STEP);
+    }
+
+    private static final long GROWTH_START = 64;
+    private static final long GROWTH_STEP = 96;
+    private static final long GROWTH_MAX = 1 << 16;
+
     private void groupKillRounds(final int rounds, final long seed) throws Exception
     {
+        groupKillRounds(rounds, seed, 0);
+    }
+
+    private void groupKillRounds(final int rounds, final long seed, final long growthStep) throws Exception
+    {
         final Random random = new Random(seed);
-        final long pageCount = 2048;
+        final boolean growing = 0 != growthStep;
+        final long pageCount = growing ? GROWTH_START : 2048;
         final Path file = dir.resolve("group-killed.store").toAbsolutePath();
-        PageStore.create(file, pageCount).close();
+        PageStore.create(file, pageCount, growing ? StoreOptions.defaults().withMaxPages(GROWTH_MAX) :
+            StoreOptions.defaults()).close();
+        long sizeSeen = pageCount;
         Map<Long, Long> live = new HashMap<>();
         long sequence = 0;
         long inFlightLive = 0;
@@ -103,8 +126,11 @@ class KillCrashTest
         for (int round = 0; round < rounds; round++)
         {
             final Path log = dir.resolve("group-round-" + round + ".log");
-            final ChildJvm child = ChildJvm.start(KillChild.class, file.toString(), log.toString(), "group",
-                Long.toString(seed * 1_000_000 + round), Long.toString(pageCount));
+            final ChildJvm child = growing ?
+                ChildJvm.start(KillChild.class, file.toString(), log.toString(), "group",
+                    Long.toString(seed * 1_000_000 + round), Long.toString(pageCount), Long.toString(growthStep)) :
+                ChildJvm.start(KillChild.class, file.toString(), log.toString(), "group",
+                    Long.toString(seed * 1_000_000 + round), Long.toString(pageCount));
             try
             {
                 child.awaitLine("READY");
@@ -146,6 +172,10 @@ class KillCrashTest
                     assertTrue(told > sequence, context + ": told checkpoint " + told + " at or below " + sequence);
                     maxTold = Math.max(maxTold, told);
                     acked.add(calling.remove(thread));
+                    if (fields.length > 3)
+                    {
+                        sizeSeen = Math.max(sizeSeen, Long.parseLong(fields[3]));
+                    }
                 }
             }
             unacked.addAll(calling.values());
@@ -170,10 +200,21 @@ class KillCrashTest
                     }
                 }
                 acknowledged += acked.size();
+                if (growing)
+                {
+                    // A size the store had (the first one plus whole steps), and not below one an acknowledged
+                    // call saw before its checkpoint began.
+                    final long size = store.pageCount();
+                    assertTrue(size >= sizeSeen && 0 == (size - GROWTH_START) % growthStep, context + ": opened at " +
+                        "pageCount=" + size + ", an acknowledged call saw " + sizeSeen + " (steps of " +
+                        growthStep + " from " + GROWTH_START + ")");
+                    assertTrue(store.verify().isClean(), context + ": " + store.verify());
+                    sizeSeen = size;
+                }
                 StoreOracle.assertHolds(store, new Snapshot(opened, expected, rootsOf(store)), null, context);
                 live = expected;
                 sequence = opened;
-                if (live.size() > pageCount / 2)
+                if (live.size() > (growing ? GROWTH_MAX / 2 : pageCount / 2))
                 {
                     for (final long page : live.keySet())
                     {
@@ -185,8 +226,9 @@ class KillCrashTest
             }
             Files.delete(log);
         }
-        System.out.println("kill -9 with group commit: rounds=" + rounds + " acknowledged calls=" + acknowledged +
-            " unacknowledged calls found whole=" + inFlightLive);
+        System.out.println("kill -9 with group commit" + (growing ? " during growth" : "") + ": rounds=" + rounds +
+            " acknowledged calls=" + acknowledged + " unacknowledged calls found whole=" + inFlightLive +
+            (growing ? " pageCount=" + sizeSeen : ""));
         assertTrue(acknowledged >= rounds, "only " + acknowledged + " acknowledged calls in " + rounds + " rounds");
     }
 
@@ -223,8 +265,9 @@ class KillCrashTest
             store.read(page, new byte[PageStore.PAGE_SIZE]);
             return true;
         }
-        catch (final IllegalStateException free)
+        catch (final IllegalStateException | IndexOutOfBoundsException free)
         {
+            // Free, or past the size the store opened at (a growth its checkpoint did not record).
             return false;
         }
     }

@@ -15,6 +15,7 @@
  */
 package io.rangedmmap.store;
 
+import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PageStoreBadFileTest
 {
-    private static final int SUPERBLOCK_CRC_OFFSET = 208;
+    private static final int SUPERBLOCK_CRC_OFFSET = SuperblockDescriptor.CRC_OFFSET;
     private static final FileTime OLD = FileTime.from(1_000_000_000L, TimeUnit.SECONDS);
 
     @TempDir
@@ -188,17 +189,18 @@ class PageStoreBadFileTest
     void shouldRefuseNewerVersion() throws IOException
     {
         final Path file = twoCheckpoints();
-        patchBothSuperblocks(file, 8, 3, false);
-        assertIncompatible(file, IncompatibleStoreException.Problem.NEWER_FORMAT, "format version=3");
+        patchBothSuperblocks(file, 8, 4, false);
+        assertIncompatible(file, IncompatibleStoreException.Problem.NEWER_FORMAT, "format version=4");
     }
 
-    @Test
-    void shouldRefuseOlderVersionNamingBoth() throws IOException
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void shouldRefuseOlderVersionNamingBoth(final int version) throws IOException
     {
         final Path file = twoCheckpoints();
-        patchBothSuperblocks(file, 8, 1, false);
+        patchBothSuperblocks(file, 8, version, false);
         assertIncompatible(file, IncompatibleStoreException.Problem.OLDER_FORMAT,
-            "format version=1, older than the version=2");
+            "format version=" + version + ", older than the version=3");
     }
 
     @ParameterizedTest
@@ -220,7 +222,7 @@ class PageStoreBadFileTest
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {0, -1, 21, 2147482624L, Long.MAX_VALUE})
+    @ValueSource(longs = {0, -1, 21, 4294967297L, Long.MAX_VALUE})
     void shouldRefuseInconsistentPageCount(final long pageCount) throws IOException
     {
         final Path file = twoCheckpoints();

@@ -95,12 +95,12 @@ class PageStoreTest
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {0, -1, Integer.MAX_VALUE})
+    @ValueSource(longs = {0, -1, (1L << 32) + 1, Long.MAX_VALUE})
     void shouldRefuseBadPageCount(final long pageCount)
     {
         final IllegalArgumentException ex = assertThrowsExactly(IllegalArgumentException.class,
             () -> PageStore.create(dir.resolve("s.store"), pageCount));
-        assertEquals("pageCount=" + pageCount + " must be in [1, 2147482623]", ex.getMessage());
+        assertEquals("pageCount=" + pageCount + " must be in [1, 4294967296]", ex.getMessage());
         assertFalse(Files.exists(dir.resolve("s.store")));
     }
 

@@ -69,6 +69,18 @@ class PowerLossCrashTest
         assertTrue(images >= 6_500, "images=" + images);
     }
 
+    /**
+     * A store that grows (by 300 pages, crossing metadata groups) between and during checkpoints: every image opens
+     * at the size its checkpoint recorded, with a tail the growth left behind ignored.
+     */
+    @Test
+    void shouldRecoverEveryImageOfAGrowingStore() throws IOException
+    {
+        final long images = growingWorkload(1, 12) + growingWorkload(2, 12);
+        System.out.println("power loss, growing store: images=" + images);
+        assertTrue(images >= 1_000, "images=" + images);
+    }
+
     @Test
     void shouldRecoverImagesAtRandomPointsOfAConcurrentWorkload() throws Exception
     {
@@ -117,8 +129,13 @@ class PowerLossCrashTest
         Run(final String name, final long pageCount, final int extentPages, final long seed, final int perPoint)
             throws IOException
         {
+            this(name, pageCount, StoreOptions.defaults().withExtentPages(extentPages), seed, perPoint);
+        }
+
+        Run(final String name, final long pageCount, final StoreOptions options, final long seed, final int perPoint)
+            throws IOException
+        {
             final Path file = dir.resolve(name + ".store");
-            final StoreOptions options = StoreOptions.defaults().withExtentPages(extentPages);
             PageStore.create(file, pageCount, options).close();
             recorder = new PowerLossRecorder(Files.readAllBytes(file));
             store = PageStore.open(file, options, recorder);
@@ -205,6 +222,45 @@ class PowerLossCrashTest
                 final long a = writer.allocate(3);
                 run.checkpoint(List.of(writer.write(a, page(a + 300)), writer.write(a + 2, page(a + 302))),
                     Map.of(a, a + 300, a + 2, a + 302), List.of(first + 509, first + 519));
+            }
+            return run.images.images();
+        }
+    }
+
+    private long growingWorkload(final long seed, final int perPoint) throws IOException
+    {
+        final Random random = new Random(seed);
+        final StoreOptions options = StoreOptions.defaults().withExtentPages(8).withMaxPages(4_000)
+            .withGrowthPages(300);
+        try (Run run = new Run("growing-" + seed, 40, options, seed, perPoint))
+        {
+            run.images.expectPageCounts(run.store.pageCount(), -1);
+            try (PageWriter writer = run.store.newWriter())
+            {
+                for (int checkpoint = 0; checkpoint < 14; checkpoint++)
+                {
+                    final Map<Long, Long> added = new HashMap<>();
+                    final List<PageReceipt> receipts = new ArrayList<>();
+                    // Enough pages that most checkpoints grow the store first.
+                    final long first = writer.allocate(60 + random.nextInt(200));
+                    for (long pageId = first; receipts.size() < 3 + random.nextInt(4); pageId += 7)
+                    {
+                        final long contentSeed = seed * 1_000_000 + checkpoint * 1_000 + receipts.size();
+                        receipts.add(writer.write(pageId, page(contentSeed)));
+                        added.put(pageId, contentSeed);
+                    }
+                    if (0 == checkpoint % 4)
+                    {
+                        // A growth no checkpoint records before the crash points of the next flushes.
+                        run.store.grow(Math.min(4_000, run.store.pageCount() + 300));
+                    }
+                    final List<Long> live = new ArrayList<>(run.acked.pages().keySet());
+                    live.sort(null);
+                    final List<Long> frees = live.isEmpty() ? List.of() : List.of(live.get(random.nextInt(live.size())));
+                    run.images.expectPageCounts(run.images.ackedPageCount(), run.store.pageCount());
+                    run.checkpoint(receipts, added, frees);
+                    run.images.expectPageCounts(run.store.pageCount(), -1);
+                }
             }
             return run.images.images();
         }

@@ -33,7 +33,7 @@ final class PowerLossRecorder implements StoreIo
         void reached(RawMmapFile file, String where);
     }
 
-    private final byte[] durable;
+    private byte[] durable;
     private volatile CrashPoint crashPoint = (file, where) ->
     {
     };
@@ -83,6 +83,11 @@ final class PowerLossRecorder implements StoreIo
     public void flushRange(final RawMmapFile file, final long offset, final long length)
     {
         crashPoint.reached(file, "before flush of [" + offset + ", " + (offset + length) + ")");
+        if (file.size() > durable.length)
+        {
+            // A growth's flush: the file's new size is durable from here on (the new bytes are reserved zeros).
+            durable = java.util.Arrays.copyOf(durable, (int)file.size());
+        }
         final long from = offset - offset % PageStore.PAGE_SIZE;
         final long to = Math.min(durable.length, (offset + length + PageStore.PAGE_SIZE - 1) /
             PageStore.PAGE_SIZE * PageStore.PAGE_SIZE);

@@ -70,6 +70,7 @@ public final class Checkpointer
     private final byte[] scratch = new byte[StoreLayout.PAGE_SIZE];
     private final UnsafeBuffer scratchBuffer = new UnsafeBuffer(scratch);
     private long[] previousDirty;
+    private long highWater;
 
     /**
      * Creates the checkpointer of an open store.
@@ -79,15 +80,17 @@ public final class Checkpointer
      * @param size          its size: the page count and maxPages each checkpoint records.
      * @param table         the page table, for the CRCs of the pages to commit.
      * @param previousDirty the table pages in which the two metadata copies may differ, ascending.
+     * @param highWater     the high-water mark of the durable checkpoint: groups at or above it are all free.
      */
     public Checkpointer(final RawMmapFile file, final StoreIo io, final StoreGrowth size, final PageTable table,
-        final long[] previousDirty)
+        final long[] previousDirty, final long highWater)
     {
         this.file = file;
         this.io = io;
         this.size = size;
         this.table = table;
         this.previousDirty = previousDirty;
+        this.highWater = highWater;
     }
 
     /**
@@ -106,14 +109,27 @@ public final class Checkpointer
     {
         final long startNanos = System.nanoTime();
         final CheckpointTrace trace = CheckpointTrace.begin();
-        final long[] dirty = dirtyTablePages(pages, frees);
+        // Groups at or above the durable high-water mark are all free; a checkpoint that makes a page live there raises
+        // the mark and writes every group it adds, whole (from zeros), so no group below the mark holds what a crashed
+        // checkpoint left behind, and open need read nothing above it.
+        final long newHighWater = Math.max(highWater, 0 == pages.length ? 0 :
+            MetadataPageDescriptor.tablePageOf(pages[pages.length - 1]) + 1);
+        final long[] raised = range(highWater, newHighWater);
+        final long[] dirty = dirtyTablePages(pages, frees, raised);
         final int copy = (int)(sequence & 1);
         final CRC32C digest = new CRC32C();
         int nextPage = 0;
         int nextFree = 0;
         for (final long tablePage : dirty)
         {
-            file.readAt(StoreLayout.metadataOffsetOf(1 - copy, tablePage), scratch);
+            if (tablePage >= highWater)
+            {
+                Arrays.fill(scratch, (byte)0);
+            }
+            else
+            {
+                file.readAt(StoreLayout.metadataOffsetOf(1 - copy, tablePage), scratch);
+            }
             while (nextPage < pages.length && MetadataPageDescriptor.tablePageOf(pages[nextPage]) == tablePage)
             {
                 final long page = pages[nextPage++];
@@ -144,7 +160,7 @@ public final class Checkpointer
         SuperblockDescriptor.encode(scratchBuffer, new Superblock(StoreLayout.PAGE_SIZE, pageCount,
             MetadataPageDescriptor.metadataPagesFor(pageCount), sequence, copy, livePages, roots,
             oneFlush ? SuperblockDescriptor.FLAG_ONE_FLUSH : 0, dirty.length, (int)digest.getValue(), pages.length,
-            size.maxPages()));
+            size.maxPages(), newHighWater, highWater));
         final long superblockOffset = StoreLayout.superblockOffset(copy);
         io.writeAt(file, superblockOffset, scratch);
         if (oneFlush)
@@ -160,7 +176,8 @@ public final class Checkpointer
         // One flush: the trace's flush phase holds the superblock write and the flush, its superblock phase is empty.
         trace.flushed();
 
-        previousDirty = changedTablePages(pages, frees);
+        previousDirty = sortedDistinct(concat(changedTablePages(pages, frees), raised), -1);
+        highWater = newHighWater;
         final long bytes = ((long)pages.length + dirty.length + 1) * StoreLayout.PAGE_SIZE;
         final Checkpoint checkpoint = new Checkpoint(sequence, pages.length, dirty.length, bytes,
             System.nanoTime() - startNanos);
@@ -201,12 +218,26 @@ public final class Checkpointer
         return to;
     }
 
-    private long[] dirtyTablePages(final long[] pages, final long[] frees)
+    private long[] dirtyTablePages(final long[] pages, final long[] frees, final long[] raised)
     {
-        final long[] changed = changedTablePages(pages, frees);
-        final long[] all = Arrays.copyOf(changed, changed.length + previousDirty.length);
-        System.arraycopy(previousDirty, 0, all, changed.length, previousDirty.length);
-        return sortedDistinct(all, all.length);
+        return sortedDistinct(concat(concat(changedTablePages(pages, frees), previousDirty), raised), -1);
+    }
+
+    private static long[] concat(final long[] a, final long[] b)
+    {
+        final long[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static long[] range(final long from, final long to)
+    {
+        final long[] range = new long[(int)Math.max(0, to - from)];
+        for (int i = 0; i < range.length; i++)
+        {
+            range[i] = from + i;
+        }
+        return range;
     }
 
     private static long[] changedTablePages(final long[] pages, final long[] frees)
@@ -224,8 +255,9 @@ public final class Checkpointer
         return sortedDistinct(all, count);
     }
 
-    private static long[] sortedDistinct(final long[] values, final int length)
+    private static long[] sortedDistinct(final long[] values, final int valueCount)
     {
+        final int length = valueCount < 0 ? values.length : valueCount;
         Arrays.sort(values, 0, length);
         int count = 0;
         for (int i = 0; i < length; i++)

@@ -15,6 +15,7 @@
  */
 package io.rangedmmap.store.internal;
 
+import io.rangedmmap.mmap.CreateOption;
 import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.mmap.internal.LockedFile;
 import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
@@ -78,6 +79,25 @@ public final class Formatter
     public static void format(final Path path, final long pageCount, final long maxPages, final StoreIo io)
         throws IOException
     {
+        format(path, pageCount, maxPages, io, false);
+    }
+
+    /**
+     * Creates an empty store like {@link #format(Path, long, long, StoreIo)}, optionally <em>sparse</em>: its user
+     * pages' blocks are not reserved (a write into them can then fault on a full disk and fail the store). Not API:
+     * for benchmarks that need a large store on a small disk.
+     *
+     * @param path      the store to create.
+     * @param pageCount the number of user pages.
+     * @param maxPages  the largest number of user pages, at least {@code pageCount}.
+     * @param io        the seam the metadata writes, the flush and the directory fsync go through.
+     * @param sparse    whether to leave the blocks unreserved.
+     * @throws FileAlreadyExistsException if {@code path} exists, or was created by someone else meanwhile.
+     * @throws IOException                on any other I/O error; nothing this call created is left behind.
+     */
+    public static void format(final Path path, final long pageCount, final long maxPages, final StoreIo io,
+        final boolean sparse) throws IOException
+    {
         final StoreLayout layout = new StoreLayout(pageCount);
         final Path target = path.toAbsolutePath();
         if (Files.exists(target))
@@ -90,7 +110,8 @@ public final class Formatter
         final Path temporary = target.resolveSibling(target.getFileName() + TEMPORARY_SUFFIX +
             Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
         boolean published = false;
-        try (RawMmapFile file = RawMmapFile.create(temporary, layout.fileSize()))
+        try (RawMmapFile file = sparse ? RawMmapFile.create(temporary, layout.fileSize(), CreateOption.SPARSE) :
+            RawMmapFile.create(temporary, layout.fileSize()))
         {
             try
             {
@@ -130,7 +151,7 @@ public final class Formatter
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer buffer = new UnsafeBuffer(page);
         SuperblockDescriptor.encode(buffer, new Superblock(StoreLayout.PAGE_SIZE, layout.pageCount(),
-            layout.metadataPages(), 0, 0, 0, new long[SuperblockDescriptor.ROOT_SLOTS], 0, 0, 0, 0, maxPages));
+            layout.metadataPages(), 0, 0, 0, new long[SuperblockDescriptor.ROOT_SLOTS], 0, 0, 0, 0, maxPages, 0, 0));
         for (int slot = 0; slot < StoreLayout.SUPERBLOCK_SLOTS; slot++)
         {
             io.writeAt(file, StoreLayout.superblockOffset(slot), page);

@@ -160,7 +160,11 @@ public record Recovery(
         long[] stale = new long[16];
         int staleCount = 0;
         long live = 0;
-        for (long tablePage = 0; tablePage < layout.metadataPages(); tablePage++)
+        // Only the groups below the high-water mark can hold a live entry: open reads nothing above it, so its work
+        // grows with the part of the store ever used, not with the store's size.
+        final long groups = superblock.highWater();
+        final UnsafeBuffer allFree = new UnsafeBuffer(new byte[StoreLayout.PAGE_SIZE]);
+        for (long tablePage = 0; tablePage < groups; tablePage++)
         {
             file.readAt(layout.metadataOffset(copy, tablePage), current);
             MetadataPageDescriptor.checkPage(currentBuffer, tablePage, superblock.sequence(), path);
@@ -179,7 +183,9 @@ public record Recovery(
             }
             if (superblock.sequence() == MetadataPageDescriptor.pageSequence(currentBuffer))
             {
-                newPages.written(currentBuffer, tablePage, otherValid ? otherBuffer : null);
+                // A group the checkpoint raised the mark over was all free before it, whatever the other copy holds.
+                newPages.written(currentBuffer, tablePage, tablePage >= superblock.highWaterBefore() ? allFree :
+                    otherValid ? otherBuffer : null);
             }
         }
         if (live != superblock.livePages())
@@ -190,12 +196,17 @@ public record Recovery(
         }
         newPages.check(newest);
         final Runs free = new Runs();
-        for (long page = 0; page < table.size(); page++)
+        final long scanned = Math.min(table.size(), groups * MetadataPageDescriptor.ENTRIES_PER_PAGE);
+        for (long page = 0; page < scanned; page++)
         {
             if (PageTable.FREE == table.statePlain(page))
             {
                 free.add(page, page + 1);
             }
+        }
+        if (scanned < table.size())
+        {
+            free.add(scanned, table.size());
         }
         return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback);
     }
@@ -210,7 +221,7 @@ public record Recovery(
         final Superblock superblock, final byte[] page)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(page);
-        for (long tablePage = 0; tablePage < layout.metadataPages(); tablePage++)
+        for (long tablePage = 0; tablePage < superblock.highWater(); tablePage++)
         {
             file.readAt(layout.metadataOffset(superblock.currentCopy(), tablePage), page);
             MetadataPageDescriptor.checkPage(buffer, tablePage, superblock.sequence(), path);

@@ -109,7 +109,11 @@ public final class StoreVerifier
                 "sequence=" + spareSequence + ", pageCount=" + layout.pageCount() + ", metadataPages=" +
                 layout.metadataPages());
         }
-        for (long tablePage = 0; tablePage < layout.metadataPages(); tablePage++)
+        // Groups at or above the current superblock's high-water mark hold no live entry and are never read (a crashed
+        // checkpoint may have left pages there, which the checkpoint that raises the mark rewrites whole).
+        final long groups = null == current ? layout.metadataPages() : Math.min(current.highWater(),
+            layout.metadataPages());
+        for (long tablePage = 0; tablePage < groups; tablePage++)
         {
             file.readAt(layout.metadataOffset(copy, tablePage), page);
             final String problem = MetadataPageDescriptor.check(buffer, tablePage, lastCheckpoint);
@@ -120,7 +124,7 @@ public final class StoreVerifier
             }
             checkEntries(buffer, tablePage, table, problems);
         }
-        for (long tablePage = 0; tablePage < layout.metadataPages(); tablePage++)
+        for (long tablePage = 0; tablePage < groups; tablePage++)
         {
             file.readAt(layout.metadataOffset(1 - copy, tablePage), page);
             // A checkpoint interrupted by a crash may have left whole pages of the next sequence here: not damage.

@@ -34,6 +34,10 @@ import java.util.Arrays;
  * @param newPages      the number of user pages this checkpoint made live.
  * @param maxPages      the largest number of user pages the store may grow to (format 3); {@code pageCount} for a
  *                      store that keeps its size.
+ * @param highWater     the number of leading groups (metadata table pages) that may hold a live entry: every group
+ *                      at or above it is free in this checkpoint, and open reads no metadata there (format 3).
+ * @param highWaterBefore the high-water mark of the checkpoint this one followed: the groups in
+ *                      {@code [highWaterBefore, highWater)} were all free before it.
  */
 public record Superblock(
     int pageSize,
@@ -47,7 +51,9 @@ public record Superblock(
     int metadataPagesWritten,
     int metadataDigest,
     long newPages,
-    long maxPages)
+    long maxPages,
+    long highWater,
+    long highWaterBefore)
 {
     /**
      * The superblock of a checkpoint that names no newly written page: a new store's.
@@ -63,7 +69,7 @@ public record Superblock(
     public Superblock(final int pageSize, final long pageCount, final long metadataPages, final long sequence,
         final int currentCopy, final long livePages, final long[] roots)
     {
-        this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, 0, 0, 0, 0, pageCount);
+        this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, 0, 0, 0, 0, pageCount, 0, 0);
     }
 
     @Override
@@ -72,6 +78,6 @@ public record Superblock(
         return "Superblock{pageSize=" + pageSize + ", pageCount=" + pageCount + ", metadataPages=" + metadataPages +
             ", sequence=" + sequence + ", currentCopy=" + currentCopy + ", livePages=" + livePages + ", roots=" +
             Arrays.toString(roots) + ", flags=" + flags + ", metadataPagesWritten=" + metadataPagesWritten +
-            ", metadataDigest=0x" + Integer.toHexString(metadataDigest) + ", newPages=" + newPages + ", maxPages=" + maxPages + "}";
+            ", metadataDigest=0x" + Integer.toHexString(metadataDigest) + ", newPages=" + newPages + ", maxPages=" + maxPages + ", highWater=" + highWater + ", highWaterBefore=" + highWaterBefore + "}";
     }
 }

@@ -144,9 +144,19 @@ public final class SuperblockDescriptor
     public static final int MAX_PAGES_OFFSET = NEW_PAGES_OFFSET + Long.BYTES;
 
     /**
+     * Offset of the high-water mark: the number of leading groups that may hold a live entry (format 3).
+     */
+    public static final int HIGH_WATER_OFFSET = MAX_PAGES_OFFSET + Long.BYTES;
+
+    /**
+     * Offset of the high-water mark of the checkpoint before (format 3).
+     */
+    public static final int HIGH_WATER_BEFORE_OFFSET = HIGH_WATER_OFFSET + Long.BYTES;
+
+    /**
      * Offset of the CRC32C, which covers {@code [0, CRC_OFFSET)}.
      */
-    public static final int CRC_OFFSET = MAX_PAGES_OFFSET + Long.BYTES;
+    public static final int CRC_OFFSET = HIGH_WATER_BEFORE_OFFSET + Long.BYTES;
 
     /**
      * The flag of a checkpoint made durable by one flush with its pages: open reads its new user pages to verify them.
@@ -190,6 +200,8 @@ public final class SuperblockDescriptor
         buffer.putInt(METADATA_DIGEST_OFFSET, superblock.metadataDigest(), ORDER);
         buffer.putLong(NEW_PAGES_OFFSET, superblock.newPages(), ORDER);
         buffer.putLong(MAX_PAGES_OFFSET, superblock.maxPages(), ORDER);
+        buffer.putLong(HIGH_WATER_OFFSET, superblock.highWater(), ORDER);
+        buffer.putLong(HIGH_WATER_BEFORE_OFFSET, superblock.highWaterBefore(), ORDER);
         buffer.putInt(CRC_OFFSET, crc(buffer), ORDER);
     }
 
@@ -242,7 +254,9 @@ public final class SuperblockDescriptor
             buffer.getInt(METADATA_WRITTEN_OFFSET, ORDER),
             buffer.getInt(METADATA_DIGEST_OFFSET, ORDER),
             buffer.getLong(NEW_PAGES_OFFSET, ORDER),
-            buffer.getLong(MAX_PAGES_OFFSET, ORDER));
+            buffer.getLong(MAX_PAGES_OFFSET, ORDER),
+            buffer.getLong(HIGH_WATER_OFFSET, ORDER),
+            buffer.getLong(HIGH_WATER_BEFORE_OFFSET, ORDER));
     }
 
     /**
@@ -273,7 +287,9 @@ public final class SuperblockDescriptor
             0 != (superblock.flags() & ~FLAG_ONE_FLUSH) || superblock.metadataPagesWritten() < 0 ||
             superblock.metadataPagesWritten() > superblock.metadataPages() || superblock.newPages() < 0 ||
             superblock.newPages() > superblock.livePages() || superblock.maxPages() < pageCount ||
-            superblock.maxPages() > StoreLayout.MAX_PAGE_COUNT)
+            superblock.maxPages() > StoreLayout.MAX_PAGE_COUNT || superblock.highWater() < 0 ||
+            superblock.highWater() > superblock.metadataPages() || superblock.highWaterBefore() < 0 ||
+            superblock.highWaterBefore() > superblock.highWater())
         {
             throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA,
                 file + " has an inconsistent superblock: " + superblock);

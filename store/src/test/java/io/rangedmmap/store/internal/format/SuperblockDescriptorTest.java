@@ -95,13 +95,13 @@ class SuperblockDescriptorTest
         IncompatibleStoreException ex = assertThrowsExactly(IncompatibleStoreException.class,
             () -> FormatVersion.checkMagic(0x1234, FILE));
         assertEquals("/data/s.store is not a page store: magic=0x1234, expected 0x45524f54534d4d52", ex.getMessage());
-        ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(3, FILE));
+        ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(4, FILE));
         assertEquals(IncompatibleStoreException.Problem.NEWER_FORMAT, ex.problem());
         ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(1, FILE));
         assertEquals(IncompatibleStoreException.Problem.OLDER_FORMAT, ex.problem());
-        assertTrue(ex.getMessage().startsWith("/data/s.store has format version=1, older than the version=2 this " +
+        assertTrue(ex.getMessage().startsWith("/data/s.store has format version=1, older than the version=3 this " +
             "library reads and writes"), ex.getMessage());
         ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(0, FILE));
-        assertEquals("/data/s.store has format version=0, expected version=2", ex.getMessage());
+        assertEquals("/data/s.store has format version=0, expected version=3", ex.getMessage());
     }
 }
