@@ -240,7 +240,8 @@ class CorruptMetadataCrashTest
             for (final long filePage : pages)
             {
                 // Checkpoint 3 runs on superblock slot 1 and metadata copy 1; slot 0 and copy 0 are the spare.
-                final boolean current = 1 == filePage || filePage >= layout.metadataOffset(1, 0) / PAGE;
+                final boolean current = 1 == filePage || filePage == layout.metadataOffset(1, 0) / PAGE ||
+                    filePage == layout.metadataOffset(1, 1) / PAGE;
                 for (int offset = 0; offset < PAGE; offset++)
                 {
                     final long at = filePage * PAGE + offset;

@@ -75,16 +75,28 @@ final class CrashImages
     }
 
     /**
-     * Checks from now on that each image opens at exactly the page count of the checkpoint it opens at.
-     *
-     * @param acked    the page count the last acknowledged checkpoint recorded.
-     * @param inFlight the page count the checkpoint in flight records, or -1 if none is.
+     * The checkpoint in flight was acknowledged: its page count is now the one every image must open at.
      */
+    void acknowledged()
+    {
+        if (inFlightPageCount >= 0)
+        {
+            ackedPageCount = inFlightPageCount;
+            inFlightPageCount = -1;
+        }
+    }
+
     long ackedPageCount()
     {
         return ackedPageCount;
     }
 
+    /**
+     * Checks from now on that each image opens at exactly the page count of the checkpoint it opens at.
+     *
+     * @param acked    the page count the last acknowledged checkpoint recorded.
+     * @param inFlight the page count the checkpoint in flight records, or -1 if none is.
+     */
     void expectPageCounts(final long acked, final long inFlight)
     {
         this.ackedPageCount = acked;

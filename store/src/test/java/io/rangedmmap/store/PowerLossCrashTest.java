@@ -76,7 +76,7 @@ class PowerLossCrashTest
     @Test
     void shouldRecoverEveryImageOfAGrowingStore() throws IOException
     {
-        final long images = growingWorkload(1, 12) + growingWorkload(2, 12);
+        final long images = growingWorkload(1, 12) + growingWorkload(2, 12) + growingWorkload(3, 12);
         System.out.println("power loss, growing store: images=" + images);
         assertTrue(images >= 1_000, "images=" + images);
     }
@@ -178,6 +178,7 @@ class PowerLossCrashTest
             store.checkpoint(receipts);
             acked = inFlight;
             inFlight = null;
+            images.acknowledged();
             crash("after checkpoint " + acked.sequence() + " returned");
         }
 
@@ -259,7 +260,6 @@ class PowerLossCrashTest
                     final List<Long> frees = live.isEmpty() ? List.of() : List.of(live.get(random.nextInt(live.size())));
                     run.images.expectPageCounts(run.images.ackedPageCount(), run.store.pageCount());
                     run.checkpoint(receipts, added, frees);
-                    run.images.expectPageCounts(run.store.pageCount(), -1);
                 }
             }
             return run.images.images();

@@ -43,13 +43,16 @@ class SuperblockDescriptorTest
     {
         assertEquals(184, SuperblockDescriptor.FLAGS_OFFSET);
         assertEquals(200, SuperblockDescriptor.NEW_PAGES_OFFSET);
-        assertEquals(208, SuperblockDescriptor.CRC_OFFSET);
-        assertEquals(212, SuperblockDescriptor.LENGTH);
+        assertEquals(208, SuperblockDescriptor.MAX_PAGES_OFFSET);
+        assertEquals(216, SuperblockDescriptor.HIGH_WATER_OFFSET);
+        assertEquals(224, SuperblockDescriptor.HIGH_WATER_BEFORE_OFFSET);
+        assertEquals(232, SuperblockDescriptor.CRC_OFFSET);
+        assertEquals(236, SuperblockDescriptor.LENGTH);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
         SuperblockDescriptor.encode(buffer, superblock(5));
         assertEquals('R', buffer.getByte(0));
         assertEquals('E', buffer.getByte(7));
-        assertEquals(2, buffer.getInt(SuperblockDescriptor.VERSION_OFFSET));
+        assertEquals(3, buffer.getInt(SuperblockDescriptor.VERSION_OFFSET));
         assertEquals(1, buffer.getInt(SuperblockDescriptor.CURRENT_COPY_OFFSET));
         assertEquals(-7, buffer.getLong(SuperblockDescriptor.ROOTS_OFFSET + 15 * 8));
     }
