@@ -111,25 +111,7 @@ public final class NativeIo
      */
     public static long mmapShared(final int fd, final long length, final Path file) throws NativeCallException
     {
-        try (Arena arena = Arena.ofConfined())
-        {
-            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            final long address = (long)MMAP.invokeExact(state, 0L, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0L);
-            if (MAP_FAILED == address)
-            {
-                throw new NativeCallException("mmap", (int)ERRNO.get(state, 0L), "mapping length=" + length + " of " +
-                    file);
-            }
-            return address;
-        }
-        catch (final NativeCallException ex)
-        {
-            throw ex;
-        }
-        catch (final Throwable t)
-        {
-            throw new IllegalStateException("mmap downcall failed for " + file, t);
-        }
+        return mmap(length, MAP_SHARED, fd, "mapping length=" + length + " of " + file);
     }
 
     /**
@@ -143,15 +125,19 @@ public final class NativeIo
      */
     public static long mmapAnonymous(final long length) throws NativeCallException
     {
+        return mmap(length, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, "reserving anonymous length=" + length);
+    }
+
+    private static long mmap(final long length, final int flags, final int fd, final String what)
+        throws NativeCallException
+    {
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            final long address = (long)MMAP.invokeExact(state, 0L, length, PROT_READ | PROT_WRITE,
-                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
+            final long address = (long)MMAP.invokeExact(state, 0L, length, PROT_READ | PROT_WRITE, flags, fd, 0L);
             if (MAP_FAILED == address)
             {
-                throw new NativeCallException("mmap", (int)ERRNO.get(state, 0L), "reserving anonymous length=" +
-                    length);
+                throw new NativeCallException("mmap", (int)ERRNO.get(state, 0L), what);
             }
             return address;
         }
@@ -161,7 +147,7 @@ public final class NativeIo
         }
         catch (final Throwable t)
         {
-            throw new IllegalStateException("mmap downcall failed", t);
+            throw new IllegalStateException("mmap downcall failed: " + what, t);
         }
     }
 
