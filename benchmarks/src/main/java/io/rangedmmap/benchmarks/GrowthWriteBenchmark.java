@@ -46,10 +46,10 @@ import java.util.concurrent.TimeUnit;
  * final size? Each invocation writes {@link #TOTAL_MIB} MiB of 4 KiB pages with {@code writers} writers (each
  * checkpointing its receipts every 4,096 pages) into a fresh store: {@code growing} starts at 1 MiB with
  * {@code withMaxPages} at the final size (default growth step: 10% or 64 MiB), {@code preSized} is created at the
- * final size (its create, which reserves all the blocks, is timed with it, since the growing arm reserves the same blocks as
- * it grows). The growing arm also records every
- * {@code allocate} in an HdrHistogram and prints its p99.9 and max when the trial ends. Page contents are a cheap
- * fill so that the I/O and the store, not the generator, are measured.
+ * final size (its create, which reserves all the blocks, is timed with it, since the growing arm reserves the same
+ * blocks as it grows). The growing arm also records every {@code allocate} in an HdrHistogram and prints its p99.9 and
+ * max when the trial ends. Page contents are a cheap fill so that the I/O and the store, not the generator, are
+ * measured.
  *
  * <p>The issue asks for 4 GiB; the default here is 1 GiB (the shared 2-core VM and its disk); pass
  * {@code -p totalMib=4096} for the issue's size.

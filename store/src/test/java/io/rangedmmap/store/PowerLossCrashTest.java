@@ -257,7 +257,8 @@ class PowerLossCrashTest
                     }
                     final List<Long> live = new ArrayList<>(run.acked.pages().keySet());
                     live.sort(null);
-                    final List<Long> frees = live.isEmpty() ? List.of() : List.of(live.get(random.nextInt(live.size())));
+                    final List<Long> frees = live.isEmpty() ? List.of() :
+                        List.of(live.get(random.nextInt(live.size())));
                     run.images.expectPageCounts(run.images.ackedPageCount(), run.store.pageCount());
                     run.checkpoint(receipts, added, frees);
                 }

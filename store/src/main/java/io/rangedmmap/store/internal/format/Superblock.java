@@ -78,6 +78,7 @@ public record Superblock(
         return "Superblock{pageSize=" + pageSize + ", pageCount=" + pageCount + ", metadataPages=" + metadataPages +
             ", sequence=" + sequence + ", currentCopy=" + currentCopy + ", livePages=" + livePages + ", roots=" +
             Arrays.toString(roots) + ", flags=" + flags + ", metadataPagesWritten=" + metadataPagesWritten +
-            ", metadataDigest=0x" + Integer.toHexString(metadataDigest) + ", newPages=" + newPages + ", maxPages=" + maxPages + ", highWater=" + highWater + ", highWaterBefore=" + highWaterBefore + "}";
+            ", metadataDigest=0x" + Integer.toHexString(metadataDigest) + ", newPages=" + newPages + ", maxPages=" +
+            maxPages + ", highWater=" + highWater + ", highWaterBefore=" + highWaterBefore + "}";
     }
 }
