@@ -51,6 +51,8 @@ public final class StoreGrowth
      */
     public static final long MIN_DEFAULT_STEP = (64L << 20) / StoreLayout.PAGE_SIZE;
 
+    private static final int ENOSPC = 28;
+
     private final Path path;
     private final RawMmapFile file;
     private final StoreIo io;
@@ -179,8 +181,10 @@ public final class StoreGrowth
             {
                 return true;
             }
+            // At least what the writer asked for, unless maxPages is nearer: then up to maxPages, and the writer's
+            // next claim finds the store at maxPages if that was still too little.
             final long target = Math.min(maxPages, current + Math.max(step(), needed));
-            if (target - current < needed && target == current)
+            if (target <= current)
             {
                 return false;
             }
@@ -253,8 +257,6 @@ public final class StoreGrowth
             throw new UncheckedIOException("growing " + path + " to pageCount=" + newPageCount + " failed", ex);
         }
     }
-
-    private static final int ENOSPC = 28;
 
     private long usableSpace()
     {
