@@ -27,12 +27,15 @@ import io.rangedmmap.store.internal.Crc;
 import io.rangedmmap.store.internal.ExtentAllocator;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.Lifecycle;
+import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.PwriteStoreIo;
 import io.rangedmmap.store.internal.Recovery;
 import io.rangedmmap.store.internal.Runs;
+import io.rangedmmap.store.internal.SnapshotRegistry;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.StoreVerifier;
+import io.rangedmmap.store.internal.UndoJournal;
 import io.rangedmmap.store.internal.WriterIds;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
@@ -100,6 +103,8 @@ public final class PageStore implements AutoCloseable
     private final CallbackGuard callbacks = new CallbackGuard();
     private final SuperblockFallback fallback;
     private final boolean readOnly;
+    private final SnapshotRegistry snapshots;
+    private final long storeId;
 
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
         final StoreIo io, final PwriteStoreIo channelIo)
@@ -112,8 +117,11 @@ public final class PageStore implements AutoCloseable
         this.allocator = new ExtentAllocator(recovery.free());
         this.lifecycle = new Lifecycle(path.toString());
         this.options = options;
-        this.checkpoints = new CheckpointCoordinator(path.toString(), table, allocator,
-            new Checkpointer(file, io, layout, table, recovery.staleTablePages()), lifecycle,
+        this.storeId = recovery.superblock().storeId();
+        this.snapshots = new SnapshotRegistry(allocator, new PageLifetimes(table, recovery.superblock().sequence()),
+            recovery.superblock().sequence(), recovery.superblock().roots());
+        this.checkpoints = new CheckpointCoordinator(path.toString(), table, snapshots,
+            new Checkpointer(file, io, layout, table, recovery.staleTablePages(), storeId), lifecycle,
             recovery.superblock().sequence(), recovery.superblock().livePages(), recovery.superblock().roots());
         this.fallback = recovery.fallback();
         this.readOnly = file.isReadOnly();
@@ -256,6 +264,7 @@ public final class PageStore implements AutoCloseable
         PwriteStoreIo channelIo = null;
         try
         {
+            rollBackInterruptedBackup(file, absolute, io, readOnly);
             final Recovery recovery = Recovery.recover(file, absolute);
             // Validated: the checkpoints' metadata and superblock pages go through a channel (see PwriteStoreIo).
             channelIo = !readOnly && StoreIo.DIRECT == io ? PwriteStoreIo.open(absolute) : null;
@@ -275,6 +284,30 @@ public final class PageStore implements AutoCloseable
             }
             file.close();
             throw ex;
+        }
+    }
+
+    /**
+     * Puts a backup back at its old checkpoint if an incremental backup into it was interrupted (see
+     * {@link UndoJournal}); a read-only open cannot, and refuses the file until a writable open has.
+     */
+    private static void rollBackInterruptedBackup(final RawMmapFile file, final Path path, final StoreIo io,
+        final boolean readOnly) throws IOException
+    {
+        if (readOnly)
+        {
+            if (Files.exists(UndoJournal.pathOf(path)))
+            {
+                throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA, path +
+                    " is a backup whose incremental backup was interrupted (" + UndoJournal.pathOf(path) + " is " +
+                    "there); open it once with PageStore.open, which rolls it back to its previous checkpoint");
+            }
+            return;
+        }
+        if (UndoJournal.rollBack(file, io))
+        {
+            LOG.warn("backup {}: an interrupted incremental backup was rolled back to the checkpoint it held before",
+                path);
         }
     }
 
@@ -610,6 +643,124 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
+     * Opens a snapshot of the newest durable checkpoint: until it is closed, every page live in that checkpoint reads
+     * through it with its bytes of that moment, even once freed and after later checkpoints, and its roots are that
+     * checkpoint's. Opening one is O(1) and lock-free; writers and checkpoints never wait for it. While it is open
+     * the space of the pages it can see is not reused: close it promptly (see {@link StoreSnapshot}).
+     *
+     * @return the snapshot; close it.
+     * @throws IllegalStateException if the store is closed.
+     * @throws StoreFailedException  if the store has failed.
+     */
+    public StoreSnapshot snapshot()
+    {
+        lifecycle.checkOpen();
+        return new StoreSnapshot(this, snapshots);
+    }
+
+    /**
+     * Writes a backup of the newest durable checkpoint to {@code target}. See {@link #backup(Path, LongConsumer)}.
+     *
+     * @param target the backup file to create; its directory must exist.
+     * @return the checkpoint of this store the backup holds, with what was written: the user pages copied, the
+     *         metadata pages written, the bytes and the time taken.
+     * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists; it is left untouched.
+     * @throws java.nio.file.NoSuchFileException        if the directory of {@code target} does not exist.
+     * @throws java.nio.file.AccessDeniedException      if the directory of {@code target} cannot be written.
+     * @throws IllegalStateException                    if the store is closed (before or during the backup).
+     * @throws StoreFailedException                     if the store has failed.
+     * @throws CorruptPageException                     if a page to copy does not match its CRC32C.
+     * @throws IOException                              on any other I/O error; no file is left under
+     *                                                  {@code target}.
+     */
+    public Checkpoint backup(final Path target) throws IOException
+    {
+        return backup(target, scanned ->
+        {
+        });
+    }
+
+    /**
+     * Writes a backup of the newest durable checkpoint at the moment of the call to {@code target}, while writers,
+     * checkpoints and readers go on: a complete store of the same size and store id, holding exactly that
+     * checkpoint's live pages (each read through a {@link StoreSnapshot} and checked against its CRC32C) under the
+     * same page ids, its metadata and roots; free space is not copied. The backup is written under a temporary name
+     * beside {@code target}, flushed, then linked to {@code target} and its directory fsynced: a crash or error at
+     * any point leaves no file under {@code target}. It opens with {@code lastCheckpoint()} equal to the returned
+     * checkpoint's sequence, and can later be brought forward by {@link #backupTo(Path)}.
+     *
+     * <p>{@code progress} is told the number of page ids scanned so far, every few thousand and once at the end
+     * ({@link #pageCount()}), on the calling thread.
+     *
+     * @param target   the backup file to create; its directory must exist.
+     * @param progress told the number of page ids scanned so far.
+     * @return the checkpoint of this store the backup holds, with what was written: the user pages copied, the
+     *         metadata pages written, the bytes and the time taken.
+     * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists; it is left untouched.
+     * @throws java.nio.file.NoSuchFileException        if the directory of {@code target} does not exist.
+     * @throws java.nio.file.AccessDeniedException      if the directory of {@code target} cannot be written.
+     * @throws IllegalStateException                    if the store is closed (before or during the backup).
+     * @throws StoreFailedException                     if the store has failed.
+     * @throws CorruptPageException                     if a page to copy does not match its CRC32C.
+     * @throws IOException                              on any other I/O error; no file is left under
+     *                                                  {@code target}.
+     */
+    public Checkpoint backup(final Path target, final LongConsumer progress) throws IOException
+    {
+        lifecycle.checkOpen();
+        return StoreBackup.full(this, target, progress);
+    }
+
+    /**
+     * Brings a backup forward to the newest durable checkpoint. See {@link #backupTo(Path, LongConsumer)}.
+     *
+     * @param existingBackup a backup of this store made by {@link #backup(Path)} (or brought forward since).
+     * @return the checkpoint of this store the backup now holds, with what was written.
+     * @throws java.nio.file.NoSuchFileException      if {@code existingBackup} does not exist.
+     * @throws io.rangedmmap.mmap.FileLockedException if the backup is open, here or in another process.
+     * @throws IncompatibleStoreException             if {@code existingBackup} is not a valid store.
+     * @throws BackupMismatchException                if it is a backup of another store, or newer than this one.
+     * @throws IllegalStateException                  if the store is closed (before or during the backup).
+     * @throws StoreFailedException                   if the store has failed.
+     * @throws CorruptPageException                   if a page to copy does not match its CRC32C.
+     * @throws IOException                            on any other I/O error; the backup holds its old checkpoint.
+     */
+    public Checkpoint backupTo(final Path existingBackup) throws IOException
+    {
+        return backupTo(existingBackup, scanned ->
+        {
+        });
+    }
+
+    /**
+     * Brings a backup of this store forward to the newest durable checkpoint at the moment of the call, copying only
+     * the pages that changed since the checkpoint it holds (told apart by the page states and out-of-band CRC32Cs,
+     * and by comparing the bytes of a page whose history this store instance does not know), as one crash-safe
+     * checkpoint of the backup: the bytes the backup's old checkpoint needs and the incremental overwrites are first
+     * saved in an undo journal ({@code existingBackup + ".undo"}) made durable; then the pages, the metadata and the
+     * superblock are written and flushed; then the journal is removed. A crash at any point leaves the backup at its
+     * old checkpoint (the next {@link #open(Path)} of it puts the saved bytes back) or at the new one. Writers,
+     * checkpoints and readers of this store go on meanwhile.
+     *
+     * @param existingBackup a backup of this store made by {@link #backup(Path)} (or brought forward since).
+     * @param progress       told the number of page ids scanned so far, every few thousand and once at the end.
+     * @return the checkpoint of this store the backup now holds, with what was written.
+     * @throws java.nio.file.NoSuchFileException      if {@code existingBackup} does not exist.
+     * @throws io.rangedmmap.mmap.FileLockedException if the backup is open, here or in another process.
+     * @throws IncompatibleStoreException             if {@code existingBackup} is not a valid store.
+     * @throws BackupMismatchException                if it is a backup of another store, or newer than this one.
+     * @throws IllegalStateException                  if the store is closed (before or during the backup).
+     * @throws StoreFailedException                   if the store has failed.
+     * @throws CorruptPageException                   if a page to copy does not match its CRC32C.
+     * @throws IOException                            on any other I/O error; the backup holds its old checkpoint.
+     */
+    public Checkpoint backupTo(final Path existingBackup, final LongConsumer progress) throws IOException
+    {
+        lifecycle.checkOpen();
+        return StoreBackup.incremental(this, existingBackup, progress);
+    }
+
+    /**
      * Counts the pages by state; the cost grows with the store's size (one pass over the in-memory table).
      *
      * @return the counts and the last durable checkpoint.
@@ -623,7 +774,8 @@ public final class PageStore implements AutoCloseable
         final long[] counts = table.countLiveAndInFlight();
         final long live = counts[0];
         final long inFlight = counts[1];
-        return new StoreStats(layout.pageCount(), live, layout.pageCount() - live - inFlight, inFlight, checkpoint);
+        return new StoreStats(layout.pageCount(), live, layout.pageCount() - live - inFlight, inFlight, checkpoint,
+            snapshots.openSnapshots(), snapshots.oldestPinned(), snapshots.heldPages());
     }
 
     /**
@@ -737,6 +889,16 @@ public final class PageStore implements AutoCloseable
     PageTable table()
     {
         return table;
+    }
+
+    PageLifetimes lifetimes()
+    {
+        return snapshots.lifetimes();
+    }
+
+    long storeId()
+    {
+        return storeId;
     }
 
     int extentPages()

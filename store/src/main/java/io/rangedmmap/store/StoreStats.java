@@ -25,7 +25,27 @@ package io.rangedmmap.store;
  * @param freePages      pages neither live nor in flight.
  * @param inFlightPages  pages allocated by a writer, written or not, and in no completed checkpoint yet.
  * @param lastCheckpoint the sequence of the last durable checkpoint, 0 for a new store.
+ * @param openSnapshots  the number of {@link StoreSnapshot}s open.
+ * @param oldestPinnedSequence the checkpoint the oldest open snapshot pins, or -1 if none is open.
+ * @param freedPagesWaiting pages freed by a durable checkpoint whose space is not reused yet because an open snapshot
+ *                       can still see them (counted among {@code freePages}): a number that keeps growing points to
+ *                       a snapshot left open.
  */
-public record StoreStats(long pageCount, long livePages, long freePages, long inFlightPages, long lastCheckpoint)
+public record StoreStats(long pageCount, long livePages, long freePages, long inFlightPages, long lastCheckpoint,
+    long openSnapshots, long oldestPinnedSequence, long freedPagesWaiting)
 {
+    /**
+     * The counts of a store with no open snapshot.
+     *
+     * @param pageCount      the number of user pages of the store.
+     * @param livePages      pages live in the last durable checkpoint (including those with a staged free).
+     * @param freePages      pages neither live nor in flight.
+     * @param inFlightPages  pages allocated by a writer, written or not, and in no completed checkpoint yet.
+     * @param lastCheckpoint the sequence of the last durable checkpoint, 0 for a new store.
+     */
+    public StoreStats(final long pageCount, final long livePages, final long freePages, final long inFlightPages,
+        final long lastCheckpoint)
+    {
+        this(pageCount, livePages, freePages, inFlightPages, lastCheckpoint, 0, -1, 0);
+    }
 }

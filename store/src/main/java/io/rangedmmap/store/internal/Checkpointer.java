@@ -69,6 +69,7 @@ public final class Checkpointer
     private final PageTable table;
     private final byte[] scratch = new byte[StoreLayout.PAGE_SIZE];
     private final UnsafeBuffer scratchBuffer = new UnsafeBuffer(scratch);
+    private final long storeId;
     private long[] previousDirty;
 
     /**
@@ -79,10 +80,12 @@ public final class Checkpointer
      * @param layout        its layout.
      * @param table         the page table, for the CRCs of the pages to commit.
      * @param previousDirty the table pages in which the two metadata copies may differ, ascending.
+     * @param storeId       the store's identity, kept in every superblock.
      */
     public Checkpointer(final RawMmapFile file, final StoreIo io, final StoreLayout layout, final PageTable table,
-        final long[] previousDirty)
+        final long[] previousDirty, final long storeId)
     {
+        this.storeId = storeId;
         this.file = file;
         this.io = io;
         this.layout = layout;
@@ -140,7 +143,7 @@ public final class Checkpointer
         Arrays.fill(scratch, (byte)0);
         SuperblockDescriptor.encode(scratchBuffer, new Superblock(StoreLayout.PAGE_SIZE, layout.pageCount(),
             layout.metadataPages(), sequence, copy, livePages, roots, oneFlush ? SuperblockDescriptor.FLAG_ONE_FLUSH :
-            0, dirty.length, (int)digest.getValue(), pages.length));
+            0, dirty.length, (int)digest.getValue(), pages.length, storeId));
         final long superblockOffset = StoreLayout.superblockOffset(copy);
         io.writeAt(file, superblockOffset, scratch);
         if (oneFlush)

@@ -32,6 +32,8 @@ import java.util.Arrays;
  * @param metadataPagesWritten the number of metadata pages this checkpoint wrote (those carrying its sequence).
  * @param metadataDigest the CRC32C of the (table index, CRC32C) pairs of those pages, ascending by index.
  * @param newPages      the number of user pages this checkpoint made live.
+ * @param storeId       the identity of the store, random at create and kept by every checkpoint and by a backup
+ *                      (which is a copy of the same store); 0 in a file made before stores had one.
  */
 public record Superblock(
     int pageSize,
@@ -44,8 +46,32 @@ public record Superblock(
     int flags,
     int metadataPagesWritten,
     int metadataDigest,
-    long newPages)
+    long newPages,
+    long storeId)
 {
+    /**
+     * A superblock without a store identity (0).
+     *
+     * @param pageSize      the page size in bytes.
+     * @param pageCount     the number of user pages.
+     * @param metadataPages the number of metadata pages per copy.
+     * @param sequence      the checkpoint sequence, 0 for a new store.
+     * @param currentCopy   the metadata copy this checkpoint wrote, {@code sequence & 1}.
+     * @param livePages     the number of live user pages at this checkpoint.
+     * @param roots         the 16 root slots.
+     * @param flags         the checkpoint flags.
+     * @param metadataPagesWritten the number of metadata pages this checkpoint wrote.
+     * @param metadataDigest the digest of those pages.
+     * @param newPages      the number of user pages this checkpoint made live.
+     */
+    public Superblock(final int pageSize, final long pageCount, final long metadataPages, final long sequence,
+        final int currentCopy, final long livePages, final long[] roots, final int flags,
+        final int metadataPagesWritten, final int metadataDigest, final long newPages)
+    {
+        this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, flags, metadataPagesWritten,
+            metadataDigest, newPages, 0);
+    }
+
     /**
      * The superblock of a checkpoint that names no newly written page: a new store's.
      *
@@ -60,7 +86,7 @@ public record Superblock(
     public Superblock(final int pageSize, final long pageCount, final long metadataPages, final long sequence,
         final int currentCopy, final long livePages, final long[] roots)
     {
-        this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, 0, 0, 0, 0);
+        this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, 0, 0, 0, 0, 0);
     }
 
     @Override
@@ -69,6 +95,7 @@ public record Superblock(
         return "Superblock{pageSize=" + pageSize + ", pageCount=" + pageCount + ", metadataPages=" + metadataPages +
             ", sequence=" + sequence + ", currentCopy=" + currentCopy + ", livePages=" + livePages + ", roots=" +
             Arrays.toString(roots) + ", flags=" + flags + ", metadataPagesWritten=" + metadataPagesWritten +
-            ", metadataDigest=0x" + Integer.toHexString(metadataDigest) + ", newPages=" + newPages + "}";
+            ", metadataDigest=0x" + Integer.toHexString(metadataDigest) + ", newPages=" + newPages + ", storeId=0x" +
+            Long.toHexString(storeId) + "}";
     }
 }

@@ -42,7 +42,7 @@ import java.util.zip.CRC32C;
  *  +---------------------------------------------------------------+
  *  |                 Checkpoint Sequence (8 bytes)                 | 32
  *  +-------------------------------+-------------------------------+
- *  |   Current Copy (sequence&amp;1)   |        Reserved (zero)        | 40
+ *  |   Current Copy (sequence&amp;1)   |     Store Id, low 32 bits     | 40
  *  +-------------------------------+-------------------------------+
  *  |                   Live Page Count (8 bytes)                   | 48
  *  +---------------------------------------------------------------+
@@ -50,7 +50,7 @@ import java.util.zip.CRC32C;
  *  +-------------------------------+-------------------------------+
  *  |        Checkpoint Flags       |    Metadata Pages Written     | 184
  *  +-------------------------------+-------------------------------+
- *  |        Metadata Digest        |        Reserved (zero)        | 192
+ *  |        Metadata Digest        |     Store Id, high 32 bits    | 192
  *  +-------------------------------+-------------------------------+
  *  |                  New User Pages (8 bytes)                     | 200
  *  +-------------------------------+-------------------------------+
@@ -65,6 +65,10 @@ import java.util.zip.CRC32C;
  * its CRC32C, in those metadata pages). Open accepts it only if all of them verify, and otherwise falls back to the
  * previous checkpoint, which the newer one never overwrote. {@link #FLAG_ONE_FLUSH} says whether the user pages
  * must be read to verify them: without it they were flushed before the superblock was written.
+ *
+ * <p><b>Store identity.</b> The two words that were reserved (zero) hold a 64-bit store id, random at create, kept
+ * by every checkpoint and copied by a backup, so that an incremental backup can refuse a backup of another store. A
+ * file written before had zeros there, which reads as store id 0; the format version is unchanged.
  */
 public final class SuperblockDescriptor
 {
@@ -104,6 +108,11 @@ public final class SuperblockDescriptor
     public static final int CURRENT_COPY_OFFSET = 40;
 
     /**
+     * Offset of the low 32 bits of the store id (in a word that was reserved).
+     */
+    public static final int STORE_ID_LOW_OFFSET = CURRENT_COPY_OFFSET + Integer.BYTES;
+
+    /**
      * Offset of the number of live pages.
      */
     public static final int LIVE_PAGES_OFFSET = 48;
@@ -132,6 +141,11 @@ public final class SuperblockDescriptor
      * Offset of the digest of the metadata pages the checkpoint wrote.
      */
     public static final int METADATA_DIGEST_OFFSET = METADATA_WRITTEN_OFFSET + Integer.BYTES;
+
+    /**
+     * Offset of the high 32 bits of the store id (in a word that was reserved).
+     */
+    public static final int STORE_ID_HIGH_OFFSET = METADATA_DIGEST_OFFSET + Integer.BYTES;
 
     /**
      * Offset of the number of user pages the checkpoint made live.
@@ -184,6 +198,8 @@ public final class SuperblockDescriptor
         buffer.putInt(METADATA_WRITTEN_OFFSET, superblock.metadataPagesWritten(), ORDER);
         buffer.putInt(METADATA_DIGEST_OFFSET, superblock.metadataDigest(), ORDER);
         buffer.putLong(NEW_PAGES_OFFSET, superblock.newPages(), ORDER);
+        buffer.putInt(STORE_ID_LOW_OFFSET, (int)superblock.storeId(), ORDER);
+        buffer.putInt(STORE_ID_HIGH_OFFSET, (int)(superblock.storeId() >>> Integer.SIZE), ORDER);
         buffer.putInt(CRC_OFFSET, crc(buffer), ORDER);
     }
 
@@ -235,7 +251,9 @@ public final class SuperblockDescriptor
             buffer.getInt(FLAGS_OFFSET, ORDER),
             buffer.getInt(METADATA_WRITTEN_OFFSET, ORDER),
             buffer.getInt(METADATA_DIGEST_OFFSET, ORDER),
-            buffer.getLong(NEW_PAGES_OFFSET, ORDER));
+            buffer.getLong(NEW_PAGES_OFFSET, ORDER),
+            ((long)buffer.getInt(STORE_ID_HIGH_OFFSET, ORDER) << Integer.SIZE) |
+            (buffer.getInt(STORE_ID_LOW_OFFSET, ORDER) & 0xFFFF_FFFFL));
     }
 
     /**
