@@ -195,7 +195,8 @@ public final class BackupWriter
         io.flushRange(file, metadataStart, file.size() - metadataStart);
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
         SuperblockDescriptor.encode(new UnsafeBuffer(page), new Superblock(StoreLayout.PAGE_SIZE, layout.pageCount(),
-            layout.metadataPages(), plan.sequence(), copy, plan.livePages(), roots, 0, plan.tablePages().length,
+            layout.metadataPages(), plan.sequence(), copy, plan.livePages(), roots, SuperblockDescriptor.FLAG_BACKUP,
+            plan.tablePages().length,
             plan.digest(), plan.newPages(), storeId));
         io.writeAt(file, StoreLayout.superblockOffset(copy), page);
         io.flushRange(file, StoreLayout.superblockOffset(copy), StoreLayout.PAGE_SIZE);

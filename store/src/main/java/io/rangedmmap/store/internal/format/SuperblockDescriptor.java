@@ -163,6 +163,13 @@ public final class SuperblockDescriptor
     public static final int FLAG_ONE_FLUSH = 1;
 
     /**
+     * The flag of a checkpoint written by a backup ({@code PageStore.backup} or {@code backupTo}): it holds another
+     * store's checkpoint of that sequence, so the spare slot holds an older checkpoint of the backup, not necessarily
+     * the one just before. Recovery never falls back from it (it is not a one-flush checkpoint).
+     */
+    public static final int FLAG_BACKUP = 2;
+
+    /**
      * The length of the encoded superblock.
      */
     public static final int LENGTH = CRC_OFFSET + Integer.BYTES;
@@ -280,7 +287,7 @@ public final class SuperblockDescriptor
             superblock.metadataPages() != MetadataPageDescriptor.metadataPagesFor(pageCount) ||
             superblock.currentCopy() != (superblock.sequence() & 1) || superblock.sequence() < 0 ||
             superblock.livePages() < 0 || superblock.livePages() > pageCount ||
-            0 != (superblock.flags() & ~FLAG_ONE_FLUSH) || superblock.metadataPagesWritten() < 0 ||
+            0 != (superblock.flags() & ~(FLAG_ONE_FLUSH | FLAG_BACKUP)) || superblock.metadataPagesWritten() < 0 ||
             superblock.metadataPagesWritten() > superblock.metadataPages() || superblock.newPages() < 0 ||
             superblock.newPages() > superblock.livePages())
         {
