@@ -28,8 +28,8 @@ import java.io.PrintWriter;
  * JVM has). The inspecting commands open stores read-only.
  */
 @Command(name = "ranged-mmap", mixinStandardHelpOptions = true, version = "ranged-mmap 0.1.0",
-    description = "Inspect, verify and dump ranged-mmap page stores, and measure write throughput on this machine.",
-    subcommands = {InfoCommand.class, VerifyCommand.class, DumpCommand.class, BenchCommand.class,
+    description = "Inspect, verify, dump and back up ranged-mmap page stores, and measure write throughput on this machine.",
+    subcommands = {InfoCommand.class, VerifyCommand.class, DumpCommand.class, BackupCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -57,7 +57,7 @@ public final class RangedMmapCli implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: info, verify, dump or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: info, verify, dump, backup or bench");
     }
 
     /**
