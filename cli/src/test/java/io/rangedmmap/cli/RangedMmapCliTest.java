@@ -132,8 +132,11 @@ class RangedMmapCliTest
         assertTrue(out.toString().contains("live pages:      5"), out.toString());
         assertTrue(out.toString().contains("roots:           3=42, 4=7"), out.toString());
         assertEquals(0, run("verify", backup.toString()), err.toString());
-        assertEquals(RangedMmapCli.CANNOT_OPEN, run("backup", "--incremental", backup.toString(), file.toString()));
-        assertTrue(err.toString().contains("BackupMismatchException: "), err.toString());
+        final Path other = dir.resolve("other.store");
+        PageStore.create(other, 64).close();
+        assertEquals(RangedMmapCli.CANNOT_OPEN, run("backup", "--incremental", file.toString(), other.toString()));
+        assertTrue(err.toString().contains("BackupMismatchException: " + other.toAbsolutePath() + " is not a backup of " +
+            file.toAbsolutePath()), err.toString());
         assertEquals(0, run("help", "backup"), err.toString());
         assertTrue(out.toString().contains("A live store is backed up from inside the process"), out.toString());
     }
