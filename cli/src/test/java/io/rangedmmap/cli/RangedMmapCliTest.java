@@ -134,7 +134,8 @@ class RangedMmapCliTest
         assertEquals(0, run("verify", backup.toString()), err.toString());
         final Path other = dir.resolve("other.store");
         PageStore.create(other, 64).close();
-        assertEquals(RangedMmapCli.CANNOT_OPEN, run("backup", "--incremental", file.toString(), other.toString()));
+        assertEquals(RangedMmapCli.CANNOT_OPEN,
+            run("backup", "--incremental", file.toString(), other.toString()));
         assertTrue(err.toString().contains("BackupMismatchException: " + other.toAbsolutePath() + " is not a backup of " +
             file.toAbsolutePath()), err.toString());
         assertEquals(0, run("help", "backup"), err.toString());

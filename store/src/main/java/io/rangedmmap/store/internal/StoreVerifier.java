@@ -101,7 +101,9 @@ public final class StoreVerifier
         final long spareSequence = Math.max(0, lastCheckpoint - 1);
         // A backup's checkpoint follows whichever older one the backup held: the spare need only be older.
         final boolean backup = null != current && 0 != (current.flags() & SuperblockDescriptor.FLAG_BACKUP);
-        if (null != spare && ((backup ? spare.sequence() > spareSequence : spare.sequence() != spareSequence) || spare.pageCount() != layout.pageCount() ||
+        final boolean spareSequenceWrong = backup ? spare != null && spare.sequence() > spareSequence :
+            spare != null && spare.sequence() != spareSequence;
+        if (null != spare && (spareSequenceWrong || spare.pageCount() != layout.pageCount() ||
             spare.metadataPages() != layout.metadataPages()))
         {
             redundancy.add("spare superblock slot " + (1 - copy) + " has sequence=" + spare.sequence() +
