@@ -136,8 +136,8 @@ class RangedMmapCliTest
         PageStore.create(other, 64).close();
         assertEquals(RangedMmapCli.CANNOT_OPEN,
             run("backup", "--incremental", file.toString(), other.toString()));
-        assertTrue(err.toString().contains("BackupMismatchException: " + other.toAbsolutePath() + " is not a backup of " +
-            file.toAbsolutePath()), err.toString());
+        assertTrue(err.toString().contains("BackupMismatchException: " + other.toAbsolutePath() +
+            " is not a backup of " + file.toAbsolutePath()), err.toString());
         assertEquals(0, run("help", "backup"), err.toString());
         assertTrue(out.toString().contains("A live store is backed up from inside the process"), out.toString());
     }
