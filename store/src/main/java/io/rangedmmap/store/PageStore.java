@@ -23,7 +23,6 @@ import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.internal.CallbackGuard;
 import io.rangedmmap.store.internal.CheckpointCoordinator;
 import io.rangedmmap.store.internal.Checkpointer;
-import io.rangedmmap.store.internal.Crc;
 import io.rangedmmap.store.internal.ExtentAllocator;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.Lifecycle;
@@ -506,17 +505,8 @@ public final class PageStore implements AutoCloseable
     public void read(final long pageId, final byte[] dst)
     {
         Objects.requireNonNull(dst, "dst");
-        checkLength(dst.length, "dst.length");
-        final int page = checkReadable(pageId);
-        try
-        {
-            file.readAt(layout.dataOffset(page), dst);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw lifecycle.fail(ex);
-        }
-        checkCrc(page, Crc.of(dst));
+        PageReads.checkLength(dst.length, "dst.length");
+        PageReads.read(this, table, checkReadable(pageId), dst);
     }
 
     /**
@@ -535,21 +525,8 @@ public final class PageStore implements AutoCloseable
     public void read(final long pageId, final ByteBuffer dst)
     {
         Objects.requireNonNull(dst, "dst");
-        checkLength(dst.remaining(), "dst.remaining()");
-        final int page = checkReadable(pageId);
-        final int position = dst.position();
-        try
-        {
-            file.readAt(layout.dataOffset(page), dst);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw lifecycle.fail(ex);
-        }
-        dst.position(position);
-        final int actual = Crc.of(dst);
-        dst.position(position + PAGE_SIZE);
-        checkCrc(page, actual);
+        PageReads.checkLength(dst.remaining(), "dst.remaining()");
+        PageReads.read(this, table, checkReadable(pageId), dst);
     }
 
     /**
@@ -568,20 +545,7 @@ public final class PageStore implements AutoCloseable
     public void read(final long pageId, final RangeReader reader)
     {
         Objects.requireNonNull(reader, "reader");
-        final int page = checkReadable(pageId);
-        final CheckingReader checking = CheckingReader.arm(table, path, page, reader, callbacks);
-        try
-        {
-            file.readAt(layout.dataOffset(page), PAGE_SIZE, checking);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw lifecycle.fail(ex);
-        }
-        finally
-        {
-            checking.disarm();
-        }
+        PageReads.read(this, table, checkReadable(pageId), reader);
     }
 
     /**
@@ -1028,22 +992,6 @@ public final class PageStore implements AutoCloseable
         return page;
     }
 
-    private void checkCrc(final int page, final int actual)
-    {
-        final int expected = table.crc(page);
-        if (expected != actual)
-        {
-            throw new CorruptPageException(path.toString(), page, expected, actual);
-        }
-    }
-
-    private static void checkLength(final int length, final String name)
-    {
-        if (PAGE_SIZE != length)
-        {
-            throw new IllegalArgumentException(name + "=" + length + " must equal PAGE_SIZE=" + PAGE_SIZE);
-        }
-    }
 
     private static int checkSlot(final int slot)
     {

@@ -15,9 +15,7 @@
  */
 package io.rangedmmap.store;
 
-import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.RangeReader;
-import io.rangedmmap.store.internal.Crc;
 import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.SnapshotRegistry;
 
@@ -117,17 +115,8 @@ public final class StoreSnapshot implements AutoCloseable
     public void read(final long pageId, final byte[] dst)
     {
         Objects.requireNonNull(dst, "dst");
-        checkLength(dst.length, "dst.length");
-        final int page = checkLive(pageId);
-        try
-        {
-            store.file().readAt(store.layout().dataOffset(page), dst);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw store.lifecycle().fail(ex);
-        }
-        checkCrc(page, Crc.of(dst));
+        PageReads.checkLength(dst.length, "dst.length");
+        PageReads.read(store, lifetimes, checkLive(pageId), dst);
     }
 
     /**
@@ -146,21 +135,8 @@ public final class StoreSnapshot implements AutoCloseable
     public void read(final long pageId, final ByteBuffer dst)
     {
         Objects.requireNonNull(dst, "dst");
-        checkLength(dst.remaining(), "dst.remaining()");
-        final int page = checkLive(pageId);
-        final int position = dst.position();
-        try
-        {
-            store.file().readAt(store.layout().dataOffset(page), dst);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw store.lifecycle().fail(ex);
-        }
-        dst.position(position);
-        final int actual = Crc.of(dst);
-        dst.position(position + PageStore.PAGE_SIZE);
-        checkCrc(page, actual);
+        PageReads.checkLength(dst.remaining(), "dst.remaining()");
+        PageReads.read(store, lifetimes, checkLive(pageId), dst);
     }
 
     /**
@@ -179,21 +155,7 @@ public final class StoreSnapshot implements AutoCloseable
     public void read(final long pageId, final RangeReader reader)
     {
         Objects.requireNonNull(reader, "reader");
-        final int page = checkLive(pageId);
-        final CheckingReader checking = CheckingReader.arm(lifetimes, store.path(), page, reader,
-            store.callbacks());
-        try
-        {
-            store.file().readAt(store.layout().dataOffset(page), PageStore.PAGE_SIZE, checking);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw store.lifecycle().fail(ex);
-        }
-        finally
-        {
-            checking.disarm();
-        }
+        PageReads.read(store, lifetimes, checkLive(pageId), reader);
     }
 
     /**
@@ -252,22 +214,5 @@ public final class StoreSnapshot implements AutoCloseable
                 " is closed");
         }
         store.lifecycle().checkOpen();
-    }
-
-    private void checkCrc(final int page, final int actual)
-    {
-        final int expected = lifetimes.crc(page);
-        if (expected != actual)
-        {
-            throw new CorruptPageException(store.path().toString(), page, expected, actual);
-        }
-    }
-
-    private static void checkLength(final int length, final String name)
-    {
-        if (PageStore.PAGE_SIZE != length)
-        {
-            throw new IllegalArgumentException(name + "=" + length + " must equal PAGE_SIZE=" + PageStore.PAGE_SIZE);
-        }
     }
 }
