@@ -38,7 +38,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -140,9 +142,13 @@ public class BackupBenchmark
         final List<PageReceipt> receipts = new ArrayList<>(changes);
         try (PageWriter writer = store.newWriter())
         {
-            for (int i = 0; i < changes; i++)
+            final Set<Integer> victims = new HashSet<>();
+            while (victims.size() < changes)
             {
-                final int victim = random.nextInt(live.size());
+                victims.add(random.nextInt(live.size()));
+            }
+            for (final int victim : victims)
+            {
                 store.free(live.get(victim));
                 final long id = writer.allocate();
                 ThreadLocalRandom.current().nextBytes(data);
