@@ -21,15 +21,16 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /**
- * The {@code ranged-mmap} command-line tool: inspect, verify and dump page stores, and measure this machine.
+ * The {@code ranged-mmap} command-line tool: inspect, verify, dump and back up page stores, and measure this machine.
  *
  * <p>Exit codes: 0 success; 1 the store is corrupt (verify) or a page is; 2 bad usage; 3 the store could not be
  * opened or read (missing, in use by another process, not a store, newer format, or more memory needed than the
  * JVM has). The inspecting commands open stores read-only.
  */
 @Command(name = "ranged-mmap", mixinStandardHelpOptions = true, version = "ranged-mmap 0.1.0",
-    description = "Inspect, verify and dump ranged-mmap page stores, and measure write throughput on this machine.",
-    subcommands = {InfoCommand.class, VerifyCommand.class, DumpCommand.class, BenchCommand.class,
+    description = "Inspect, verify, dump and back up ranged-mmap page stores, and measure write throughput on this " +
+        "machine.",
+    subcommands = {InfoCommand.class, VerifyCommand.class, DumpCommand.class, BackupCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -57,7 +58,8 @@ public final class RangedMmapCli implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: info, verify, dump or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "missing command: info, verify, dump, backup or bench");
     }
 
     /**

@@ -62,23 +62,9 @@ final class VerifyCommand implements Callable<Integer>
         }
         try (pages)
         {
-            final long total = pages.pageCount();
-            final boolean draw = null == progress ? total >= 100_000 : progress;
-            final PrintWriter err = spec.commandLine().getErr();
-            final VerifyReport report = pages.verify(scanned ->
-            {
-                if (draw)
-                {
-                    final int filled = (int)(30 * scanned / total);
-                    err.printf("\r[%s%s] %5.1f%% %,d/%,d pages", "#".repeat(filled), " ".repeat(30 - filled),
-                        100.0 * scanned / total, scanned, total);
-                    err.flush();
-                }
-            });
-            if (draw)
-            {
-                err.println();
-            }
+            final ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), pages.pageCount(), progress);
+            final VerifyReport report = pages.verify(bar);
+            bar.finish();
             if (json)
             {
                 StoreJson.print(out, pages, report);

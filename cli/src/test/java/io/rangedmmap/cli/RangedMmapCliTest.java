@@ -106,6 +106,43 @@ class RangedMmapCliTest
     }
 
     @Test
+    void shouldBackUpAStoreAndBringTheBackupForwardIncrementally() throws Exception
+    {
+        final Path file = storeWithPages();
+        final Path backup = dir.resolve("b.store");
+        assertEquals(0, run("backup", "--progress", file.toString(), backup.toString()), err.toString());
+        assertTrue(out.toString().startsWith("backed up checkpoint 2 of " + file.toAbsolutePath() + " to " +
+            backup.toAbsolutePath() + ": 5 pages copied, 1 metadata pages, 28,672 bytes in "), out.toString());
+        assertTrue(err.toString().contains("[##############################] 100.0% 64/64 pages"), err.toString());
+        assertEquals(RangedMmapCli.CANNOT_OPEN, run("backup", file.toString(), backup.toString()));
+        assertTrue(err.toString().contains("FileAlreadyExistsException: " + backup.toAbsolutePath() +
+            ": refusing to replace an existing file"), err.toString());
+        try (PageStore store = PageStore.open(file); PageWriter writer = store.newWriter())
+        {
+            final long pageId = writer.allocate();
+            store.free(firstPage);
+            store.setRoot(4, 7);
+            store.checkpoint(List.of(writer.write(pageId, new byte[PageStore.PAGE_SIZE])));
+        }
+        assertEquals(0, run("backup", "--incremental", file.toString(), backup.toString()), err.toString());
+        assertTrue(out.toString().startsWith("brought backup forward to checkpoint 3 of " + file.toAbsolutePath() +
+            " to " + backup.toAbsolutePath() + ": 1 pages copied, 1 metadata pages, "), out.toString());
+        assertEquals(0, run("info", backup.toString()), err.toString());
+        assertTrue(out.toString().contains("last checkpoint: 3"), out.toString());
+        assertTrue(out.toString().contains("live pages:      5"), out.toString());
+        assertTrue(out.toString().contains("roots:           3=42, 4=7"), out.toString());
+        assertEquals(0, run("verify", backup.toString()), err.toString());
+        final Path other = dir.resolve("other.store");
+        PageStore.create(other, 64).close();
+        assertEquals(RangedMmapCli.CANNOT_OPEN,
+            run("backup", "--incremental", file.toString(), other.toString()));
+        assertTrue(err.toString().contains("BackupMismatchException: " + other.toAbsolutePath() +
+            " is not a backup of " + file.toAbsolutePath()), err.toString());
+        assertEquals(0, run("help", "backup"), err.toString());
+        assertTrue(out.toString().contains("A live store is backed up from inside the process"), out.toString());
+    }
+
+    @Test
     void shouldDumpAPageInHex() throws Exception
     {
         final Path file = storeWithPages();

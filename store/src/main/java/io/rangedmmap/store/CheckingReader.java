@@ -18,7 +18,7 @@ package io.rangedmmap.store;
 import io.rangedmmap.mmap.RangeReader;
 import io.rangedmmap.store.internal.CallbackGuard;
 import io.rangedmmap.store.internal.Crc;
-import io.rangedmmap.store.internal.PageTable;
+import io.rangedmmap.store.internal.PageCrcs;
 import org.agrona.DirectBuffer;
 
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ final class CheckingReader implements RangeReader
 {
     private static final ThreadLocal<CheckingReader> CURRENT = ThreadLocal.withInitial(CheckingReader::new);
 
-    private PageTable table;
+    private PageCrcs table;
     private Path path;
     private long page;
     private RangeReader user;
@@ -45,13 +45,13 @@ final class CheckingReader implements RangeReader
     /**
      * {@return this thread's reader, armed for one read; {@link #disarm()} it when the read returns}
      *
-     * @param table the store's page table, for the page's CRC32C (read after the acquire load of its state).
+     * @param table the page CRCs, for the page's CRC32C (read after the acquire load that proved it readable).
      * @param path  the store, for the message of a corrupt page.
      * @param page  the page.
      * @param user  the caller's reader.
      * @param callbacks the store's guard, entered around the caller's reader so that it cannot close the store.
      */
-    static CheckingReader arm(final PageTable table, final Path path, final long page, final RangeReader user,
+    static CheckingReader arm(final PageCrcs table, final Path path, final long page, final RangeReader user,
         final CallbackGuard callbacks)
     {
         CheckingReader reader = CURRENT.get();

@@ -23,17 +23,19 @@ import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.internal.CallbackGuard;
 import io.rangedmmap.store.internal.CheckpointCoordinator;
 import io.rangedmmap.store.internal.Checkpointer;
-import io.rangedmmap.store.internal.Crc;
 import io.rangedmmap.store.internal.ExtentAllocator;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.Lifecycle;
+import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.PwriteStoreIo;
 import io.rangedmmap.store.internal.Recovery;
 import io.rangedmmap.store.internal.Runs;
 import io.rangedmmap.store.internal.StoreGrowth;
+import io.rangedmmap.store.internal.SnapshotRegistry;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.StoreVerifier;
+import io.rangedmmap.store.internal.UndoJournal;
 import io.rangedmmap.store.internal.WriterIds;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.SuperblockProbe;
@@ -103,6 +105,8 @@ public final class PageStore implements AutoCloseable
     private final CallbackGuard callbacks = new CallbackGuard();
     private final SuperblockFallback fallback;
     private final boolean readOnly;
+    private final SnapshotRegistry snapshots;
+    private final long storeId;
 
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
         final StoreIo io, final PwriteStoreIo channelIo)
@@ -119,8 +123,12 @@ public final class PageStore implements AutoCloseable
         this.growth = new StoreGrowth(path, file, io, table, lifecycle, layout.pageCount(), file.isReadOnly() ?
             recovery.superblock().maxPages() : table.capacity(), options.growthPages());
         growth.pool(allocator);
-        this.checkpoints = new CheckpointCoordinator(path.toString(), table, allocator,
-            new Checkpointer(file, io, growth, table, recovery.staleTablePages(), recovery.superblock().highWater()),
+        this.storeId = recovery.superblock().storeId();
+        this.snapshots = new SnapshotRegistry(allocator, new PageLifetimes(table, recovery.superblock().sequence()),
+            recovery.superblock().sequence(), recovery.superblock().roots());
+        this.checkpoints = new CheckpointCoordinator(path.toString(), table, snapshots,
+            new Checkpointer(file, io, growth, table, recovery.staleTablePages(), recovery.superblock().highWater(),
+                storeId),
             lifecycle,
             recovery.superblock().sequence(), recovery.superblock().livePages(), recovery.superblock().roots());
         this.fallback = recovery.fallback();
@@ -270,6 +278,7 @@ public final class PageStore implements AutoCloseable
         PwriteStoreIo channelIo = null;
         try
         {
+            rollBackInterruptedBackup(file, absolute, io, readOnly);
             final Recovery recovery = Recovery.recover(file, absolute, readOnly ? 0 : options.maxPages());
             // Validated: the checkpoints' metadata and superblock pages go through a channel (see PwriteStoreIo).
             channelIo = !readOnly && StoreIo.DIRECT == io ? PwriteStoreIo.open(absolute) : null;
@@ -324,6 +333,30 @@ public final class PageStore implements AutoCloseable
         }
         final long reserve = StoreLayout.fileSizeFor(Math.max(1, maxPages));
         return reserve > size ? RawMmapFile.openGrowable(absolute, reserve) : RawMmapFile.open(absolute);
+    }
+
+    /**
+     * Puts a backup back at its old checkpoint if an incremental backup into it was interrupted (see
+     * {@link UndoJournal}); a read-only open cannot, and refuses the file until a writable open has.
+     */
+    private static void rollBackInterruptedBackup(final RawMmapFile file, final Path path, final StoreIo io,
+        final boolean readOnly) throws IOException
+    {
+        if (readOnly)
+        {
+            if (Files.exists(UndoJournal.pathOf(path)))
+            {
+                throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA, path +
+                    " is a backup whose incremental backup was interrupted (" + UndoJournal.pathOf(path) + " is " +
+                    "there); open it once with PageStore.open, which rolls it back to its previous checkpoint");
+            }
+            return;
+        }
+        if (UndoJournal.rollBack(file, io))
+        {
+            LOG.warn("backup {}: an interrupted incremental backup was rolled back to the checkpoint it held before",
+                path);
+        }
     }
 
     private static void warnOfFallback(final PageStore store)
@@ -521,17 +554,8 @@ public final class PageStore implements AutoCloseable
     public void read(final long pageId, final byte[] dst)
     {
         Objects.requireNonNull(dst, "dst");
-        checkLength(dst.length, "dst.length");
-        final long page = checkReadable(pageId);
-        try
-        {
-            file.readAt(layout.dataOffset(page), dst);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw lifecycle.fail(ex);
-        }
-        checkCrc(page, Crc.of(dst));
+        PageReads.checkLength(dst.length, "dst.length");
+        PageReads.read(this, table, checkReadable(pageId), dst);
     }
 
     /**
@@ -550,21 +574,8 @@ public final class PageStore implements AutoCloseable
     public void read(final long pageId, final ByteBuffer dst)
     {
         Objects.requireNonNull(dst, "dst");
-        checkLength(dst.remaining(), "dst.remaining()");
-        final long page = checkReadable(pageId);
-        final int position = dst.position();
-        try
-        {
-            file.readAt(layout.dataOffset(page), dst);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw lifecycle.fail(ex);
-        }
-        dst.position(position);
-        final int actual = Crc.of(dst);
-        dst.position(position + PAGE_SIZE);
-        checkCrc(page, actual);
+        PageReads.checkLength(dst.remaining(), "dst.remaining()");
+        PageReads.read(this, table, checkReadable(pageId), dst);
     }
 
     /**
@@ -583,20 +594,7 @@ public final class PageStore implements AutoCloseable
     public void read(final long pageId, final RangeReader reader)
     {
         Objects.requireNonNull(reader, "reader");
-        final long page = checkReadable(pageId);
-        final CheckingReader checking = CheckingReader.arm(table, path, page, reader, callbacks);
-        try
-        {
-            file.readAt(layout.dataOffset(page), PAGE_SIZE, checking);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw lifecycle.fail(ex);
-        }
-        finally
-        {
-            checking.disarm();
-        }
+        PageReads.read(this, table, checkReadable(pageId), reader);
     }
 
     /**
@@ -659,6 +657,124 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
+     * Opens a snapshot of the newest durable checkpoint: until it is closed, every page live in that checkpoint reads
+     * through it with its bytes of that moment, even once freed and after later checkpoints, and its roots are that
+     * checkpoint's. Opening one is O(1) and lock-free; writers and checkpoints never wait for it. While it is open
+     * the space of the pages it can see is not reused: close it promptly (see {@link StoreSnapshot}).
+     *
+     * @return the snapshot; close it.
+     * @throws IllegalStateException if the store is closed.
+     * @throws StoreFailedException  if the store has failed.
+     */
+    public StoreSnapshot snapshot()
+    {
+        lifecycle.checkOpen();
+        return new StoreSnapshot(this, snapshots);
+    }
+
+    /**
+     * Writes a backup of the newest durable checkpoint to {@code target}. See {@link #backup(Path, LongConsumer)}.
+     *
+     * @param target the backup file to create; its directory must exist.
+     * @return the checkpoint of this store the backup holds, with what was written: the user pages copied, the
+     *         metadata pages written, the bytes and the time taken.
+     * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists; it is left untouched.
+     * @throws java.nio.file.NoSuchFileException        if the directory of {@code target} does not exist.
+     * @throws java.nio.file.AccessDeniedException      if the directory of {@code target} cannot be written.
+     * @throws IllegalStateException                    if the store is closed (before or during the backup).
+     * @throws StoreFailedException                     if the store has failed.
+     * @throws CorruptPageException                     if a page to copy does not match its CRC32C.
+     * @throws IOException                              on any other I/O error; no file is left under
+     *                                                  {@code target}.
+     */
+    public Checkpoint backup(final Path target) throws IOException
+    {
+        return backup(target, scanned ->
+        {
+        });
+    }
+
+    /**
+     * Writes a backup of the newest durable checkpoint at the moment of the call to {@code target}, while writers,
+     * checkpoints and readers go on: a complete store of the same size and store id, holding exactly that
+     * checkpoint's live pages (each read through a {@link StoreSnapshot} and checked against its CRC32C) under the
+     * same page ids, its metadata and roots; free space is not copied. The backup is written under a temporary name
+     * beside {@code target}, flushed, then linked to {@code target} and its directory fsynced: a crash or error at
+     * any point leaves no file under {@code target}. It opens with {@code lastCheckpoint()} equal to the returned
+     * checkpoint's sequence, and can later be brought forward by {@link #backupTo(Path)}.
+     *
+     * <p>{@code progress} is told the number of page ids scanned so far, every few thousand and once at the end
+     * ({@link #pageCount()}), on the calling thread.
+     *
+     * @param target   the backup file to create; its directory must exist.
+     * @param progress told the number of page ids scanned so far.
+     * @return the checkpoint of this store the backup holds, with what was written: the user pages copied, the
+     *         metadata pages written, the bytes and the time taken.
+     * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists; it is left untouched.
+     * @throws java.nio.file.NoSuchFileException        if the directory of {@code target} does not exist.
+     * @throws java.nio.file.AccessDeniedException      if the directory of {@code target} cannot be written.
+     * @throws IllegalStateException                    if the store is closed (before or during the backup).
+     * @throws StoreFailedException                     if the store has failed.
+     * @throws CorruptPageException                     if a page to copy does not match its CRC32C.
+     * @throws IOException                              on any other I/O error; no file is left under
+     *                                                  {@code target}.
+     */
+    public Checkpoint backup(final Path target, final LongConsumer progress) throws IOException
+    {
+        lifecycle.checkOpen();
+        return StoreBackup.full(this, target, progress);
+    }
+
+    /**
+     * Brings a backup forward to the newest durable checkpoint. See {@link #backupTo(Path, LongConsumer)}.
+     *
+     * @param existingBackup a backup of this store made by {@link #backup(Path)} (or brought forward since).
+     * @return the checkpoint of this store the backup now holds, with what was written.
+     * @throws java.nio.file.NoSuchFileException      if {@code existingBackup} does not exist.
+     * @throws io.rangedmmap.mmap.FileLockedException if the backup is open, here or in another process.
+     * @throws IncompatibleStoreException             if {@code existingBackup} is not a valid store.
+     * @throws BackupMismatchException                if it is a backup of another store, or newer than this one.
+     * @throws IllegalStateException                  if the store is closed (before or during the backup).
+     * @throws StoreFailedException                   if the store has failed.
+     * @throws CorruptPageException                   if a page to copy does not match its CRC32C.
+     * @throws IOException                            on any other I/O error; the backup holds its old checkpoint.
+     */
+    public Checkpoint backupTo(final Path existingBackup) throws IOException
+    {
+        return backupTo(existingBackup, scanned ->
+        {
+        });
+    }
+
+    /**
+     * Brings a backup of this store forward to the newest durable checkpoint at the moment of the call, copying only
+     * the pages that changed since the checkpoint it holds (told apart by the page states and out-of-band CRC32Cs,
+     * and by comparing the bytes of a page whose history this store instance does not know), as one crash-safe
+     * checkpoint of the backup: the bytes the backup's old checkpoint needs and the incremental overwrites are first
+     * saved in an undo journal ({@code existingBackup + ".undo"}) made durable; then the pages, the metadata and the
+     * superblock are written and flushed; then the journal is removed. A crash at any point leaves the backup at its
+     * old checkpoint (the next {@link #open(Path)} of it puts the saved bytes back) or at the new one. Writers,
+     * checkpoints and readers of this store go on meanwhile.
+     *
+     * @param existingBackup a backup of this store made by {@link #backup(Path)} (or brought forward since).
+     * @param progress       told the number of page ids scanned so far, every few thousand and once at the end.
+     * @return the checkpoint of this store the backup now holds, with what was written.
+     * @throws java.nio.file.NoSuchFileException      if {@code existingBackup} does not exist.
+     * @throws io.rangedmmap.mmap.FileLockedException if the backup is open, here or in another process.
+     * @throws IncompatibleStoreException             if {@code existingBackup} is not a valid store.
+     * @throws BackupMismatchException                if it is a backup of another store, or newer than this one.
+     * @throws IllegalStateException                  if the store is closed (before or during the backup).
+     * @throws StoreFailedException                   if the store has failed.
+     * @throws CorruptPageException                   if a page to copy does not match its CRC32C.
+     * @throws IOException                            on any other I/O error; the backup holds its old checkpoint.
+     */
+    public Checkpoint backupTo(final Path existingBackup, final LongConsumer progress) throws IOException
+    {
+        lifecycle.checkOpen();
+        return StoreBackup.incremental(this, existingBackup, progress);
+    }
+
+    /**
      * Counts the pages by state; the cost grows with the store's size (one pass over the in-memory table).
      *
      * @return the counts and the last durable checkpoint.
@@ -673,7 +789,8 @@ public final class PageStore implements AutoCloseable
         final long live = counts[0];
         final long inFlight = counts[1];
         final long pageCount = growth.pageCount();
-        return new StoreStats(pageCount, live, pageCount - live - inFlight, inFlight, checkpoint, growth.maxPages());
+        return new StoreStats(pageCount, live, pageCount - live - inFlight, inFlight, checkpoint, growth.maxPages(),
+            snapshots.openSnapshots(), snapshots.oldestPinned(), snapshots.heldPages());
     }
 
     /**
@@ -819,6 +936,16 @@ public final class PageStore implements AutoCloseable
         return table;
     }
 
+    PageLifetimes lifetimes()
+    {
+        return snapshots.lifetimes();
+    }
+
+    long storeId()
+    {
+        return storeId;
+    }
+
     int extentPages()
     {
         return options.extentPages();
@@ -956,22 +1083,6 @@ public final class PageStore implements AutoCloseable
         return page;
     }
 
-    private void checkCrc(final long page, final int actual)
-    {
-        final int expected = table.crc(page);
-        if (expected != actual)
-        {
-            throw new CorruptPageException(path.toString(), page, expected, actual);
-        }
-    }
-
-    private static void checkLength(final int length, final String name)
-    {
-        if (PAGE_SIZE != length)
-        {
-            throw new IllegalArgumentException(name + "=" + length + " must equal PAGE_SIZE=" + PAGE_SIZE);
-        }
-    }
 
     private static int checkSlot(final int slot)
     {

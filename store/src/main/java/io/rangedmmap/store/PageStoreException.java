@@ -24,7 +24,8 @@ package io.rangedmmap.store;
  * {@link java.io.IOException}s.
  */
 public abstract sealed class PageStoreException extends RuntimeException
-    permits CorruptPageException, StoreFailedException, IncompatibleStoreException, StoreFullException
+    permits CorruptPageException, StoreFailedException, IncompatibleStoreException, StoreFullException,
+    PageNotInSnapshotException, BackupMismatchException
 {
     private static final long serialVersionUID = 1L;
 

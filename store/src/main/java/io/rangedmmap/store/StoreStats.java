@@ -27,22 +27,43 @@ package io.rangedmmap.store;
  * @param lastCheckpoint the sequence of the last durable checkpoint, 0 for a new store.
  * @param maxPages       the largest number of user pages the store may grow to; {@code pageCount} if it keeps its
  *                       size.
+ * @param openSnapshots  the number of {@link StoreSnapshot}s open.
+ * @param oldestPinnedSequence the checkpoint the oldest open snapshot pins, or -1 if none is open.
+ * @param freedPagesWaiting pages freed by a durable checkpoint whose space is not reused yet because an open snapshot
+ *                       can still see them (counted among {@code freePages}): a number that keeps growing points to
+ *                       a snapshot left open.
  */
 public record StoreStats(long pageCount, long livePages, long freePages, long inFlightPages, long lastCheckpoint,
-    long maxPages)
+    long maxPages, long openSnapshots, long oldestPinnedSequence, long freedPagesWaiting)
 {
     /**
-     * Counts of a store that keeps its size: {@code maxPages == pageCount}.
+     * The counts of a store that keeps its size ({@code maxPages == pageCount}) and has no open snapshot.
      *
      * @param pageCount      the number of user pages of the store.
-     * @param livePages      pages live in the last durable checkpoint.
+     * @param livePages      pages live in the last durable checkpoint (including those with a staged free).
      * @param freePages      pages neither live nor in flight.
      * @param inFlightPages  pages allocated by a writer, written or not, and in no completed checkpoint yet.
-     * @param lastCheckpoint the sequence of the last durable checkpoint.
+     * @param lastCheckpoint the sequence of the last durable checkpoint, 0 for a new store.
      */
     public StoreStats(final long pageCount, final long livePages, final long freePages, final long inFlightPages,
         final long lastCheckpoint)
     {
-        this(pageCount, livePages, freePages, inFlightPages, lastCheckpoint, pageCount);
+        this(pageCount, livePages, freePages, inFlightPages, lastCheckpoint, pageCount, 0, -1, 0);
+    }
+
+    /**
+     * The counts of a store with no open snapshot.
+     *
+     * @param pageCount      the number of user pages of the store.
+     * @param livePages      pages live in the last durable checkpoint (including those with a staged free).
+     * @param freePages      pages neither live nor in flight.
+     * @param inFlightPages  pages allocated by a writer, written or not, and in no completed checkpoint yet.
+     * @param lastCheckpoint the sequence of the last durable checkpoint, 0 for a new store.
+     * @param maxPages       the largest number of user pages the store may grow to.
+     */
+    public StoreStats(final long pageCount, final long livePages, final long freePages, final long inFlightPages,
+        final long lastCheckpoint, final long maxPages)
+    {
+        this(pageCount, livePages, freePages, inFlightPages, lastCheckpoint, maxPages, 0, -1, 0);
     }
 }

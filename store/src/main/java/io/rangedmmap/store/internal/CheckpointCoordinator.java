@@ -57,7 +57,7 @@ public final class CheckpointCoordinator
 {
     private final String name;
     private final PageTable table;
-    private final ExtentAllocator allocator;
+    private final SnapshotRegistry snapshots;
     private final Checkpointer checkpointer;
     private final Lifecycle lifecycle;
     private final ReentrantLock lock = new ReentrantLock();
@@ -79,20 +79,20 @@ public final class CheckpointCoordinator
      *
      * @param name         the store, for messages.
      * @param table        the page table.
-     * @param allocator    the free-run allocator, told of freed pages when a checkpoint is durable.
+     * @param snapshots    the open snapshots, told of each durable checkpoint; they hand its frees to the allocator.
      * @param checkpointer writes each checkpoint.
      * @param lifecycle    the store's lifecycle, failed by a failed flush.
      * @param sequence     the sequence of the durable checkpoint the store opened at.
      * @param livePages    its live page count.
      * @param roots        its root slots.
      */
-    public CheckpointCoordinator(final String name, final PageTable table, final ExtentAllocator allocator,
+    public CheckpointCoordinator(final String name, final PageTable table, final SnapshotRegistry snapshots,
         final Checkpointer checkpointer, final Lifecycle lifecycle, final long sequence, final long livePages,
         final long[] roots)
     {
         this.name = name;
         this.table = table;
-        this.allocator = allocator;
+        this.snapshots = snapshots;
         this.checkpointer = checkpointer;
         this.lifecycle = lifecycle;
         this.lastCheckpoint = sequence;
@@ -436,10 +436,12 @@ public final class CheckpointCoordinator
         {
             inFlight = null;
         }
-        publish(pages, frees);
+        publish(sequence, pages, frees);
         livePages = live;
         // Volatile write: a caller that reads lastCheckpoint after its commit returned sees this one or later.
         lastCheckpoint = sequence;
+        // Frees reach the allocator only here, once no open snapshot can still see them.
+        snapshots.checkpointed(sequence, rootValues, frees);
         for (final Request request : group)
         {
             if (null == request.error)
@@ -530,8 +532,9 @@ public final class CheckpointCoordinator
         }
     }
 
-    private void publish(final long[] pages, final long[] frees)
+    private void publish(final long sequence, final long[] pages, final long[] frees)
     {
+        snapshots.published(sequence, pages, frees);
         for (final long page : pages)
         {
             // The page keeps its write stamp: a receipt of this write is then told apart from a stale one.
@@ -541,8 +544,6 @@ public final class CheckpointCoordinator
         {
             table.setStateRelease(page, PageTable.FREE);
         }
-        // The allocator publishes the new free runs with a release CAS, after the FREE states above.
-        allocator.append(Runs.of(frees));
     }
 
     /**

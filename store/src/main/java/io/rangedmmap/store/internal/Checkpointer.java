@@ -69,6 +69,7 @@ public final class Checkpointer
     private final PageTable table;
     private final byte[] scratch = new byte[StoreLayout.PAGE_SIZE];
     private final UnsafeBuffer scratchBuffer = new UnsafeBuffer(scratch);
+    private final long storeId;
     private long[] previousDirty;
     private long highWater;
 
@@ -81,10 +82,12 @@ public final class Checkpointer
      * @param table         the page table, for the CRCs of the pages to commit.
      * @param previousDirty the table pages in which the two metadata copies may differ, ascending.
      * @param highWater     the high-water mark of the durable checkpoint: groups at or above it are all free.
+     * @param storeId       the store's identity, kept in every superblock.
      */
     public Checkpointer(final RawMmapFile file, final StoreIo io, final StoreGrowth size, final PageTable table,
-        final long[] previousDirty, final long highWater)
+        final long[] previousDirty, final long highWater, final long storeId)
     {
+        this.storeId = storeId;
         this.file = file;
         this.io = io;
         this.size = size;
@@ -160,7 +163,7 @@ public final class Checkpointer
         SuperblockDescriptor.encode(scratchBuffer, new Superblock(StoreLayout.PAGE_SIZE, pageCount,
             MetadataPageDescriptor.metadataPagesFor(pageCount), sequence, copy, livePages, roots,
             oneFlush ? SuperblockDescriptor.FLAG_ONE_FLUSH : 0, dirty.length, (int)digest.getValue(), pages.length,
-            size.maxPages(), newHighWater, highWater));
+            size.maxPages(), newHighWater, highWater, storeId));
         final long superblockOffset = StoreLayout.superblockOffset(copy);
         io.writeAt(file, superblockOffset, scratch);
         if (oneFlush)

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -98,6 +99,60 @@ public final class Formatter
     public static void format(final Path path, final long pageCount, final long maxPages, final StoreIo io,
         final boolean sparse) throws IOException
     {
+        format(path, pageCount, maxPages, io, sparse, newStoreId(), (file, layout) ->
+        {
+        });
+    }
+
+    /**
+     * What a store file is filled with before it is flushed and published: nothing for a new store, a checkpoint's
+     * pages and metadata for a backup.
+     */
+    @FunctionalInterface
+    public interface Contents
+    {
+        /**
+         * Writes into the file under its temporary name, after the empty store's metadata.
+         *
+         * @param file   the file, mapped and locked.
+         * @param layout its layout.
+         * @throws IOException on an I/O error; the file is removed.
+         */
+        void writeTo(RawMmapFile file, StoreLayout layout) throws IOException;
+    }
+
+    /**
+     * {@return a random store id, never 0 (the id of a file made before stores had one)}
+     */
+    public static long newStoreId()
+    {
+        long id = 0;
+        while (0 == id)
+        {
+            id = new SecureRandom().nextLong();
+        }
+        return id;
+    }
+
+    /**
+     * Creates a store file of {@code pageCount} user pages at {@code path} holding what {@code contents} writes, over
+     * an empty store with identity {@code storeId}: durable when this returns, or no file under {@code path}.
+     *
+     * @param path      the store to create.
+     * @param pageCount the number of user pages.
+     * @param maxPages  the largest number of user pages, at least {@code pageCount}.
+     * @param io        the seam the metadata writes, the flush and the directory fsync go through.
+     * @param sparse    whether to leave the user pages' blocks unreserved.
+     * @param storeId   the store id its superblocks carry.
+     * @param contents  writes the store's contents before the flush.
+     * @throws FileAlreadyExistsException if {@code path} exists, or was created by someone else meanwhile; it is left
+     *                                    as it was.
+     * @throws IOException                on any other I/O error, or one of {@code contents}; nothing this call
+     *                                    created is left behind.
+     */
+    public static void format(final Path path, final long pageCount, final long maxPages, final StoreIo io,
+        final boolean sparse, final long storeId, final Contents contents) throws IOException
+    {
         final StoreLayout layout = new StoreLayout(pageCount);
         final Path target = path.toAbsolutePath();
         if (Files.exists(target))
@@ -115,7 +170,8 @@ public final class Formatter
         {
             try
             {
-                writeInitialMetadata(file, io, layout, maxPages);
+                writeInitialMetadata(file, io, layout, maxPages, storeId);
+                contents.writeTo(file, layout);
                 io.flushRange(file, 0, file.size());
                 publish(temporary, target);
                 published = true;
@@ -146,12 +202,13 @@ public final class Formatter
     }
 
     private static void writeInitialMetadata(final RawMmapFile file, final StoreIo io, final StoreLayout layout,
-        final long maxPages)
+        final long maxPages, final long storeId)
     {
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer buffer = new UnsafeBuffer(page);
         SuperblockDescriptor.encode(buffer, new Superblock(StoreLayout.PAGE_SIZE, layout.pageCount(),
-            layout.metadataPages(), 0, 0, 0, new long[SuperblockDescriptor.ROOT_SLOTS], 0, 0, 0, 0, maxPages, 0, 0));
+            layout.metadataPages(), 0, 0, 0, new long[SuperblockDescriptor.ROOT_SLOTS], 0, 0, 0, 0, maxPages, 0, 0,
+            storeId));
         for (int slot = 0; slot < StoreLayout.SUPERBLOCK_SLOTS; slot++)
         {
             io.writeAt(file, StoreLayout.superblockOffset(slot), page);

@@ -44,7 +44,7 @@ import java.lang.ref.Cleaner;
  * <p><b>Thread safety:</b> a state is published with a release store after the page's bytes and CRC are in place, and
  * read with an acquire load before them, so a reader that sees WRITTEN or LIVE also sees the data and CRC.
  */
-public final class PageTable
+public final class PageTable implements PageCrcs
 {
     /**
      * Free in the last durable checkpoint and held by no writer, or held by a writer but not yet handed out.
@@ -315,6 +315,7 @@ public final class PageTable
      *
      * @param page the page.
      */
+    @Override
     public int crc(final long page)
     {
         return UnsafeApi.getInt(address + page * ENTRY_BYTES + CRC_OFFSET);

@@ -38,6 +38,8 @@ import java.util.Arrays;
  *                      at or above it is free in this checkpoint, and open reads no metadata there (format 3).
  * @param highWaterBefore the high-water mark of the checkpoint this one followed: the groups in
  *                      {@code [highWaterBefore, highWater)} were all free before it.
+ * @param storeId       the identity of the store, random at create and kept by every checkpoint and by a backup
+ *                      (which is a copy of the same store); 0 in a file made before stores had one.
  */
 public record Superblock(
     int pageSize,
@@ -53,7 +55,8 @@ public record Superblock(
     long newPages,
     long maxPages,
     long highWater,
-    long highWaterBefore)
+    long highWaterBefore,
+    long storeId)
 {
     /**
      * The superblock of a checkpoint that names no newly written page: a new store's.
@@ -69,7 +72,8 @@ public record Superblock(
     public Superblock(final int pageSize, final long pageCount, final long metadataPages, final long sequence,
         final int currentCopy, final long livePages, final long[] roots)
     {
-        this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, 0, 0, 0, 0, pageCount, 0, 0);
+        this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, 0, 0, 0, 0, pageCount, 0, 0,
+            0);
     }
 
     @Override
@@ -79,6 +83,7 @@ public record Superblock(
             ", sequence=" + sequence + ", currentCopy=" + currentCopy + ", livePages=" + livePages + ", roots=" +
             Arrays.toString(roots) + ", flags=" + flags + ", metadataPagesWritten=" + metadataPagesWritten +
             ", metadataDigest=0x" + Integer.toHexString(metadataDigest) + ", newPages=" + newPages + ", maxPages=" +
-            maxPages + ", highWater=" + highWater + ", highWaterBefore=" + highWaterBefore + "}";
+            maxPages + ", highWater=" + highWater + ", highWaterBefore=" + highWaterBefore + ", storeId=0x" +
+            Long.toHexString(storeId) + "}";
     }
 }

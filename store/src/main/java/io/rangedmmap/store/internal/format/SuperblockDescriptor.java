@@ -42,7 +42,7 @@ import java.util.zip.CRC32C;
  *  +---------------------------------------------------------------+
  *  |                 Checkpoint Sequence (8 bytes)                 | 32
  *  +-------------------------------+-------------------------------+
- *  |   Current Copy (sequence&amp;1)   |        Reserved (zero)        | 40
+ *  |   Current Copy (sequence&amp;1)   |     Store Id, low 32 bits     | 40
  *  +-------------------------------+-------------------------------+
  *  |                   Live Page Count (8 bytes)                   | 48
  *  +---------------------------------------------------------------+
@@ -50,7 +50,7 @@ import java.util.zip.CRC32C;
  *  +-------------------------------+-------------------------------+
  *  |        Checkpoint Flags       |    Metadata Pages Written     | 184
  *  +-------------------------------+-------------------------------+
- *  |        Metadata Digest        |        Reserved (zero)        | 192
+ *  |        Metadata Digest        |     Store Id, high 32 bits    | 192
  *  +-------------------------------+-------------------------------+
  *  |                  New User Pages (8 bytes)                     | 200
  *  +---------------------------------------------------------------+
@@ -71,6 +71,10 @@ import java.util.zip.CRC32C;
  * its CRC32C, in those metadata pages). Open accepts it only if all of them verify, and otherwise falls back to the
  * previous checkpoint, which the newer one never overwrote. {@link #FLAG_ONE_FLUSH} says whether the user pages
  * must be read to verify them: without it they were flushed before the superblock was written.
+ *
+ * <p><b>Store identity.</b> The two words that were reserved (zero) hold a 64-bit store id, random at create, kept
+ * by every checkpoint and copied by a backup, so that an incremental backup can refuse a backup of another store. A
+ * file written before had zeros there, which reads as store id 0; the format version is unchanged.
  */
 public final class SuperblockDescriptor
 {
@@ -110,6 +114,11 @@ public final class SuperblockDescriptor
     public static final int CURRENT_COPY_OFFSET = 40;
 
     /**
+     * Offset of the low 32 bits of the store id (in a word that was reserved).
+     */
+    public static final int STORE_ID_LOW_OFFSET = CURRENT_COPY_OFFSET + Integer.BYTES;
+
+    /**
      * Offset of the number of live pages.
      */
     public static final int LIVE_PAGES_OFFSET = 48;
@@ -140,6 +149,11 @@ public final class SuperblockDescriptor
     public static final int METADATA_DIGEST_OFFSET = METADATA_WRITTEN_OFFSET + Integer.BYTES;
 
     /**
+     * Offset of the high 32 bits of the store id (in a word that was reserved).
+     */
+    public static final int STORE_ID_HIGH_OFFSET = METADATA_DIGEST_OFFSET + Integer.BYTES;
+
+    /**
      * Offset of the number of user pages the checkpoint made live.
      */
     public static final int NEW_PAGES_OFFSET = METADATA_DIGEST_OFFSET + 2 * Integer.BYTES;
@@ -168,6 +182,13 @@ public final class SuperblockDescriptor
      * The flag of a checkpoint made durable by one flush with its pages: open reads its new user pages to verify them.
      */
     public static final int FLAG_ONE_FLUSH = 1;
+
+    /**
+     * The flag of a checkpoint written by a backup ({@code PageStore.backup} or {@code backupTo}): it holds another
+     * store's checkpoint of that sequence, so the spare slot holds an older checkpoint of the backup, not necessarily
+     * the one just before. Recovery never falls back from it (it is not a one-flush checkpoint).
+     */
+    public static final int FLAG_BACKUP = 2;
 
     /**
      * The length of the encoded superblock.
@@ -208,6 +229,8 @@ public final class SuperblockDescriptor
         buffer.putLong(MAX_PAGES_OFFSET, superblock.maxPages(), ORDER);
         buffer.putLong(HIGH_WATER_OFFSET, superblock.highWater(), ORDER);
         buffer.putLong(HIGH_WATER_BEFORE_OFFSET, superblock.highWaterBefore(), ORDER);
+        buffer.putInt(STORE_ID_LOW_OFFSET, (int)superblock.storeId(), ORDER);
+        buffer.putInt(STORE_ID_HIGH_OFFSET, (int)(superblock.storeId() >>> Integer.SIZE), ORDER);
         buffer.putInt(CRC_OFFSET, crc(buffer), ORDER);
     }
 
@@ -262,7 +285,9 @@ public final class SuperblockDescriptor
             buffer.getLong(NEW_PAGES_OFFSET, ORDER),
             buffer.getLong(MAX_PAGES_OFFSET, ORDER),
             buffer.getLong(HIGH_WATER_OFFSET, ORDER),
-            buffer.getLong(HIGH_WATER_BEFORE_OFFSET, ORDER));
+            buffer.getLong(HIGH_WATER_BEFORE_OFFSET, ORDER),
+            ((long)buffer.getInt(STORE_ID_HIGH_OFFSET, ORDER) << Integer.SIZE) |
+            (buffer.getInt(STORE_ID_LOW_OFFSET, ORDER) & 0xFFFF_FFFFL));
     }
 
     /**
@@ -290,7 +315,7 @@ public final class SuperblockDescriptor
             superblock.metadataPages() != MetadataPageDescriptor.metadataPagesFor(pageCount) ||
             superblock.currentCopy() != (superblock.sequence() & 1) || superblock.sequence() < 0 ||
             superblock.livePages() < 0 || superblock.livePages() > pageCount ||
-            0 != (superblock.flags() & ~FLAG_ONE_FLUSH) || superblock.metadataPagesWritten() < 0 ||
+            0 != (superblock.flags() & ~(FLAG_ONE_FLUSH | FLAG_BACKUP)) || superblock.metadataPagesWritten() < 0 ||
             superblock.metadataPagesWritten() > superblock.metadataPages() || superblock.newPages() < 0 ||
             superblock.newPages() > superblock.livePages() || superblock.maxPages() < pageCount ||
             superblock.maxPages() > StoreLayout.MAX_PAGE_COUNT || superblock.highWater() < 0 ||

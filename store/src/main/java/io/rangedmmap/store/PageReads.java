@@ -1,0 +1,99 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package io.rangedmmap.store;
+
+import io.rangedmmap.mmap.MappingFaultException;
+import io.rangedmmap.mmap.RangeReader;
+import io.rangedmmap.store.internal.Crc;
+import io.rangedmmap.store.internal.PageCrcs;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The three page reads (into an array, into a buffer, in place) of a page the caller proved readable, shared by
+ * {@link PageStore} and {@link StoreSnapshot}: the copy out of the mapping (a fault fails the store) and the check
+ * against the CRC32C that {@code crcs} records for the page.
+ */
+final class PageReads
+{
+    private PageReads()
+    {
+    }
+
+    static void read(final PageStore store, final PageCrcs crcs, final long page, final byte[] dst)
+    {
+        try
+        {
+            store.file().readAt(store.layout().dataOffset(page), dst);
+        }
+        catch (final MappingFaultException ex)
+        {
+            throw store.lifecycle().fail(ex);
+        }
+        checkCrc(store, crcs, page, Crc.of(dst));
+    }
+
+    static void read(final PageStore store, final PageCrcs crcs, final long page, final ByteBuffer dst)
+    {
+        final int position = dst.position();
+        try
+        {
+            store.file().readAt(store.layout().dataOffset(page), dst);
+        }
+        catch (final MappingFaultException ex)
+        {
+            throw store.lifecycle().fail(ex);
+        }
+        dst.position(position);
+        final int actual = Crc.of(dst);
+        dst.position(position + PageStore.PAGE_SIZE);
+        checkCrc(store, crcs, page, actual);
+    }
+
+    static void read(final PageStore store, final PageCrcs crcs, final long page, final RangeReader reader)
+    {
+        final CheckingReader checking = CheckingReader.arm(crcs, store.path(), page, reader, store.callbacks());
+        try
+        {
+            store.file().readAt(store.layout().dataOffset(page), PageStore.PAGE_SIZE, checking);
+        }
+        catch (final MappingFaultException ex)
+        {
+            throw store.lifecycle().fail(ex);
+        }
+        finally
+        {
+            checking.disarm();
+        }
+    }
+
+    static void checkLength(final int length, final String name)
+    {
+        if (PageStore.PAGE_SIZE != length)
+        {
+            throw new IllegalArgumentException(name + "=" + length + " must equal PAGE_SIZE=" + PageStore.PAGE_SIZE);
+        }
+    }
+
+    private static void checkCrc(final PageStore store, final PageCrcs crcs, final long page, final int actual)
+    {
+        final int expected = crcs.crc(page);
+        if (expected != actual)
+        {
+            throw new CorruptPageException(store.path().toString(), page, expected, actual);
+        }
+    }
+}
