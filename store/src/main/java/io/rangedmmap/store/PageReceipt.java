@@ -24,18 +24,30 @@ package io.rangedmmap.store;
  * since freed and written again (a stale receipt), is refused with {@link IllegalArgumentException}. It cannot be
  * forged (no public constructor) and carries the CRC32C of the page's 4096 bytes as written.
  *
- * <p><b>Thread safety:</b> immutable; it may be passed between threads.
+ * <p>A receipt ends in one of two ways: a checkpoint makes its page live, or the writer that issued it discards it
+ * ({@link PageWriter#discard(PageReceipt)}) and its page is free at once. A discarded receipt is refused by
+ * {@code checkpoint} with {@link IllegalArgumentException}, and a receipt in a checkpoint call cannot be discarded.
+ *
+ * <p><b>Thread safety:</b> immutable but for its discarded mark; it may be passed between threads.
  */
 public final class PageReceipt
 {
     private final PageStore store;
+    private final PageWriter writer;
     private final long pageId;
     private final int crc32c;
     private final int stamp;
 
-    PageReceipt(final PageStore store, final long pageId, final int crc32c, final int stamp)
+    /**
+     * Set once by the writer's {@code discard}, for the message of a later checkpoint or discard. Not what decides:
+     * the page's state word and the checkpoint coordinator's reservations do, so a plain volatile flag suffices.
+     */
+    private volatile boolean discarded;
+
+    PageReceipt(final PageWriter writer, final long pageId, final int crc32c, final int stamp)
     {
-        this.store = store;
+        this.store = writer.store();
+        this.writer = writer;
         this.pageId = pageId;
         this.crc32c = crc32c;
         this.stamp = stamp;
@@ -62,6 +74,21 @@ public final class PageReceipt
         return store;
     }
 
+    PageWriter writer()
+    {
+        return writer;
+    }
+
+    boolean isDiscarded()
+    {
+        return discarded;
+    }
+
+    void markDiscarded()
+    {
+        discarded = true;
+    }
+
     /**
      * {@return the write stamp of the write this receipt proves, as recorded in the page's state word}
      */
@@ -74,6 +101,6 @@ public final class PageReceipt
     public String toString()
     {
         return "PageReceipt{pageId=" + pageId + ", crc32c=0x" + Integer.toHexString(crc32c) + ", store=" +
-            store.path() + "}";
+            store.path() + (discarded ? ", discarded" : "") + "}";
     }
 }

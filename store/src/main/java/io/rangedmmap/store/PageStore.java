@@ -48,6 +48,7 @@ import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -100,6 +101,12 @@ public final class PageStore implements AutoCloseable
     private final CallbackGuard callbacks = new CallbackGuard();
     private final SuperblockFallback fallback;
     private final boolean readOnly;
+
+    /**
+     * Writes discarded so far: part of the write stamp, so that a page discarded and written again before the next
+     * checkpoint gets a stamp its discarded receipt does not carry.
+     */
+    private final AtomicLong discards = new AtomicLong();
 
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
         final StoreIo io, final PwriteStoreIo channelIo)
@@ -611,6 +618,8 @@ public final class PageStore implements AutoCloseable
 
     /**
      * Counts the pages by state; the cost grows with the store's size (one pass over the in-memory table).
+     * {@link StoreStats#writtenPages()} shows the pages written and neither checkpointed nor discarded: a count that
+     * only grows points at receipts an engine forgot to checkpoint or discard.
      *
      * @return the counts and the last durable checkpoint.
      * @throws IllegalStateException if the store is closed.
@@ -623,7 +632,8 @@ public final class PageStore implements AutoCloseable
         final long[] counts = table.countLiveAndInFlight();
         final long live = counts[0];
         final long inFlight = counts[1];
-        return new StoreStats(layout.pageCount(), live, layout.pageCount() - live - inFlight, inFlight, checkpoint);
+        return new StoreStats(layout.pageCount(), live, layout.pageCount() - live - inFlight, inFlight, checkpoint,
+            counts[2]);
     }
 
     /**
@@ -744,14 +754,36 @@ public final class PageStore implements AutoCloseable
         return options.extentPages();
     }
 
-    long claim(final long pages, final Runs into)
+    long claim(final long count, final long pages, final Runs into)
     {
-        return allocator.claim(pages, into);
+        return allocator.claim(count, pages, into);
     }
 
     void giveBack(final Runs free)
     {
         allocator.append(free);
+    }
+
+    void giveBack(final long page)
+    {
+        allocator.append(page, page + 1);
+    }
+
+    /**
+     * Frees a written page whose receipt its writer discards, unless a checkpoint call holds it; the caller gives
+     * the page back to the pool if this returns {@code true}.
+     *
+     * @param page the page.
+     * @param word the state word its receipt proves.
+     * @return whether the page still had {@code word} and is now FREE.
+     * @throws IllegalStateException if a checkpoint call in flight holds the page.
+     */
+    boolean discardWritten(final int page, final int word)
+    {
+        // Before the page can be claimed again: its next write reads the new count in writeStamp (the pool's lock
+        // orders the two), so that write gets a stamp the discarded receipt does not carry.
+        discards.getAndIncrement();
+        return checkpoints.discard(page, word);
     }
 
     void releaseWriterId(final int id)
@@ -761,7 +793,7 @@ public final class PageStore implements AutoCloseable
 
     int writeStamp()
     {
-        return PageTable.stampOf(checkpoints.lastCheckpoint());
+        return PageTable.stampOf(checkpoints.lastCheckpoint() + discards.get());
     }
 
     CallbackGuard callbacks()
@@ -788,6 +820,7 @@ public final class PageStore implements AutoCloseable
         Objects.requireNonNull(receipts, "receipts");
         checkWritable();
         final long[] pages = new long[receipts.size()];
+        final int[] words = new int[pages.length];
         int count = 0;
         for (final PageReceipt receipt : receipts)
         {
@@ -799,20 +832,25 @@ public final class PageStore implements AutoCloseable
                     "another store, " + receipt.store().path()) + "; only receipts of this store instance, " + path +
                     ", can be checkpointed");
             }
-            checkWrite(receipt);
+            words[count] = checkWrite(receipt);
             pages[count++] = receipt.pageId();
         }
         final long[] checked = count == pages.length ? pages : Arrays.copyOf(pages, count);
-        checkpoints.checkPages(checked);
+        checkpoints.reserve(checked, words);
         return checked;
     }
 
     /**
      * Checks that a receipt proves the page's current write (its write stamp and CRC32C), and that this write is in
-     * no completed checkpoint yet.
+     * no completed checkpoint yet, nor discarded; returns the page's state word.
      */
-    private void checkWrite(final PageReceipt receipt)
+    private int checkWrite(final PageReceipt receipt)
     {
+        if (receipt.isDiscarded())
+        {
+            throw new IllegalArgumentException("receipt for page=" + receipt.pageId() + " of " + path + " was " +
+                "discarded by its writer; a discarded write is free and can never be checkpointed");
+        }
         final int page = (int)receipt.pageId();
         // Acquire: partner of the release in PageWriter.written, which publishes the CRC and stamp with the state.
         final int word = table.stateAcquire(page);
@@ -830,6 +868,7 @@ public final class PageStore implements AutoCloseable
             throw new IllegalStateException("page=" + receipt.pageId() + " of " + path + " is " +
                 PageTable.nameOf(word) + ", expected WRITTEN: its receipt is already in a completed checkpoint");
         }
+        return word;
     }
 
     /**

@@ -25,7 +25,11 @@ package io.rangedmmap.store;
  * @param freePages      pages neither live nor in flight.
  * @param inFlightPages  pages allocated by a writer, written or not, and in no completed checkpoint yet.
  * @param lastCheckpoint the sequence of the last durable checkpoint, 0 for a new store.
+ * @param writtenPages   of the pages in flight, those written: each has a receipt that is neither checkpointed nor
+ *                       discarded yet ({@link PageWriter#discard(PageReceipt)}). They are free again only after a
+ *                       discard or a reopen, so a count that keeps growing shows receipts an engine dropped.
  */
-public record StoreStats(long pageCount, long livePages, long freePages, long inFlightPages, long lastCheckpoint)
+public record StoreStats(long pageCount, long livePages, long freePages, long inFlightPages, long lastCheckpoint,
+    long writtenPages)
 {
 }
