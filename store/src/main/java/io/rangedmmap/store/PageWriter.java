@@ -229,10 +229,11 @@ public final class PageWriter implements AutoCloseable
 
     /**
      * Discards a page this writer wrote and that will never be checkpointed (an aborted transaction): the page is
-     * free again at once, for any writer, and {@code receipt} is spent: {@link PageStore#checkpoint(java.util.Collection)}
-     * refuses it with {@link IllegalArgumentException}. Nothing durable named the page, so nothing is written to the
-     * file. A receipt passed to a checkpoint call that has not returned yet cannot be discarded (that call makes the
-     * page live); of a discard and a checkpoint call racing for one receipt exactly one succeeds.
+     * free again at once, for any writer, and {@code receipt} is spent:
+     * {@link PageStore#checkpoint(java.util.Collection)} refuses it with {@link IllegalArgumentException}. Nothing
+     * durable named the page, so nothing is written to the file. A receipt passed to a checkpoint call that has not
+     * returned yet cannot be discarded (that call makes the page live); of a discard and a checkpoint call racing
+     * for one receipt exactly one succeeds.
      *
      * <p>The page must not be read while it is discarded: once free it may be written by another writer at once.
      *

@@ -106,7 +106,7 @@ public final class ExtentAllocator
     /**
      * Adds free runs to the pool, each merged with the free runs it touches.
      *
-     * @param runs the runs, disjoint from each other and from the pool; in any order, ascending is cheapest.
+     * @param runs the runs, disjoint from each other and from the pool, in any order.
      * @throws IllegalStateException if a page of a run is already in the pool (a page freed twice); the runs
      *                               before it were added.
      */
