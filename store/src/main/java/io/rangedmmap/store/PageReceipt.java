@@ -28,25 +28,20 @@ package io.rangedmmap.store;
  * ({@link PageWriter#discard(PageReceipt)}) and its page is free at once. A discarded receipt is refused by
  * {@code checkpoint} with {@link IllegalArgumentException}, and a receipt in a checkpoint call cannot be discarded.
  *
- * <p><b>Thread safety:</b> immutable but for its discarded mark; it may be passed between threads.
+ * <p><b>Thread safety:</b> immutable; it may be passed between threads.
  */
 public final class PageReceipt
 {
-    private final PageStore store;
+    /**
+     * The writer that issued it, and through it the store: one reference, so that a receipt stays 32 bytes.
+     */
     private final PageWriter writer;
     private final long pageId;
     private final int crc32c;
     private final int stamp;
 
-    /**
-     * Set once by the writer's {@code discard}, for the message of a later checkpoint or discard. Not what decides:
-     * the page's state word and the checkpoint coordinator's reservations do, so a plain volatile flag suffices.
-     */
-    private volatile boolean discarded;
-
     PageReceipt(final PageWriter writer, final long pageId, final int crc32c, final int stamp)
     {
-        this.store = writer.store();
         this.writer = writer;
         this.pageId = pageId;
         this.crc32c = crc32c;
@@ -71,22 +66,12 @@ public final class PageReceipt
 
     PageStore store()
     {
-        return store;
+        return writer.store();
     }
 
     PageWriter writer()
     {
         return writer;
-    }
-
-    boolean isDiscarded()
-    {
-        return discarded;
-    }
-
-    void markDiscarded()
-    {
-        discarded = true;
     }
 
     /**
@@ -101,6 +86,6 @@ public final class PageReceipt
     public String toString()
     {
         return "PageReceipt{pageId=" + pageId + ", crc32c=0x" + Integer.toHexString(crc32c) + ", store=" +
-            store.path() + (discarded ? ", discarded" : "") + "}";
+            writer.store().path() + "}";
     }
 }

@@ -414,9 +414,10 @@ public final class PageStore implements AutoCloseable
      * @return what the checkpoint flushed, with its sequence.
      * @throws NullPointerException     if {@code receipts} is or contains {@code null}.
      * @throws IllegalArgumentException if a receipt was issued by another store, or by this file before a reopen.
-     * @throws IllegalArgumentException if a receipt is stale: its page was checkpointed and freed since, and may
-     *                                  have been written again by another write (the receipt proves that write,
-     *                                  not the page's current one).
+     * @throws IllegalArgumentException if a receipt is stale: its write was discarded
+     *                                  ({@link PageWriter#discard(PageReceipt)}), or its page was checkpointed and
+     *                                  freed since; the page may have been written again by another write (the
+     *                                  receipt proves that write, not the page's current one).
      * @throws IllegalArgumentException if a page appears twice in {@code receipts}.
      * @throws IllegalStateException    if a receipt's write is already in a completed checkpoint.
      * @throws IllegalStateException    if the store is closed.
@@ -842,15 +843,11 @@ public final class PageStore implements AutoCloseable
 
     /**
      * Checks that a receipt proves the page's current write (its write stamp and CRC32C), and that this write is in
-     * no completed checkpoint yet, nor discarded; returns the page's state word.
+     * no completed checkpoint yet; returns the page's state word. A discarded write is no longer the page's: the
+     * page is free, or holds a later write, whose stamp differs (discards count in the stamp).
      */
     private int checkWrite(final PageReceipt receipt)
     {
-        if (receipt.isDiscarded())
-        {
-            throw new IllegalArgumentException("receipt for page=" + receipt.pageId() + " of " + path + " was " +
-                "discarded by its writer; a discarded write is free and can never be checkpointed");
-        }
         final int page = (int)receipt.pageId();
         // Acquire: partner of the release in PageWriter.written, which publishes the CRC and stamp with the state.
         final int word = table.stateAcquire(page);
@@ -860,8 +857,8 @@ public final class PageStore implements AutoCloseable
         {
             throw new IllegalArgumentException("receipt for page=" + receipt.pageId() + " of " + path + " is stale: " +
                 "it proves a write (stamp=" + receipt.stamp() + ", crc32c=0x" + Integer.toHexString(receipt.crc32c()) +
-                ") that is no longer the page's, which was checkpointed and freed since (it is now " +
-                PageTable.nameOf(word) + "); pass only receipts of writes not yet checkpointed");
+                ") that is no longer the page's: it was discarded, or checkpointed and freed since (the page is now " +
+                PageTable.nameOf(word) + "); pass only receipts of writes neither checkpointed nor discarded");
         }
         if (PageTable.WRITTEN != state)
         {

@@ -241,8 +241,8 @@ public final class PageWriter implements AutoCloseable
      * @throws NullPointerException     if {@code receipt} is {@code null}.
      * @throws IllegalArgumentException if {@code receipt} was issued by another store, by this file before a
      *                                  reopen, or by another writer.
-     * @throws IllegalArgumentException if {@code receipt} was already discarded, or is stale (its page was
-     *                                  checkpointed and freed since).
+     * @throws IllegalArgumentException if {@code receipt} is stale: already discarded, or its page was
+     *                                  checkpointed and freed since.
      * @throws IllegalStateException    if its write is already in a completed checkpoint (the page is live: free it
      *                                  with {@link PageStore#free(long)}).
      * @throws IllegalStateException    if its write is in a checkpoint call in flight.
@@ -270,7 +270,6 @@ public final class PageWriter implements AutoCloseable
                 // A checkpoint published the page meanwhile: the next check says so.
                 word = table.stateAcquire(page);
             }
-            receipt.markDiscarded();
             store.giveBack(page);
         }
         finally
@@ -541,18 +540,13 @@ public final class PageWriter implements AutoCloseable
     private void checkDiscardable(final PageReceipt receipt, final int word)
     {
         final long pageId = receipt.pageId();
-        if (receipt.isDiscarded())
-        {
-            throw new IllegalArgumentException("receipt for page=" + pageId + " of " + store.path() + " was " +
-                "already discarded (the page is now " + PageTable.nameOf(word) + "); a receipt is discarded once");
-        }
         final int state = PageTable.stateOf(word);
         final boolean written = PageTable.WRITTEN == state || PageTable.LIVE == state || PageTable.FREEING == state;
         if (!written || PageTable.tagOf(word) != receipt.stamp() || table.crc((int)pageId) != receipt.crc32c())
         {
             throw new IllegalArgumentException("receipt for page=" + pageId + " of " + store.path() + " is stale: " +
-                "the page was checkpointed and freed since (it is now " + PageTable.nameOf(word) + "); discard " +
-                "only receipts of writes not yet checkpointed");
+                "its write was already discarded, or checkpointed and freed since (the page is now " +
+                PageTable.nameOf(word) + "); discard only receipts of writes neither checkpointed nor discarded");
         }
         if (PageTable.WRITTEN != state)
         {

@@ -198,8 +198,8 @@ public final class CheckpointCoordinator
                 {
                     throw new IllegalArgumentException("receipt for page=" + pages[i] + " of " + name + " was " +
                         "discarded while the checkpoint call checked it (the page is now " +
-                        PageTable.nameOf(table.stateAcquire((int)pages[i])) + "); a discarded receipt can never " +
-                        "be checkpointed");
+                        PageTable.nameOf(table.stateAcquire((int)pages[i])) + "); a discarded write can never be " +
+                        "checkpointed");
                 }
                 if (reserved.contains(pages[i]))
                 {
