@@ -24,18 +24,25 @@ package io.rangedmmap.store;
  * since freed and written again (a stale receipt), is refused with {@link IllegalArgumentException}. It cannot be
  * forged (no public constructor) and carries the CRC32C of the page's 4096 bytes as written.
  *
+ * <p>A receipt ends in one of two ways: a checkpoint makes its page live, or the writer that issued it discards it
+ * ({@link PageWriter#discard(PageReceipt)}) and its page is free at once. A discarded receipt is refused by
+ * {@code checkpoint} with {@link IllegalArgumentException}, and a receipt in a checkpoint call cannot be discarded.
+ *
  * <p><b>Thread safety:</b> immutable; it may be passed between threads.
  */
 public final class PageReceipt
 {
-    private final PageStore store;
+    /**
+     * The writer that issued it, and through it the store: one reference, so that a receipt stays 32 bytes.
+     */
+    private final PageWriter writer;
     private final long pageId;
     private final int crc32c;
     private final int stamp;
 
-    PageReceipt(final PageStore store, final long pageId, final int crc32c, final int stamp)
+    PageReceipt(final PageWriter writer, final long pageId, final int crc32c, final int stamp)
     {
-        this.store = store;
+        this.writer = writer;
         this.pageId = pageId;
         this.crc32c = crc32c;
         this.stamp = stamp;
@@ -59,7 +66,12 @@ public final class PageReceipt
 
     PageStore store()
     {
-        return store;
+        return writer.store();
+    }
+
+    PageWriter writer()
+    {
+        return writer;
     }
 
     /**
@@ -74,6 +86,6 @@ public final class PageReceipt
     public String toString()
     {
         return "PageReceipt{pageId=" + pageId + ", crc32c=0x" + Integer.toHexString(crc32c) + ", store=" +
-            store.path() + "}";
+            writer.store().path() + "}";
     }
 }

@@ -52,6 +52,7 @@ import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -107,6 +108,12 @@ public final class PageStore implements AutoCloseable
     private final boolean readOnly;
     private final SnapshotRegistry snapshots;
     private final long storeId;
+
+    /**
+     * Writes discarded so far: part of the write stamp, so that a page discarded and written again before the next
+     * checkpoint gets a stamp its discarded receipt does not carry.
+     */
+    private final AtomicLong discards = new AtomicLong();
 
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
         final StoreIo io, final PwriteStoreIo channelIo)
@@ -488,9 +495,10 @@ public final class PageStore implements AutoCloseable
      * @return what the checkpoint flushed, with its sequence.
      * @throws NullPointerException     if {@code receipts} is or contains {@code null}.
      * @throws IllegalArgumentException if a receipt was issued by another store, or by this file before a reopen.
-     * @throws IllegalArgumentException if a receipt is stale: its page was checkpointed and freed since, and may
-     *                                  have been written again by another write (the receipt proves that write,
-     *                                  not the page's current one).
+     * @throws IllegalArgumentException if a receipt is stale: its write was discarded
+     *                                  ({@link PageWriter#discard(PageReceipt)}), or its page was checkpointed and
+     *                                  freed since; the page may have been written again by another write (the
+     *                                  receipt proves that write, not the page's current one).
      * @throws IllegalArgumentException if a page appears twice in {@code receipts}.
      * @throws IllegalStateException    if a receipt's write is already in a completed checkpoint.
      * @throws IllegalStateException    if the store is closed.
@@ -776,6 +784,8 @@ public final class PageStore implements AutoCloseable
 
     /**
      * Counts the pages by state; the cost grows with the store's size (one pass over the in-memory table).
+     * {@link StoreStats#writtenPages()} shows the pages written and neither checkpointed nor discarded: a count that
+     * only grows points at receipts an engine forgot to checkpoint or discard.
      *
      * @return the counts and the last durable checkpoint.
      * @throws IllegalStateException if the store is closed.
@@ -790,7 +800,7 @@ public final class PageStore implements AutoCloseable
         final long inFlight = counts[1];
         final long pageCount = growth.pageCount();
         return new StoreStats(pageCount, live, pageCount - live - inFlight, inFlight, checkpoint, growth.maxPages(),
-            snapshots.openSnapshots(), snapshots.oldestPinned(), snapshots.heldPages());
+            snapshots.openSnapshots(), snapshots.oldestPinned(), snapshots.heldPages(), counts[2]);
     }
 
     /**
@@ -951,13 +961,14 @@ public final class PageStore implements AutoCloseable
         return options.extentPages();
     }
 
-    long claim(final long pages, final Runs into)
+    long claim(final long count, final long pages, final Runs into)
     {
         while (true)
         {
             final long observed = growth.pageCount();
-            final long claimed = allocator.claim(pages, into);
-            // The pool is empty: grow by a step, if the store may, and claim again.
+            final long claimed = allocator.claim(count, pages, into);
+            // No free run of count pages: grow by a step, if the store may, and claim again (the new pages merge with
+            // a free run at the old end, so a run of count pages can form across the boundary).
             if (claimed > 0 || !growth.growFor(pages, observed))
             {
                 return claimed;
@@ -970,6 +981,28 @@ public final class PageStore implements AutoCloseable
         allocator.append(free);
     }
 
+    void giveBack(final long page)
+    {
+        allocator.append(page, page + 1);
+    }
+
+    /**
+     * Frees a written page whose receipt its writer discards, unless a checkpoint call holds it; the caller gives
+     * the page back to the pool if this returns {@code true}.
+     *
+     * @param page the page.
+     * @param word the state word its receipt proves.
+     * @return whether the page still had {@code word} and is now FREE.
+     * @throws IllegalStateException if a checkpoint call in flight holds the page.
+     */
+    boolean discardWritten(final int page, final int word)
+    {
+        // Before the page can be claimed again: its next write reads the new count in writeStamp (the pool's lock
+        // orders the two), so that write gets a stamp the discarded receipt does not carry.
+        discards.getAndIncrement();
+        return checkpoints.discard(page, word);
+    }
+
     void releaseWriterId(final int id)
     {
         writerIds.release(id);
@@ -977,7 +1010,7 @@ public final class PageStore implements AutoCloseable
 
     int writeStamp()
     {
-        return PageTable.stampOf(checkpoints.lastCheckpoint());
+        return PageTable.stampOf(checkpoints.lastCheckpoint() + discards.get());
     }
 
     CallbackGuard callbacks()
@@ -1005,6 +1038,7 @@ public final class PageStore implements AutoCloseable
         Objects.requireNonNull(receipts, "receipts");
         checkWritable();
         final long[] pages = new long[receipts.size()];
+        final int[] words = new int[pages.length];
         int count = 0;
         for (final PageReceipt receipt : receipts)
         {
@@ -1016,19 +1050,20 @@ public final class PageStore implements AutoCloseable
                     "another store, " + receipt.store().path()) + "; only receipts of this store instance, " + path +
                     ", can be checkpointed");
             }
-            checkWrite(receipt);
+            words[count] = checkWrite(receipt);
             pages[count++] = receipt.pageId();
         }
         final long[] checked = count == pages.length ? pages : Arrays.copyOf(pages, count);
-        checkpoints.checkPages(checked);
+        checkpoints.reserve(checked, words);
         return checked;
     }
 
     /**
      * Checks that a receipt proves the page's current write (its write stamp and CRC32C), and that this write is in
-     * no completed checkpoint yet.
+     * no completed checkpoint yet; returns the page's state word. A discarded write is no longer the page's: the
+     * page is free, or holds a later write, whose stamp differs (discards count in the stamp).
      */
-    private void checkWrite(final PageReceipt receipt)
+    private int checkWrite(final PageReceipt receipt)
     {
         final long page = receipt.pageId();
         // Acquire: partner of the release in PageWriter.written, which publishes the CRC and stamp with the state.
@@ -1039,14 +1074,15 @@ public final class PageStore implements AutoCloseable
         {
             throw new IllegalArgumentException("receipt for page=" + receipt.pageId() + " of " + path + " is stale: " +
                 "it proves a write (stamp=" + receipt.stamp() + ", crc32c=0x" + Integer.toHexString(receipt.crc32c()) +
-                ") that is no longer the page's, which was checkpointed and freed since (it is now " +
-                PageTable.nameOf(word) + "); pass only receipts of writes not yet checkpointed");
+                ") that is no longer the page's: it was discarded, or checkpointed and freed since (the page is now " +
+                PageTable.nameOf(word) + "); pass only receipts of writes neither checkpointed nor discarded");
         }
         if (PageTable.WRITTEN != state)
         {
             throw new IllegalStateException("page=" + receipt.pageId() + " of " + path + " is " +
                 PageTable.nameOf(word) + ", expected WRITTEN: its receipt is already in a completed checkpoint");
         }
+        return word;
     }
 
     /**

@@ -42,8 +42,12 @@ import java.util.zip.CRC32C;
  * pages durable. A write reaches the page cache only: it survives a process crash, not a power loss, until its
  * checkpoint.
  *
- * <p>{@link #close()} returns to the store the pages this writer claimed but never wrote. Pages written but never
- * checkpointed stay in flight until the store is reopened, when they are free again.
+ * <p>An aborted transaction gives its pages back at once: {@link #discard(PageReceipt)} frees a page this writer
+ * wrote that will never be checkpointed, {@link #discard(long)} one it allocated and did not write. Freed pages
+ * merge with their free neighbours in the store's pool, so {@link #allocate(int)} finds any run of free pages the
+ * store holds. {@link #close()} returns to the store the pages this writer claimed but never wrote. Pages written
+ * and neither checkpointed nor discarded stay in flight ({@link StoreStats#writtenPages()}) until the store is
+ * reopened, when they are free again.
  *
  * <p><b>Thread safety:</b> a writer is used by one thread at a time; use one writer per thread. This is enforced:
  * each call claims the writer for its thread on entry (one compare-and-set) and releases it on return, and a call
@@ -113,8 +117,10 @@ public final class PageWriter implements AutoCloseable
      * @param count the number of pages.
      * @return the id of the first page; the pages are {@code [id, id + count)}.
      * @throws IllegalArgumentException if {@code count < 1} or {@code count > pageCount()}.
-     * @throws StoreFullException       if no run of {@code count} free pages is left; the free pages this writer
-     *                                  had claimed from the store are returned to it, for other writers.
+     * @throws StoreFullException       if no run of {@code count} free pages is left, in the store's pool and in
+     *                                  this writer's own extent together (free pages other open writers hold in
+     *                                  their extents are not counted); the free pages this writer had claimed from
+     *                                  the store are returned to it, for other writers.
      * @throws IllegalStateException    if this writer or the store is closed.
      * @throws StoreFailedException     if the store has failed.
      * @throws ConcurrentModificationException if another thread is inside a call of this writer.
@@ -214,6 +220,97 @@ public final class PageWriter implements AutoCloseable
                 filler.user = null;
             }
             return written(page, filler.checksum);
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /**
+     * Discards a page this writer wrote and that will never be checkpointed (an aborted transaction): the page is
+     * free again at once, for any writer, and {@code receipt} is spent:
+     * {@link PageStore#checkpoint(java.util.Collection)} refuses it with {@link IllegalArgumentException}. Nothing
+     * durable named the page, so nothing is written to the file. A receipt passed to a checkpoint call that has not
+     * returned yet cannot be discarded (that call makes the page live); of a discard and a checkpoint call racing
+     * for one receipt exactly one succeeds.
+     *
+     * <p>The page must not be read while it is discarded: once free it may be written by another writer at once.
+     *
+     * @param receipt the receipt of a write by this writer, in no checkpoint.
+     * @throws NullPointerException     if {@code receipt} is {@code null}.
+     * @throws IllegalArgumentException if {@code receipt} was issued by another store, by this file before a
+     *                                  reopen, or by another writer.
+     * @throws IllegalArgumentException if {@code receipt} is stale: already discarded, or its page was
+     *                                  checkpointed and freed since.
+     * @throws IllegalStateException    if its write is already in a completed checkpoint (the page is live: free it
+     *                                  with {@link PageStore#free(long)}).
+     * @throws IllegalStateException    if its write is in a checkpoint call in flight.
+     * @throws IllegalStateException    if this writer or the store is closed.
+     * @throws StoreFailedException     if the store has failed.
+     * @throws ConcurrentModificationException if another thread is inside a call of this writer.
+     * @throws IllegalStateException    if called from inside this writer's own {@link RangeWriter}.
+     */
+    public void discard(final PageReceipt receipt)
+    {
+        Objects.requireNonNull(receipt, "receipt");
+        enter();
+        try
+        {
+            checkOpen();
+            final int page = (int)checkIssuer(receipt);
+            int word = table.stateAcquire(page);
+            while (true)
+            {
+                checkDiscardable(receipt, word);
+                if (store.discardWritten(page, word))
+                {
+                    break;
+                }
+                // A checkpoint published the page meanwhile: the next check says so.
+                word = table.stateAcquire(page);
+            }
+            store.giveBack(page);
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /**
+     * Discards a page this writer allocated and did not write: the page is free again at once, for any writer.
+     *
+     * @param pageId the page, allocated by this writer and not written.
+     * @throws IndexOutOfBoundsException if {@code pageId} is not in {@code [0, pageCount())}.
+     * @throws IllegalArgumentException  if the page is allocated by another writer.
+     * @throws IllegalStateException     if the page is not allocated: free (never allocated, or already
+     *                                   discarded), written (discard its receipt), or live.
+     * @throws IllegalStateException     if this writer or the store is closed.
+     * @throws StoreFailedException      if the store has failed.
+     * @throws ConcurrentModificationException if another thread is inside a call of this writer.
+     * @throws IllegalStateException     if called from inside this writer's own {@link RangeWriter}.
+     */
+    public void discard(final long pageId)
+    {
+        enter();
+        try
+        {
+            checkOpen();
+            final int page = store.checkPageId(pageId);
+            final int word = table.stateAcquire(page);
+            if (allocatedWord != word)
+            {
+                throw notDiscardable(pageId, word);
+            }
+            // Only this writer changes a page it allocated, so a plain release store suffices; the pool's lock
+            // orders it before the ALLOCATED store of the writer that claims the page next.
+            table.setStateRelease(page, PageTable.FREE);
+            if (0 == --unwritten)
+            {
+                handedOut.clear();
+            }
+            store.giveBack(page);
         }
         finally
         {
@@ -354,18 +451,24 @@ public final class PageWriter implements AutoCloseable
             throw new IllegalArgumentException("count=" + count + " must be in [1, " + store.maxPages() + "]");
         }
         int run = claimed.find(count);
-        while (run < 0)
+        if (run < 0)
         {
-            if (0 == store.claim(Math.max(store.extentPages(), count), claimed))
+            // The slow path: one claim from the shared pool (under its lock) refills this writer's extent.
+            final long want = Math.max(store.extentPages(), count);
+            if (0 == store.claim(count, want, claimed))
             {
-                // What this writer claimed, here or before, goes back: a failed call must not leave other writers
-                // without the free pages it looked through.
+                // The pages this writer holds go back, where they merge with their free neighbours: together they
+                // may make the run; if not, a failed call leaves no free page out of other writers' reach.
                 final long held = claimed.pages();
                 store.giveBack(claimed);
                 claimed.clear();
-                throw new StoreFullException("no run of count=" + count + " free pages is left in " + store.path() +
-                    " (pageCount=" + store.pageCount() + "; the " + held + " free pages this writer had claimed " +
-                    "were returned to the store); free pages and checkpoint, or close idle writers");
+                if (0 == held || 0 == store.claim(count, want, claimed))
+                {
+                    throw new StoreFullException("no run of count=" + count + " free pages is left in " +
+                        store.path() + " (pageCount=" + store.pageCount() + "; the " + held + " free pages this " +
+                        "writer had claimed were returned to the store); free pages and checkpoint, or close idle " +
+                        "writers");
+                }
             }
             run = claimed.find(count);
         }
@@ -389,7 +492,7 @@ public final class PageWriter implements AutoCloseable
         {
             handedOut.clear();
         }
-        return new PageReceipt(store, page, checksum, stamp);
+        return new PageReceipt(this, page, checksum, stamp);
     }
 
     private long checkWritable(final long pageId)
@@ -409,6 +512,69 @@ public final class PageWriter implements AutoCloseable
                 "this writer (it is " + PageTable.nameOf(word) + "); write only pages this writer allocated");
         }
         return page;
+    }
+
+    /**
+     * {@return the page of a receipt, after checking that this writer issued it}
+     */
+    private long checkIssuer(final PageReceipt receipt)
+    {
+        if (store != receipt.store())
+        {
+            throw new IllegalArgumentException("receipt for page=" + receipt.pageId() + " was issued by " +
+                (store.path().equals(receipt.store().path()) ? "an earlier instance of " + store.path() +
+                " (before a reopen)" : "another store, " + receipt.store().path()) + "; a writer discards only " +
+                "its own receipts");
+        }
+        if (this != receipt.writer())
+        {
+            throw new IllegalArgumentException("receipt for page=" + receipt.pageId() + " of " + store.path() +
+                " was issued by another writer; a writer discards only its own receipts");
+        }
+        return receipt.pageId();
+    }
+
+    /**
+     * Throws unless {@code word}, a page's state, is the WRITTEN state of the write {@code receipt} proves.
+     */
+    private void checkDiscardable(final PageReceipt receipt, final int word)
+    {
+        final long pageId = receipt.pageId();
+        final int state = PageTable.stateOf(word);
+        final boolean written = PageTable.WRITTEN == state || PageTable.LIVE == state || PageTable.FREEING == state;
+        if (!written || PageTable.tagOf(word) != receipt.stamp() || table.crc((int)pageId) != receipt.crc32c())
+        {
+            throw new IllegalArgumentException("receipt for page=" + pageId + " of " + store.path() + " is stale: " +
+                "its write was already discarded, or checkpointed and freed since (the page is now " +
+                PageTable.nameOf(word) + "); discard only receipts of writes neither checkpointed nor discarded");
+        }
+        if (PageTable.WRITTEN != state)
+        {
+            throw new IllegalStateException("page=" + pageId + " of " + store.path() + " cannot be discarded: it is " +
+                PageTable.nameOf(word) + ", its receipt is in a completed checkpoint; free it with PageStore.free");
+        }
+    }
+
+    private RuntimeException notDiscardable(final long pageId, final int word)
+    {
+        final String name = PageTable.nameOf(word);
+        return switch (PageTable.stateOf(word))
+        {
+            case PageTable.ALLOCATED -> new IllegalArgumentException("page=" + pageId + " of " + store.path() +
+                " cannot be discarded by this writer: it is " + name + ", allocated by another writer; a writer " +
+                "discards only pages it allocated");
+            case PageTable.WRITTEN -> new IllegalStateException("page=" + pageId + " of " + store.path() + " cannot " +
+                "be discarded by id: it is " + name + "; discard its receipt with discard(PageReceipt)");
+            case PageTable.FREE -> new IllegalStateException("page=" + pageId + " of " + store.path() + " cannot " +
+                "be discarded: it is " + name + ", not allocated (never allocated, or already discarded)");
+            default -> new IllegalStateException("page=" + pageId + " of " + store.path() + " cannot be " +
+                "discarded: it is " + name + ", durable in a completed checkpoint; free it with PageStore.free");
+        };
+    }
+
+    PageStore store()
+    {
+        return store;
     }
 
     private void checkOpen()

@@ -32,12 +32,16 @@ package io.rangedmmap.store;
  * @param freedPagesWaiting pages freed by a durable checkpoint whose space is not reused yet because an open snapshot
  *                       can still see them (counted among {@code freePages}): a number that keeps growing points to
  *                       a snapshot left open.
+ * @param writtenPages   of the pages in flight, those written: each has a receipt that is neither checkpointed nor
+ *                       discarded yet ({@link PageWriter#discard(PageReceipt)}). They are free again only after a
+ *                       discard or a reopen, so a count that keeps growing shows receipts an engine dropped.
  */
 public record StoreStats(long pageCount, long livePages, long freePages, long inFlightPages, long lastCheckpoint,
-    long maxPages, long openSnapshots, long oldestPinnedSequence, long freedPagesWaiting)
+    long maxPages, long openSnapshots, long oldestPinnedSequence, long freedPagesWaiting, long writtenPages)
 {
     /**
-     * The counts of a store that keeps its size ({@code maxPages == pageCount}) and has no open snapshot.
+     * The counts of a store that keeps its size ({@code maxPages == pageCount}), has no open snapshot and no written
+     * page in flight.
      *
      * @param pageCount      the number of user pages of the store.
      * @param livePages      pages live in the last durable checkpoint (including those with a staged free).
@@ -48,22 +52,22 @@ public record StoreStats(long pageCount, long livePages, long freePages, long in
     public StoreStats(final long pageCount, final long livePages, final long freePages, final long inFlightPages,
         final long lastCheckpoint)
     {
-        this(pageCount, livePages, freePages, inFlightPages, lastCheckpoint, pageCount, 0, -1, 0);
+        this(pageCount, livePages, freePages, inFlightPages, lastCheckpoint, pageCount, 0, -1, 0, 0);
     }
 
     /**
-     * The counts of a store with no open snapshot.
+     * The counts of a store that keeps its size ({@code maxPages == pageCount}) and has no open snapshot.
      *
      * @param pageCount      the number of user pages of the store.
      * @param livePages      pages live in the last durable checkpoint (including those with a staged free).
      * @param freePages      pages neither live nor in flight.
      * @param inFlightPages  pages allocated by a writer, written or not, and in no completed checkpoint yet.
      * @param lastCheckpoint the sequence of the last durable checkpoint, 0 for a new store.
-     * @param maxPages       the largest number of user pages the store may grow to.
+     * @param writtenPages   of the pages in flight, those written and neither checkpointed nor discarded.
      */
     public StoreStats(final long pageCount, final long livePages, final long freePages, final long inFlightPages,
-        final long lastCheckpoint, final long maxPages)
+        final long lastCheckpoint, final long writtenPages)
     {
-        this(pageCount, livePages, freePages, inFlightPages, lastCheckpoint, maxPages, 0, -1, 0);
+        this(pageCount, livePages, freePages, inFlightPages, lastCheckpoint, pageCount, 0, -1, 0, writtenPages);
     }
 }

@@ -170,7 +170,7 @@ final class KillChild
         }
         for (int w = 0; w < WRITERS; w++)
         {
-            Thread.ofPlatform().daemon().start(() -> write(store, queue, seeds));
+            Thread.ofPlatform().daemon().start(() -> write(store, queue, seeds, "discard".equals(phase)));
         }
         try (FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.APPEND))
@@ -282,10 +282,16 @@ final class KillChild
         channel.force(false);
     }
 
+    /**
+     * One writer: allocates and writes pages and queues their receipts for the checkpointing thread; with
+     * {@code discarding}, it also aborts some pages, discarding one in four allocated pages unwritten and one in three
+     * written ones, so that kills land during and after discards.
+     */
     private static void write(final PageStore store, final ConcurrentLinkedQueue<Written> queue,
-        final AtomicLong seeds)
+        final AtomicLong seeds, final boolean discarding)
     {
         final PageWriter writer = store.newWriter();
+        final Random random = new Random(seeds.get() + Thread.currentThread().threadId());
         while (true)
         {
             if (queue.size() > 32)
@@ -303,8 +309,19 @@ final class KillChild
                 LockSupport.parkNanos(200_000);
                 continue;
             }
+            if (discarding && 0 == random.nextInt(4))
+            {
+                writer.discard(pageId);
+                continue;
+            }
             final long seed = seeds.incrementAndGet();
-            queue.add(new Written(writer.write(pageId, page(seed)), seed));
+            final PageReceipt receipt = writer.write(pageId, page(seed));
+            if (discarding && 0 == random.nextInt(3))
+            {
+                writer.discard(receipt);
+                continue;
+            }
+            queue.add(new Written(receipt, seed));
         }
     }
 }

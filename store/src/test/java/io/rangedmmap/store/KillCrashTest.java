@@ -43,7 +43,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * metadata and superblock written but nothing flushed ("metadata", "superblock"), or after the one flush of data
  * pages, metadata and superblock, before the return ("data"). After each kill the store reopens at the last
  * acknowledged checkpoint or the one logged as started after it, exactly; no acknowledged checkpoint is ever lost.
- * The same store goes through every round, so each round also recovers from the previous crash.
+ * In the "discard" rounds the writers abort some of their pages ({@link PageWriter#discard(PageReceipt)} and
+ * {@link PageWriter#discard(long)}) and the kill lands at a random time: the discarded pages are free after the
+ * reopen and nothing checkpointed is lost. The same store goes through every round, so each round also recovers from
+ * the previous crash.
  *
  * <p>Group commit: in other rounds the child's 8 writers each commit their own pages concurrently, logging each call
  * and the checkpoint it was told; after the kill every acknowledged call's pages are live, byte for byte, in a store
@@ -57,7 +60,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class KillCrashTest
 {
     private static final long PAGES = 512;
-    private static final String[] PHASES = {"write", "data", "between", "metadata", "superblock"};
+    private static final String[] PHASES = {"write", "data", "between", "metadata", "superblock", "discard"};
 
     @TempDir
     Path dir;
@@ -299,7 +302,7 @@ class KillCrashTest
             try
             {
                 child.awaitLine("READY");
-                if ("write".equals(phase))
+                if ("write".equals(phase) || "discard".equals(phase))
                 {
                     // As in the group rounds: a kill before the first acknowledged checkpoint would check nothing.
                     awaitLogLines(log, "A ", 1);

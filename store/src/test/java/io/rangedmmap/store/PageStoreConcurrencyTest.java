@@ -89,7 +89,7 @@ class PageStoreConcurrencyTest
         final PageStore store, final Map<Long, Long> model, final long[] roots, final long checkpoints)
     {
         assertEquals(checkpoints, store.lastCheckpoint());
-        assertEquals(new StoreStats(PAGES, model.size(), PAGES - model.size(), 0, checkpoints), store.stats());
+        assertEquals(new StoreStats(PAGES, model.size(), PAGES - model.size(), 0, checkpoints, 0), store.stats());
         final byte[] page = new byte[PageStore.PAGE_SIZE];
         for (long pageId = 0; pageId < PAGES; pageId++)
         {

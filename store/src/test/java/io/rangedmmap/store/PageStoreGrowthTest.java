@@ -278,7 +278,7 @@ class PageStoreGrowthTest
                 ex.getMessage());
             assertEquals(600, store.pageCount());
             assertEquals(1_000, store.grow(1_000));
-            assertEquals(new StoreStats(1_000, 0, 1_000, 0, 0, 1_000), store.stats());
+            assertEquals(new StoreStats(1_000, 0, 1_000, 0, 0, 1_000, 0, -1, 0, 0), store.stats());
             // At maxPages the writers get StoreFullException as a fixed-size store's do.
             try (PageWriter writer = store.newWriter())
             {

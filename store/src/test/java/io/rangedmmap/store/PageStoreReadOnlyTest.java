@@ -73,7 +73,7 @@ class PageStoreReadOnlyTest
             assertArrayEquals(page(1), PageStoreTest.read(store, firstPage));
             assertEquals(7, store.root(2));
             assertEquals(1, store.lastCheckpoint());
-            assertEquals(new StoreStats(16, 2, 14, 0, 1), store.stats());
+            assertEquals(new StoreStats(16, 2, 14, 0, 1, 0), store.stats());
             assertTrue(store.verify().isClean());
             final String refused = "page store " + store.path() + " is open read-only and refuses every change; " +
                 "open it with PageStore.open to change it";
@@ -85,7 +85,7 @@ class PageStoreReadOnlyTest
             assertEquals(refused, assertThrowsExactly(IllegalStateException.class,
                 () -> store.checkpoint(List.of())).getMessage());
             assertEquals(7, store.root(2));
-            assertEquals(new StoreStats(16, 2, 14, 0, 1), store.stats());
+            assertEquals(new StoreStats(16, 2, 14, 0, 1, 0), store.stats());
         }
         assertArrayEquals(before, Files.readAllBytes(file), "a read-only open writes nothing");
         assertEquals(OLD, Files.getLastModifiedTime(file), "a read-only open leaves the modification time alone");

@@ -72,7 +72,7 @@ class PageStoreTest
         try (PageStore store = PageStore.create(file, 1000))
         {
             assertEquals(0, store.lastCheckpoint());
-            assertEquals(new StoreStats(1000, 0, 1000, 0, 0), store.stats());
+            assertEquals(new StoreStats(1000, 0, 1000, 0, 0, 0), store.stats());
             assertEquals(1000, store.pageCount());
             assertEquals(file.toAbsolutePath(), store.path());
             assertEquals(0, store.root(0));
@@ -119,7 +119,7 @@ class PageStoreTest
             assertEquals(a, ra.pageId());
             assertNotEquals(ra.crc32c(), rb.crc32c());
             assertArrayEquals(page(1), read(store, a));
-            assertEquals(new StoreStats(100, 0, 97, 3, 0), store.stats());
+            assertEquals(new StoreStats(100, 0, 97, 3, 0, 3), store.stats());
 
             final Checkpoint checkpoint = store.checkpoint(List.of(ra, rb, rc));
             assertEquals(1, checkpoint.sequence());
@@ -141,7 +141,7 @@ class PageStoreTest
             final byte[] viaView = new byte[4096];
             store.read(a, (DirectBuffer view) -> view.getBytes(0, viaView));
             assertArrayEquals(page(1), viaView);
-            assertEquals(new StoreStats(100, 3, 97, 0, 1), store.stats());
+            assertEquals(new StoreStats(100, 3, 97, 0, 1, 0), store.stats());
             assertTrue(store.verify().isClean());
         }
     }
@@ -172,7 +172,7 @@ class PageStoreTest
             final IllegalStateException ex = assertThrowsExactly(IllegalStateException.class, () -> read(store, lost));
             assertEquals("page=" + lost + " of " + file.toAbsolutePath() + " cannot be read: it is free",
                 ex.getMessage());
-            assertEquals(new StoreStats(100, 1, 99, 0, 1), store.stats());
+            assertEquals(new StoreStats(100, 1, 99, 0, 1, 0), store.stats());
             assertTrue(store.verify().isClean());
         }
     }
@@ -374,7 +374,7 @@ class PageStoreTest
                     "free pages this writer had claimed were returned to the store); free pages and checkpoint, or " +
                     "close idle writers", full.getMessage());
                 store.checkpoint(List.of());
-                assertEquals(new StoreStats(4, 3, 1, 0, 2), store.stats());
+                assertEquals(new StoreStats(4, 3, 1, 0, 2, 0), store.stats());
                 assertThrowsExactly(IllegalStateException.class, () -> read(store, 2));
                 assertEquals(2, writer.allocate());
             }
@@ -392,20 +392,20 @@ class PageStoreTest
             {
                 receipt = writer.write(writer.allocate(), page(1));
                 writer.allocate(3);
-                assertEquals(new StoreStats(8, 0, 4, 4, 0), store.stats());
+                assertEquals(new StoreStats(8, 0, 4, 4, 0, 1), store.stats());
                 try (PageWriter starved = store.newWriter())
                 {
                     assertThrowsExactly(StoreFullException.class, starved::allocate);
                 }
             }
-            assertEquals(new StoreStats(8, 0, 7, 1, 0), store.stats());
+            assertEquals(new StoreStats(8, 0, 7, 1, 0, 1), store.stats());
             try (PageWriter writer = store.newWriter())
             {
                 final long first = writer.allocate(7);
                 assertEquals(1, first);
             }
             store.checkpoint(List.of(receipt));
-            assertEquals(new StoreStats(8, 1, 7, 0, 1), store.stats());
+            assertEquals(new StoreStats(8, 1, 7, 0, 1, 0), store.stats());
         }
     }
 

@@ -143,7 +143,7 @@ final class StoreOracle
         final StoreStats stats = store.stats();
         final long live = expected.pages().size();
         assertEquals(new StoreStats(store.pageCount(), live, store.pageCount() - live, 0, expected.sequence(),
-            store.maxPages()), stats, context + ": stats");
+            store.maxPages(), 0, -1, 0, 0), stats, context + ": stats");
         final byte[] dst = new byte[PageStore.PAGE_SIZE];
         for (final Map.Entry<Long, Long> entry : expected.pages().entrySet())
         {

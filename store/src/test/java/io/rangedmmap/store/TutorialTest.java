@@ -108,7 +108,7 @@ class TutorialTest
             {
                 writer.write(writer.allocate(), text("scratch, never checkpointed"));
             }
-            assertEquals(new StoreStats(1024, 3, 1020, 1, 2), store.stats());
+            assertEquals(new StoreStats(1024, 3, 1020, 1, 2, 1), store.stats());
 
             // 9. ...and close does NOT checkpoint: it only releases the file.
         }
@@ -125,7 +125,7 @@ class TutorialTest
 
             // 11. Every read checks the page's CRC32C; verify checks every live page and the metadata.
             assertTrue(store.verify().isClean());
-            assertEquals(new StoreStats(1024, 3, 1021, 0, 2), store.stats());
+            assertEquals(new StoreStats(1024, 3, 1021, 0, 2, 0), store.stats());
         }
     }
 }

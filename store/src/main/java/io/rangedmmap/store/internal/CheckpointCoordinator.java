@@ -36,10 +36,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The one owner of the store's checkpoints: the staged frees and root slots, the checks of the pages to commit, the
- * group commit that combines concurrent callers into one checkpoint, the sequence and live count, and the publication
- * of a durable checkpoint to the page table and the allocator. {@link Checkpointer} writes and flushes each
- * checkpoint.
+ * The one owner of the store's checkpoints: the staged frees and root slots, the checks of the pages to commit and
+ * their reservation against discards, the group commit that combines concurrent callers into one checkpoint, the
+ * sequence and live count, and the publication of a durable checkpoint to the page table and the allocator.
+ * {@link Checkpointer} writes and flushes each checkpoint.
  *
  * <p><b>Group commit.</b> A caller queues its request; if no checkpoint is running it becomes the leader: it takes
  * every queued request (its own among them), checks each, and runs one checkpoint for all that pass, with the frees
@@ -67,6 +67,11 @@ public final class CheckpointCoordinator
     private final LongArrayList stagedFrees = new LongArrayList();
     private final AtomicLongArray roots;
     private final LongHashSet groupPages = new LongHashSet();
+    /**
+     * The pages of the checkpoint calls in flight, from the check in the caller's thread until the call completes;
+     * its monitor orders them against {@link #discard(int, int)}.
+     */
+    private final LongHashSet reserved = new LongHashSet();
     private volatile InFlight inFlight;
     private boolean running;
     private int blockedWaiting;
@@ -171,22 +176,72 @@ public final class CheckpointCoordinator
     }
 
     /**
-     * Checks the pages of one call in the caller's thread: distinct and each WRITTEN.
+     * Reserves the pages of one checkpoint call, checked in the caller's thread, until the call completes: from now
+     * on a discard of these pages is refused. A page discarded first is refused here instead: whichever of a discard
+     * and a checkpoint call carrying the same write takes this coordinator's reservation monitor first wins, so a
+     * page is never both freed and made live.
      *
      * @param pages the pages of the receipts, in any order; sorted on return.
+     * @param words the state word each receipt proves (WRITTEN with its write stamp), in the order of {@code pages}.
      * @throws IllegalArgumentException if a page appears twice.
-     * @throws IllegalStateException    if a page is not WRITTEN (already in a completed checkpoint).
+     * @throws IllegalArgumentException if a page no longer holds the write its receipt proves (it was discarded
+     *                                  while the call checked it).
+     * @throws IllegalStateException    if a page is in another checkpoint call in flight.
      */
-    public void checkPages(final long[] pages)
+    public void reserve(final long[] pages, final int[] words)
     {
-        Arrays.sort(pages);
-        for (int i = 0; i < pages.length; i++)
+        synchronized (reserved)
         {
-            if (i > 0 && pages[i] == pages[i - 1])
+            for (int i = 0; i < pages.length; i++)
             {
-                throw new IllegalArgumentException("page=" + pages[i] + " appears twice in receipts");
+                if (table.stateAcquire((int)pages[i]) != words[i])
+                {
+                    throw new IllegalArgumentException("receipt for page=" + pages[i] + " of " + name + " was " +
+                        "discarded while the checkpoint call checked it (the page is now " +
+                        PageTable.nameOf(table.stateAcquire((int)pages[i])) + "); a discarded write can never be " +
+                        "checkpointed");
+                }
+                if (reserved.contains(pages[i]))
+                {
+                    throw new IllegalStateException("page=" + pages[i] + " of " + name + " is in another " +
+                        "checkpoint call in flight; a receipt is checkpointed once");
+                }
             }
-            checkWritten(pages[i]);
+            for (int i = 0; i < pages.length; i++)
+            {
+                if (!reserved.add(pages[i]))
+                {
+                    for (int j = 0; j < i; j++)
+                    {
+                        reserved.remove(pages[j]);
+                    }
+                    throw new IllegalArgumentException("page=" + pages[i] + " appears twice in receipts");
+                }
+            }
+        }
+        Arrays.sort(pages);
+    }
+
+    /**
+     * Frees a WRITTEN page that no checkpoint call holds, for {@code PageWriter.discard}: the other side of
+     * {@link #reserve(long[], int[])}.
+     *
+     * @param page the page.
+     * @param word the state word the discarded receipt proves (WRITTEN with its write stamp).
+     * @return whether the page still had {@code word} and is now FREE; the caller gives it to the allocator.
+     * @throws IllegalStateException if a checkpoint call in flight holds the page: that call makes it live.
+     */
+    public boolean discard(final int page, final int word)
+    {
+        synchronized (reserved)
+        {
+            if (reserved.contains(page))
+            {
+                throw new IllegalStateException("page=" + page + " of " + name + " cannot be discarded: it is " +
+                    "WRITTEN and in a checkpoint call in flight, which makes it live; free it once that checkpoint " +
+                    "returned");
+            }
+            return table.compareAndSetState(page, word, PageTable.FREE);
         }
     }
 
@@ -194,7 +249,7 @@ public final class CheckpointCoordinator
      * Makes the pages durable, with every free and root staged so far, in the next checkpoint, and returns it once
      * durable. Blocks; the caller may lead the group.
      *
-     * @param pages the pages, sorted and checked by {@link #checkPages(long[])}.
+     * @param pages the pages, sorted and reserved by {@link #reserve(long[], int[])}; released when this returns.
      * @return the checkpoint that holds them.
      * @throws IllegalStateException                    if a page is meanwhile in another checkpoint or call, or the
      *                                                  store is closed.
@@ -235,7 +290,7 @@ public final class CheckpointCoordinator
      * Like {@link #commit(long[])} without blocking: the future completes when the checkpoint is durable, or
      * exceptionally with what {@code commit} would throw.
      *
-     * @param pages the pages, sorted and checked by {@link #checkPages(long[])}.
+     * @param pages the pages, sorted and reserved by {@link #reserve(long[], int[])}; released when it completes.
      * @return the future checkpoint.
      */
     public CompletableFuture<Checkpoint> commitAsync(final long[] pages)
@@ -358,6 +413,8 @@ public final class CheckpointCoordinator
             running = false;
             for (final Request request : group)
             {
+                // Published (live) or refused: the pages may be discarded again only in the second case.
+                release(request.pages);
                 request.done = true;
             }
             if (!pending.isEmpty() && 0 == blockedWaiting)
@@ -524,6 +581,17 @@ public final class CheckpointCoordinator
         }
     }
 
+    private void release(final long[] pages)
+    {
+        synchronized (reserved)
+        {
+            for (final long page : pages)
+            {
+                reserved.remove(page);
+            }
+        }
+    }
+
     private static void failGroup(final List<Request> group, final RuntimeException error)
     {
         for (final Request request : group)
@@ -615,6 +683,7 @@ public final class CheckpointCoordinator
                 blockedWaiting--;
             }
             request.error = error;
+            release(request.pages);
             request.done = true;
         }
         finished.signalAll();

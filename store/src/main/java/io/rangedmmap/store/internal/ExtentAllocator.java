@@ -15,42 +15,34 @@
  */
 package io.rangedmmap.store.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The store's pool of free pages, from which writers claim extents with one atomic add and no lock.
+ * The store's pool of free pages, from which writers claim extents: one index of coalesced free runs
+ * ({@link FreeRuns}) behind one short lock.
  *
- * <p>The pool is a queue of immutable generations, each a sorted array of free runs with a claim cursor over their
- * concatenation. A claim of {@code n} pages is one {@code getAndAdd(n)} on the head generation's cursor: the pages
- * at {@code [cursor, cursor + n)} of the concatenation are the caller's, possibly in several pieces where runs
- * end. A generation whose cursor is past its end is exhausted and the claim moves to the next one. New free pages
- * (those of a durable checkpoint's frees, those a closing writer never used) are appended as a new generation, so a
- * page is never in two places at once and writers never wait for the code that publishes pages.
+ * <p>Writers do not come here for each page: a writer hands pages out of the extent it holds with no lock and no
+ * shared write, and takes this lock only on the slow path, when its extent is used up (one claim per
+ * {@code extentPages} pages), and when it gives pages back. A claim takes the free pages with the lowest ids, so
+ * reuse stays at the front of the file and free space gathers at its end. Pages added (a durable checkpoint's
+ * frees, a discarded page, a closing writer's unused extent, pages a store grows by) merge with their free
+ * neighbours at once, so a run of {@code n} free pages in the pool is always found by {@link #claim(long, long,
+ * Runs)}, whatever the history of allocations and frees. Each call costs O(log n) per run in the number of free
+ * runs, never a pass over the store; a large batch of runs is added a slice at a time, so a writer waiting to
+ * refill waits for one slice, not for the whole checkpoint.
  *
- * <p><b>Thread safety:</b> {@link #claim(long, Runs)} and {@link #append(Runs)} from any threads.
+ * <p><b>Thread safety:</b> every method from any thread. The lock orders a page's {@code FREE} state, stored
+ * before the page is added, before the {@code ALLOCATED} state the claiming writer stores after its claim.
  */
 public final class ExtentAllocator
 {
-    private static final VarHandle HEAD;
-    private static final VarHandle TAIL;
+    /**
+     * Runs added per hold of the lock by {@link #append(Runs)}: about 100 µs of work at most.
+     */
+    private static final int SLICE_RUNS = 256;
 
-    static
-    {
-        try
-        {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HEAD = lookup.findVarHandle(ExtentAllocator.class, "head", Generation.class);
-            TAIL = lookup.findVarHandle(ExtentAllocator.class, "tail", Generation.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
-    private Generation head;
-    private Generation tail;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final FreeRuns free = new FreeRuns();
 
     /**
      * Creates a pool holding {@code free}.
@@ -59,13 +51,11 @@ public final class ExtentAllocator
      */
     public ExtentAllocator(final Runs free)
     {
-        final Generation first = new Generation(free);
-        HEAD.setRelease(this, first);
-        TAIL.setRelease(this, first);
+        append(free);
     }
 
     /**
-     * Claims up to {@code n} free pages and adds them to {@code into} as one or more runs.
+     * Claims up to {@code n} free pages, lowest ids first, and adds them to {@code into} as one or more runs.
      *
      * @param n    the pages wanted, at least 1.
      * @param into where the claimed runs go.
@@ -73,151 +63,139 @@ public final class ExtentAllocator
      */
     public long claim(final long n, final Runs into)
     {
-        // Acquire: partner of the release CAS that made a generation the head or linked it in append.
-        Generation generation = (Generation)HEAD.getAcquire(this);
-        while (true)
+        return claim(1, n, into);
+    }
+
+    /**
+     * Claims a run of at least {@code count} consecutive free pages, the one with the lowest first page, and up to
+     * {@code want} pages of it; for {@code count == 1}, up to {@code want} pages from the lowest runs.
+     *
+     * @param count the consecutive pages needed, at least 1.
+     * @param want  the pages wanted, at least {@code count}.
+     * @param into  where the claimed runs go.
+     * @return the number of pages claimed: 0 if no free run of {@code count} pages is left, else from {@code count}
+     *         to {@code want}.
+     */
+    public long claim(final long count, final long want, final Runs into)
+    {
+        lock.lock();
+        try
         {
-            final long claimed = generation.claim(n, into);
-            if (claimed > 0)
+            if (count > 1)
             {
-                return claimed;
+                return free.take(count, want, into);
             }
-            final Generation next = generation.next();
-            if (null == next)
+            long claimed = 0;
+            while (claimed < want)
             {
-                return 0;
+                final long taken = free.take(1, want - claimed, into);
+                if (0 == taken)
+                {
+                    break;
+                }
+                claimed += taken;
             }
-            HEAD.compareAndSet(this, generation, next);
-            generation = next;
+            return claimed;
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
     /**
-     * Adds free runs to the pool as a new generation.
+     * Adds free runs to the pool, each merged with the free runs it touches.
      *
-     * @param free the runs, ascending; nothing happens if empty.
+     * @param runs the runs, disjoint from each other and from the pool, in any order.
+     * @throws IllegalStateException if a page of a run is already in the pool (a page freed twice); the runs
+     *                               before it were added.
      */
-    public void append(final Runs free)
+    public void append(final Runs runs)
     {
-        if (0 == free.count())
+        int next = 0;
+        while (next < runs.count())
         {
-            return;
-        }
-        final Generation generation = new Generation(free);
-        while (true)
-        {
-            final Generation last = (Generation)TAIL.getAcquire(this);
-            final Generation next = last.next();
-            if (null == next)
+            final int end = Math.min(runs.count(), next + SLICE_RUNS);
+            lock.lock();
+            try
             {
-                if (last.link(generation))
+                for (; next < end; next++)
                 {
-                    TAIL.compareAndSet(this, last, generation);
-                    return;
+                    free.add(runs.start(next), runs.end(next));
                 }
             }
-            else
+            finally
             {
-                TAIL.compareAndSet(this, last, next);
+                lock.unlock();
             }
         }
     }
 
-    private static final class Generation
+    /**
+     * Adds one free run to the pool, merged with the free runs it touches.
+     *
+     * @param start the first page.
+     * @param end   one past the last page.
+     * @throws IllegalStateException if a page of the run is already in the pool (a page freed twice): nothing is
+     *                               added.
+     */
+    public void append(final long start, final long end)
     {
-        private static final VarHandle CURSOR;
-        private static final VarHandle NEXT;
-
-        static
+        lock.lock();
+        try
         {
-            try
-            {
-                final MethodHandles.Lookup lookup = MethodHandles.lookup();
-                CURSOR = lookup.findVarHandle(Generation.class, "cursor", long.class);
-                NEXT = lookup.findVarHandle(Generation.class, "next", Generation.class);
-            }
-            catch (final ReflectiveOperationException ex)
-            {
-                throw new ExceptionInInitializerError(ex);
-            }
+            free.add(start, end);
         }
-
-        private final long[] starts;
-        private final long[] cumulativeEnds;
-        private final long total;
-        private long cursor;
-        private Generation next;
-
-        Generation(final Runs runs)
+        finally
         {
-            final int count = runs.count();
-            starts = new long[count];
-            cumulativeEnds = new long[count];
-            long sum = 0;
-            for (int i = 0; i < count; i++)
-            {
-                starts[i] = runs.start(i);
-                sum += runs.end(i) - runs.start(i);
-                cumulativeEnds[i] = sum;
-            }
-            total = sum;
+            lock.unlock();
         }
+    }
 
-        long claim(final long n, final Runs into)
+    /**
+     * {@return the number of free pages in the pool (not counting those writers hold)}
+     */
+    public long freePages()
+    {
+        lock.lock();
+        try
         {
-            // Skip the add once exhausted, so overshoot stays bounded by the claims in flight.
-            if ((long)CURSOR.getAcquire(this) >= total)
-            {
-                return 0;
-            }
-            final long from = (long)CURSOR.getAndAdd(this, n);
-            if (from >= total)
-            {
-                return 0;
-            }
-            final long to = Math.min(total, from + n);
-            int run = runOf(from);
-            long position = from;
-            while (position < to)
-            {
-                final long runFirst = 0 == run ? 0 : cumulativeEnds[run - 1];
-                final long upTo = Math.min(to, cumulativeEnds[run]);
-                final long start = starts[run] + (position - runFirst);
-                into.add(start, start + (upTo - position));
-                position = upTo;
-                run++;
-            }
-            return to - from;
+            return free.pages();
         }
-
-        Generation next()
+        finally
         {
-            // Acquire: partner of the CAS in link, so the linked generation's arrays are visible.
-            return (Generation)NEXT.getAcquire(this);
+            lock.unlock();
         }
+    }
 
-        boolean link(final Generation generation)
+    /**
+     * {@return the free runs of the pool, ascending, as {@code {start0, end0, start1, end1, ...}}}
+     */
+    public long[] runs()
+    {
+        lock.lock();
+        try
         {
-            return NEXT.compareAndSet(this, null, generation);
+            return free.toArray();
         }
-
-        private int runOf(final long position)
+        finally
         {
-            int low = 0;
-            int high = cumulativeEnds.length - 1;
-            while (low < high)
-            {
-                final int mid = (low + high) >>> 1;
-                if (cumulativeEnds[mid] > position)
-                {
-                    high = mid;
-                }
-                else
-                {
-                    low = mid + 1;
-                }
-            }
-            return low;
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        lock.lock();
+        try
+        {
+            return "ExtentAllocator{pages=" + free.pages() + ", runs=" + free.runs() + ", longest=" +
+                free.longestRun() + "}";
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 }

@@ -27,11 +27,13 @@ import java.lang.ref.Cleaner;
  * <p>A page's state word holds its {@link #FREE}, {@link #ALLOCATED}, {@link #WRITTEN}, {@link #LIVE} or
  * {@link #FREEING} state in its low bits and, above them, while allocated the id of the owning writer, and while
  * written, live or freeing the <em>write stamp</em> of the write that gave the page its bytes (the low bits of the
- * checkpoint that could first include it, see {@link #stampOf(long)}). A receipt carries the stamp of its write, so
- * a receipt of an earlier write of a page that was freed and written again is told apart from the page's current
- * write. Compare states with {@link #stateOf(int)}, never the whole word. Transitions:
- * FREE to ALLOCATED (a writer's {@code allocate}); ALLOCATED to WRITTEN (its {@code write}, which sets the CRC first)
- * or back to FREE (its {@code close}); WRITTEN to LIVE (a checkpoint that includes the page); LIVE to FREEING
+ * checkpoint that could first include it plus the discards made so far, see {@link #stampOf(long)}). A receipt
+ * carries the stamp of its write, so a receipt of an earlier write of a page that was freed or discarded and written
+ * again is told apart from the page's current write. Compare states with {@link #stateOf(int)}, never the whole
+ * word. Transitions: FREE to ALLOCATED (a writer's {@code allocate}); ALLOCATED to WRITTEN (its {@code write}, which
+ * sets the CRC first) or back to FREE (its {@code discard} or {@code close}); WRITTEN to FREE (its {@code discard},
+ * which the checkpoint coordinator orders against the checkpoints); WRITTEN to LIVE (a checkpoint that includes the
+ * page); LIVE to FREEING
  * ({@code free}); FREEING to FREE (the checkpoint that includes the free, once durable). Pages that are WRITTEN,
  * LIVE or FREEING can be read.
  *
@@ -183,12 +185,14 @@ public final class PageTable implements PageCrcs
     /**
      * {@return the write stamp of a write made while {@code lastCheckpoint} was the last durable checkpoint}
      *
-     * <p>A page is written again only after a checkpoint made it live and a later one freed it, so two writes of one
-     * page in one store instance always have different stamps, until the stamp wraps after {@code MAX_OWNER + 1}
-     * checkpoints (a receipt is also checked against the page's CRC32C, so a stale receipt that old must also
-     * match the bytes of the page's current write to be taken for it).
+     * <p>A page is written again only after a checkpoint made it live and a later one freed it, or after its write
+     * was discarded; the store passes the sum of its last durable checkpoint and its discards so far, which both
+     * only grow, so two writes of one page in one store instance always have different stamps, until the stamp
+     * wraps after {@code MAX_OWNER + 1} checkpoints and discards (a receipt is also checked against the page's
+     * CRC32C, so a stale receipt that old must also match the bytes of the page's current write to be taken for it).
      *
-     * @param lastCheckpoint the sequence of the last durable checkpoint when the page is written.
+     * @param lastCheckpoint the sequence of the last durable checkpoint when the page is written, plus the number of
+     *                       discarded writes so far.
      */
     public static int stampOf(final long lastCheckpoint)
     {
@@ -335,12 +339,14 @@ public final class PageTable implements PageCrcs
     /**
      * Counts the pages by state, each read with acquire ordering; exact only while nothing changes.
      *
-     * @return {@code {live, inFlight}}: LIVE or FREEING pages, and ALLOCATED or WRITTEN pages.
+     * @return {@code {live, inFlight, written}}: LIVE or FREEING pages, ALLOCATED or WRITTEN pages, and of these
+     *         the WRITTEN ones.
      */
     public long[] countLiveAndInFlight()
     {
         long live = 0;
         long inFlight = 0;
+        long written = 0;
         final long pages = size;
         for (long page = 0; page < pages; page++)
         {
@@ -352,8 +358,9 @@ public final class PageTable implements PageCrcs
             else if (ALLOCATED == state || WRITTEN == state)
             {
                 inFlight++;
+                written += WRITTEN == state ? 1 : 0;
             }
         }
-        return new long[]{live, inFlight};
+        return new long[]{live, inFlight, written};
     }
 }

@@ -23,8 +23,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExtentAllocatorTest
@@ -53,18 +55,57 @@ class ExtentAllocatorTest
     }
 
     @Test
-    void shouldClaimFromAppendedGenerationsOnceTheFirstIsExhausted()
+    void shouldClaimTheLowestPagesFirstWhateverTheOrderTheyWereAppendedIn()
     {
         final ExtentAllocator allocator = new ExtentAllocator(new Runs());
         final Runs into = new Runs();
         assertEquals(0, allocator.claim(4, into));
-        allocator.append(runs(5, 7));
         allocator.append(runs(100, 101));
+        allocator.append(runs(5, 7));
         allocator.append(new Runs());
-        assertEquals(2, allocator.claim(4, into));
+        assertEquals(2, allocator.claim(2, into));
         assertEquals(1, allocator.claim(4, into));
         assertEquals(0, allocator.claim(4, into));
         assertEquals("Runs{[5, 7), [100, 101)}", into.toString());
+    }
+
+    @Test
+    void shouldMergeAppendedRunsWithTheirFreeNeighbours()
+    {
+        final ExtentAllocator allocator = new ExtentAllocator(runs(0, 2, 8, 10));
+        allocator.append(4, 6);
+        allocator.append(runs(2, 4, 6, 7));
+        assertArrayEquals(new long[]{0, 7, 8, 10}, allocator.runs());
+        allocator.append(7, 8);
+        assertArrayEquals(new long[]{0, 10}, allocator.runs());
+        assertEquals(10, allocator.freePages());
+    }
+
+    @Test
+    void shouldClaimTheLowestRunLongEnoughForACount()
+    {
+        final ExtentAllocator allocator = new ExtentAllocator(runs(0, 2, 10, 13, 20, 30, 40, 44));
+        final Runs into = new Runs();
+        assertEquals(0, allocator.claim(11, 11, into));
+        assertEquals(3, allocator.claim(3, 4, into));
+        assertEquals("Runs{[10, 13)}", into.toString());
+        assertEquals(4, allocator.claim(3, 4, into));
+        assertEquals("Runs{[10, 13), [20, 24)}", into.toString());
+        assertEquals(6, allocator.claim(6, 64, into));
+        assertEquals("Runs{[10, 13), [20, 30)}", into.toString());
+        assertArrayEquals(new long[]{0, 2, 40, 44}, allocator.runs());
+    }
+
+    @Test
+    void shouldRefuseAPageFreedTwiceAndKeepThePool()
+    {
+        final ExtentAllocator allocator = new ExtentAllocator(runs(0, 4, 10, 12));
+        final IllegalStateException twice = assertThrowsExactly(IllegalStateException.class,
+            () -> allocator.append(11, 13));
+        assertEquals("pages [11, 13) are freed twice: [10, 12) is already free", twice.getMessage());
+        assertThrowsExactly(IllegalStateException.class, () -> allocator.append(3, 4));
+        assertThrowsExactly(IllegalStateException.class, () -> allocator.append(8, 11));
+        assertArrayEquals(new long[]{0, 4, 10, 12}, allocator.runs());
     }
 
     @Test
