@@ -995,7 +995,7 @@ public final class PageStore implements AutoCloseable
      * @return whether the page still had {@code word} and is now FREE.
      * @throws IllegalStateException if a checkpoint call in flight holds the page.
      */
-    boolean discardWritten(final int page, final int word)
+    boolean discardWritten(final long page, final int word)
     {
         // Before the page can be claimed again: its next write reads the new count in writeStamp (the pool's lock
         // orders the two), so that write gets a stamp the discarded receipt does not carry.

@@ -258,7 +258,7 @@ public final class PageWriter implements AutoCloseable
         try
         {
             checkOpen();
-            final int page = (int)checkIssuer(receipt);
+            final long page = checkIssuer(receipt);
             int word = table.stateAcquire(page);
             while (true)
             {
@@ -297,7 +297,7 @@ public final class PageWriter implements AutoCloseable
         try
         {
             checkOpen();
-            final int page = store.checkPageId(pageId);
+            final long page = store.checkPageId(pageId);
             final int word = table.stateAcquire(page);
             if (allocatedWord != word)
             {
@@ -542,7 +542,7 @@ public final class PageWriter implements AutoCloseable
         final long pageId = receipt.pageId();
         final int state = PageTable.stateOf(word);
         final boolean written = PageTable.WRITTEN == state || PageTable.LIVE == state || PageTable.FREEING == state;
-        if (!written || PageTable.tagOf(word) != receipt.stamp() || table.crc((int)pageId) != receipt.crc32c())
+        if (!written || PageTable.tagOf(word) != receipt.stamp() || table.crc(pageId) != receipt.crc32c())
         {
             throw new IllegalArgumentException("receipt for page=" + pageId + " of " + store.path() + " is stale: " +
                 "its write was already discarded, or checkpointed and freed since (the page is now " +

@@ -194,11 +194,11 @@ public final class CheckpointCoordinator
         {
             for (int i = 0; i < pages.length; i++)
             {
-                if (table.stateAcquire((int)pages[i]) != words[i])
+                if (table.stateAcquire(pages[i]) != words[i])
                 {
                     throw new IllegalArgumentException("receipt for page=" + pages[i] + " of " + name + " was " +
                         "discarded while the checkpoint call checked it (the page is now " +
-                        PageTable.nameOf(table.stateAcquire((int)pages[i])) + "); a discarded write can never be " +
+                        PageTable.nameOf(table.stateAcquire(pages[i])) + "); a discarded write can never be " +
                         "checkpointed");
                 }
                 if (reserved.contains(pages[i]))
@@ -231,7 +231,7 @@ public final class CheckpointCoordinator
      * @return whether the page still had {@code word} and is now FREE; the caller gives it to the allocator.
      * @throws IllegalStateException if a checkpoint call in flight holds the page: that call makes it live.
      */
-    public boolean discard(final int page, final int word)
+    public boolean discard(final long page, final int word)
     {
         synchronized (reserved)
         {
