@@ -196,7 +196,8 @@ final class StoreBackup
             throw new BackupMismatchException(BackupMismatchException.Problem.FOREIGN_STORE, target.path() +
                 " is not a backup of " + store.path() + ": it has storeId=0x" + Long.toHexString(target.storeId()) +
                 " and pageCount=" + target.pageCount() + ", expected storeId=0x" + Long.toHexString(store.storeId()) +
-                " and pageCount=" + store.pageCount() + " (a source that grew since the backup needs a new full backup)");
+                " and pageCount=" + store.pageCount() + " (a source that grew since the backup needs a new full " +
+                "backup)");
         }
         if (held > sequence)
         {

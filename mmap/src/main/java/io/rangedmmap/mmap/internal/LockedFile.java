@@ -112,6 +112,39 @@ public final class LockedFile implements AutoCloseable
     }
 
     /**
+     * Reads the start of a file before it is opened and locked, into {@code dst} from its position up to its limit or
+     * the end of the file. The file's key is claimed for the read as an open would claim it: a descriptor opened and
+     * closed here would otherwise drop the POSIX lock of a handle of the same file open in this JVM (closing any
+     * descriptor of a file releases every lock the process holds on it), so a file open in this JVM is refused
+     * instead, exactly as the open that follows would be.
+     *
+     * @param file the file.
+     * @param dst  where the bytes go.
+     * @throws FileLockedException if the file is open in this JVM.
+     * @throws IOException         on any other I/O error.
+     */
+    public static void readHead(final Path file, final ByteBuffer dst) throws IOException
+    {
+        final Path absolute = file.toAbsolutePath();
+        final Object key = claimKey(absolute);
+        try (FileChannel channel = FileChannel.open(absolute, StandardOpenOption.READ))
+        {
+            long offset = 0;
+            int read = 0;
+            while (dst.hasRemaining() && read >= 0)
+            {
+                // A positional read advances the buffer, not the channel.
+                read = channel.read(dst, offset);
+                offset += Math.max(0, read);
+            }
+        }
+        finally
+        {
+            OPEN_FILES.remove(key);
+        }
+    }
+
+    /**
      * Opens an existing file for reading only and takes a shared lock on it: other read-only opens may share it, a
      * writer may not. A read-only file or mount is no obstacle; nothing is ever written through this descriptor.
      *

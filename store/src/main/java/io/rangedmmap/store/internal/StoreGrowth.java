@@ -20,6 +20,7 @@ import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.StoreFullException;
 import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
 import io.rangedmmap.store.internal.format.StoreLayout;
+import io.rangedmmap.store.internal.jfr.GrowthEvent;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -200,6 +201,8 @@ public final class StoreGrowth
     private void growLocked(final long newPageCount)
     {
         lifecycle.checkOpen();
+        final GrowthEvent event = new GrowthEvent();
+        event.begin();
         final long oldPageCount = pageCount;
         final long newSize = StoreLayout.fileSizeFor(newPageCount);
         final long oldSize = file.size();
@@ -233,6 +236,7 @@ public final class StoreGrowth
         final Runs added = new Runs();
         added.add(oldPageCount, newPageCount);
         allocator.append(added);
+        event.end(path.toString(), oldPageCount, newPageCount, maxPages, file.size());
     }
 
     private void extend(final long oldPageCount, final long newPageCount, final long oldSize, final long newSize)

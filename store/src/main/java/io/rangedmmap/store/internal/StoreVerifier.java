@@ -100,8 +100,8 @@ public final class StoreVerifier
         }
         final Superblock spare = checkSuperblock(file, buffer, page, 1 - copy, redundancy);
         final long spareSequence = Math.max(0, lastCheckpoint - 1);
-        // A backup's checkpoint follows whichever older one the backup held: the spare need only be older. The spare may
-        // be smaller: the checkpoint before a growth recorded the size before it.
+        // A backup's checkpoint follows whichever older one the backup held: the spare need only be older. The spare
+        // may be smaller: the checkpoint before a growth recorded the size before it.
         final boolean backup = null != current && 0 != (current.flags() & SuperblockDescriptor.FLAG_BACKUP);
         final boolean spareSequenceWrong = backup ? spare != null && spare.sequence() > spareSequence :
             spare != null && spare.sequence() != spareSequence;

@@ -15,14 +15,13 @@
  */
 package io.rangedmmap.store.internal.format;
 
+import io.rangedmmap.mmap.internal.LockedFile;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Reads the superblocks of a store before it is locked and mapped, only to size its mapping: the largest maxPages a
@@ -39,19 +38,14 @@ public final class SuperblockProbe
      * or 0 if none has}
      *
      * @param file the store file.
+     * @throws io.rangedmmap.mmap.FileLockedException if the file is open in this JVM.
      * @throws IOException if the file cannot be read.
      */
     public static long largestMaxPages(final Path file) throws IOException
     {
         final ByteBuffer bytes = ByteBuffer.allocate(StoreLayout.SUPERBLOCK_SLOTS * StoreLayout.PAGE_SIZE);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
-        {
-            int read = 0;
-            while (bytes.hasRemaining() && read >= 0)
-            {
-                read = channel.read(bytes, bytes.position());
-            }
-        }
+        // Through LockedFile: a descriptor of our own, closed here, would drop the lock of a handle open in this JVM.
+        LockedFile.readHead(file, bytes);
         long largest = 0;
         for (int slot = 0; slot < StoreLayout.SUPERBLOCK_SLOTS; slot++)
         {

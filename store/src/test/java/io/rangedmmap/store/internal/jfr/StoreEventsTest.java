@@ -19,6 +19,7 @@ import io.rangedmmap.store.Checkpoint;
 import io.rangedmmap.store.PageReceipt;
 import io.rangedmmap.store.PageStore;
 import io.rangedmmap.store.PageWriter;
+import io.rangedmmap.store.StoreOptions;
 import io.rangedmmap.store.internal.Lifecycle;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
@@ -44,6 +45,7 @@ class StoreEventsTest
     private static final String CHECKPOINT = "io.rangedmmap.store.Checkpoint";
     private static final String FALLBACK = "io.rangedmmap.store.SuperblockFallback";
     private static final String FAILED = "io.rangedmmap.store.StoreFailed";
+    private static final String GROWTH = "io.rangedmmap.store.Growth";
 
     @TempDir
     Path dir;
@@ -141,6 +143,41 @@ class StoreEventsTest
         assertEquals(IOException.class.getName(), events.get(0).getString("error"));
         assertEquals("msync failed: EIO", events.get(0).getString("message"));
         assertFalse(events.get(0).getStackTrace().getFrames().isEmpty());
+    }
+
+    @Test
+    void shouldRecordEachGrowthWithTheSizesBeforeAndAfter() throws Exception
+    {
+        final Path file = dir.resolve("g.store");
+        final List<RecordedEvent> events;
+        final long grown;
+        try (Recording recording = new Recording())
+        {
+            recording.enable(GROWTH).withThreshold(Duration.ZERO);
+            recording.start();
+            try (PageStore store = PageStore.create(file, 64, StoreOptions.defaults().withMaxPages(4_096)
+                .withGrowthPages(1_000)); PageWriter writer = store.newWriter())
+            {
+                assertEquals(2_000, store.grow(2_000));
+                writer.allocate(1_500);
+                assertEquals(2_000, store.pageCount());
+                // Automatic: a run longer than what is left free grows the store by at least one step.
+                writer.allocate(1_000);
+                grown = store.pageCount();
+                assertTrue(grown >= 3_000, "pageCount=" + grown);
+            }
+            recording.stop();
+            events = read(recording, GROWTH);
+        }
+        assertEquals(2, events.size(), events.toString());
+        assertEquals(file.toString(), events.get(0).getString("store"));
+        assertEquals(64, events.get(0).getLong("oldPageCount"));
+        assertEquals(2_000, events.get(0).getLong("newPageCount"));
+        assertEquals(4_096, events.get(0).getLong("maxPages"));
+        assertEquals(StoreLayout.fileSizeFor(2_000), events.get(0).getLong("fileSize"));
+        assertEquals(2_000, events.get(1).getLong("oldPageCount"));
+        assertEquals(grown, events.get(1).getLong("newPageCount"));
+        assertTrue(events.get(1).getDuration().toNanos() >= 0);
     }
 
     @Test
