@@ -68,6 +68,13 @@ public final class LockedFile implements AutoCloseable
     private static final int NO_FD = -1;
     private static final Set<Object> OPEN_FILES = ConcurrentHashMap.newKeySet();
 
+    /**
+     * The one byte position an open does not lock, and a create does (its whole-file lock covers it): a cleanup of
+     * orphaned temporaries locks only this byte, so it never collides with an open of a published store, and it
+     * finds a temporary whose creator is alive locked.
+     */
+    private static final long CREATING_POSITION = Long.MAX_VALUE - 1;
+
     private final Object key;
     private final FileChannel channel;
     private final FileLock lock;
@@ -354,7 +361,11 @@ public final class LockedFile implements AutoCloseable
             }
             try (FileChannel channel = FileChannel.open(candidate, StandardOpenOption.READ, StandardOpenOption.WRITE))
             {
-                final FileLock lock = channel.tryLock();
+                // Only the creating byte: a create holds it (its whole-file lock covers it) for as long as the
+                // temporary name exists, and it is outside the range an open locks. A candidate just published (its
+                // name removed after this scan listed it) is then an open store, and probing it here must not make
+                // its creator's own open that follows fail as "locked by another process".
+                final FileLock lock = channel.tryLock(CREATING_POSITION, 1, false);
                 if (null != lock && key.equals(keyOf(candidate)))
                 {
                     Files.delete(candidate);
@@ -575,7 +586,7 @@ public final class LockedFile implements AutoCloseable
         final FileLock lock;
         try
         {
-            lock = channel.tryLock(0, Long.MAX_VALUE, shared);
+            lock = channel.tryLock(0, CREATING_POSITION, shared);
         }
         catch (final OverlappingFileLockException ex)
         {
