@@ -198,17 +198,21 @@ class CliHardeningTest
     }
 
     /**
-     * A superblock with a valid CRC32C and pageCount 2^31 - 1025: refused as corruption, without sizing anything
-     * from it, whether the file's size disagrees or the file was extended (sparse) to the size it implies.
+     * A superblock with a valid CRC32C and pageCount 2^31 - 1025 (8 TiB of pages: the largest store whose file ext4,
+     * with its 16 TiB limit, can hold sparse here twice over): refused as corruption, without sizing anything from
+     * it, whether the file's size disagrees or the file was extended (sparse) to the size it implies.
      */
     @Test
     void shouldRefuseACraftedPageCountWithoutAllocatingFromIt() throws Exception
     {
         final Path file = storeWithCheckpoints(1);
-        final long crafted = StoreLayout.MAX_PAGE_COUNT;
+        final long crafted = (1L << 31) - 1025;
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
-        SuperblockDescriptor.encode(new UnsafeBuffer(page), new Superblock(StoreLayout.PAGE_SIZE, crafted,
-            MetadataPageDescriptor.metadataPagesFor(crafted), 5, 1, 0, new long[SuperblockDescriptor.ROOT_SLOTS]));
+        // Its high-water mark claims every group may hold live pages, so open must read metadata page 0 (which is
+        // not there) instead of taking the groups for free.
+        final long groups = MetadataPageDescriptor.metadataPagesFor(crafted);
+        SuperblockDescriptor.encode(new UnsafeBuffer(page), new Superblock(StoreLayout.PAGE_SIZE, crafted, groups, 5,
+            1, 0, new long[SuperblockDescriptor.ROOT_SLOTS], 0, 0, 0, 0, crafted, groups, groups, 0));
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
         {
             channel.write(ByteBuffer.wrap(page), StoreLayout.superblockOffset(1));
@@ -232,7 +236,8 @@ class CliHardeningTest
             child = Child.run("-Xmx48m", command, file.toString());
             assertEquals("verify".equals(command) ? RangedMmapCli.CORRUPT : RangedMmapCli.CANNOT_OPEN, child.code(),
                 child.output());
-            assertTrue(child.output().contains(": metadata page 0 has crc32c=0x0 but its bytes give"),
+            // Page 0 is the real 64-page store's own; page 1 was never written.
+            assertTrue(child.output().contains(": metadata page 1 has crc32c=0x0 but its bytes give"),
                 child.output());
             assertTrue(!child.output().contains("OutOfMemoryError") && !child.output().contains("out of memory"),
                 child.output());
