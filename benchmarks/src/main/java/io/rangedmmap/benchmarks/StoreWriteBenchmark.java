@@ -69,7 +69,9 @@ import java.util.concurrent.TimeUnit;
  *     from its {@link ConcurrentAllocator}, written once at setup. Before every iteration (untimed) the file is
  *     flushed ({@link MmapFile#syncAll()}, which write-protects its pages, as a checkpoint does the store's) and
  *     faulted in again with {@code MADV_POPULATE_WRITE}, so both sides start each iteration from clean pages mapped
- *     writable. The call checks the range and copies, and returns the {@link WriteReceipt}.</li>
+ *     writable. The file is advised {@code MADV_RANDOM} before its first write, as the store advises its own file, so
+ *     both sides write pages cached in 4 KiB folios. The call checks the range and copies, and returns the
+ *     {@link WriteReceipt}.</li>
  *     <li>{@code fileChannel} (used by {@link ScalingWriteBenchmark}): {@link FileChannel#write(ByteBuffer, long)}
  *     of the thread's own pages of one preallocated file, in the page cache.</li>
  * </ul>
@@ -246,6 +248,9 @@ public class StoreWriteBenchmark
             mapping = MmapFile.create(dir.resolve("ranges.bin"), (long)threads * PAGES * PageStore.PAGE_SIZE,
                 AllocatorType.CONCURRENT);
             file = mapping.file();
+            // The page-cache state of the store's file (PageCacheAdvice): 4 KiB folios, so both sides write the same
+            // kind of memory (benchmarks/results/2026-11-29-page-cache-folios).
+            file.advise(Advice.RANDOM);
             ranges = new AllocatedRange[threads * PAGES];
             receipts = new WriteReceipt[threads][PAGES];
             final byte[] fill = new byte[PageStore.PAGE_SIZE];

@@ -26,20 +26,21 @@ import io.rangedmmap.store.internal.Checkpointer;
 import io.rangedmmap.store.internal.ExtentAllocator;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.Lifecycle;
+import io.rangedmmap.store.internal.PageCacheAdvice;
 import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.PwriteStoreIo;
 import io.rangedmmap.store.internal.Recovery;
 import io.rangedmmap.store.internal.Runs;
-import io.rangedmmap.store.internal.StoreGrowth;
 import io.rangedmmap.store.internal.SnapshotRegistry;
+import io.rangedmmap.store.internal.StoreGrowth;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.StoreVerifier;
 import io.rangedmmap.store.internal.UndoJournal;
 import io.rangedmmap.store.internal.WriterIds;
 import io.rangedmmap.store.internal.format.StoreLayout;
-import io.rangedmmap.store.internal.format.SuperblockProbe;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
+import io.rangedmmap.store.internal.format.SuperblockProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -339,7 +340,18 @@ public final class PageStore implements AutoCloseable
             }
         }
         final long reserve = StoreLayout.fileSizeFor(Math.max(1, maxPages));
-        return reserve > size ? RawMmapFile.openGrowable(absolute, reserve) : RawMmapFile.open(absolute);
+        final RawMmapFile file = reserve > size ? RawMmapFile.openGrowable(absolute, reserve) :
+            RawMmapFile.open(absolute);
+        try
+        {
+            PageCacheAdvice.apply(file, 0, file.size());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            file.close();
+            throw ex;
+        }
+        return file;
     }
 
     /**

@@ -170,6 +170,7 @@ public final class Formatter
         {
             try
             {
+                PageCacheAdvice.apply(file, 0, file.size());
                 writeInitialMetadata(file, io, layout, maxPages, storeId);
                 contents.writeTo(file, layout);
                 io.flushRange(file, 0, file.size());

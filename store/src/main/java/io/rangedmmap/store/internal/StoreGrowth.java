@@ -244,6 +244,7 @@ public final class StoreGrowth
         try
         {
             file.extend(newSize);
+            PageCacheAdvice.apply(file, oldSize, newSize);
         }
         catch (final NativeCallException ex)
         {
