@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import static io.rangedmmap.store.PageStoreTest.page;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -275,6 +276,7 @@ class CorruptMetadataCrashTest
 
     @Test
     @Tag("soak")
+    @Timeout(value = 2, unit = TimeUnit.HOURS)
     void shouldSurviveManyRandomFlips() throws IOException
     {
         randomFlips(20_000, 2);

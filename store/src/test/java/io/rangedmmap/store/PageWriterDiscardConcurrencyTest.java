@@ -64,6 +64,7 @@ class PageWriterDiscardConcurrencyTest
 
     @Test
     @Tag("soak")
+    @Timeout(value = 2, unit = TimeUnit.HOURS)
     void shouldHandNoPageOutTwiceAndLeakNoneOver100000Rounds() throws Exception
     {
         contend(100_000, 12);
