@@ -102,7 +102,6 @@ public final class PageStore implements AutoCloseable
     private final Lifecycle lifecycle;
     private final StoreOptions options;
     private final CheckpointCoordinator checkpoints;
-    private final PwriteStoreIo channelIo;
     private final WriterIds writerIds = new WriterIds(PageTable.MAX_OWNER);
     private final CallbackGuard callbacks = new CallbackGuard();
     private final SuperblockFallback fallback;
@@ -117,9 +116,8 @@ public final class PageStore implements AutoCloseable
     private final AtomicLong discards = new AtomicLong();
 
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
-        final StoreIo io, final PwriteStoreIo channelIo)
+        final StoreIo io)
     {
-        this.channelIo = channelIo;
         this.path = path;
         this.file = file;
         this.layout = recovery.layout();
@@ -283,15 +281,13 @@ public final class PageStore implements AutoCloseable
                 StoreLayout.SUPERBLOCK_SLOTS * PAGE_SIZE + " bytes");
         }
         final RawMmapFile file = mapFile(absolute, options, readOnly, size);
-        PwriteStoreIo channelIo = null;
         try
         {
             rollBackInterruptedBackup(file, absolute, io, readOnly);
             final Recovery recovery = Recovery.recover(file, absolute, readOnly ? 0 : options.maxPages());
-            // Validated: the checkpoints' metadata and superblock pages go through a channel (see PwriteStoreIo).
-            channelIo = !readOnly && StoreIo.DIRECT == io ? PwriteStoreIo.open(absolute) : null;
-            final PageStore store = new PageStore(absolute, file, recovery, options, null == channelIo ? io : channelIo,
-                channelIo);
+            // The checkpoints' metadata and superblock pages go through the file's descriptor (see PwriteStoreIo).
+            final PageStore store = new PageStore(absolute, file, recovery, options,
+                !readOnly && StoreIo.DIRECT == io ? PwriteStoreIo.INSTANCE : io);
             LOG.info("opened page store {}{} pageCount={} livePages={} checkpoint={}", absolute,
                 readOnly ? " read-only" : "", store.layout.pageCount(), store.checkpoints.livePages(),
                 store.checkpoints.lastCheckpoint());
@@ -305,10 +301,6 @@ public final class PageStore implements AutoCloseable
         }
         catch (final RuntimeException | IOException ex)
         {
-            if (null != channelIo)
-            {
-                channelIo.close();
-            }
             file.close();
             throw ex;
         }
@@ -916,14 +908,7 @@ public final class PageStore implements AutoCloseable
         {
             return;
         }
-        checkpoints.close(() ->
-        {
-            file.close();
-            if (null != channelIo)
-            {
-                channelIo.close();
-            }
-        });
+        checkpoints.close(file::close);
         LOG.info("closed page store {} at checkpoint={}", path, checkpoints.lastCheckpoint());
     }
 
