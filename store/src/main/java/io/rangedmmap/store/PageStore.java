@@ -26,7 +26,6 @@ import io.rangedmmap.store.internal.Checkpointer;
 import io.rangedmmap.store.internal.ExtentAllocator;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.Lifecycle;
-import io.rangedmmap.store.internal.PageCacheAdvice;
 import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.PwriteStoreIo;
@@ -35,18 +34,16 @@ import io.rangedmmap.store.internal.Runs;
 import io.rangedmmap.store.internal.SnapshotRegistry;
 import io.rangedmmap.store.internal.StoreGrowth;
 import io.rangedmmap.store.internal.StoreIo;
+import io.rangedmmap.store.internal.StoreOpening;
 import io.rangedmmap.store.internal.StoreVerifier;
-import io.rangedmmap.store.internal.UndoJournal;
 import io.rangedmmap.store.internal.WriterIds;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
-import io.rangedmmap.store.internal.format.SuperblockProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
@@ -188,13 +185,7 @@ public final class PageStore implements AutoCloseable
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         StoreLayout.checkPageCount(pageCount);
-        final long maxPages = StoreOptions.UNSET == options.maxPages() ? pageCount : options.maxPages();
-        if (maxPages < pageCount)
-        {
-            throw new IllegalArgumentException("maxPages=" + maxPages + " must be at least pageCount=" + pageCount +
-                " given to create");
-        }
-        Formatter.format(path, pageCount, maxPages, io);
+        Formatter.format(path, pageCount, StoreOpening.maxPagesToCreate(pageCount, options), io);
         return open(path, options, io);
     }
 
@@ -273,17 +264,10 @@ public final class PageStore implements AutoCloseable
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         final Path absolute = path.toAbsolutePath();
-        final long size = Files.size(absolute);
-        if (size < (long)StoreLayout.SUPERBLOCK_SLOTS * PAGE_SIZE)
-        {
-            throw new IncompatibleStoreException(IncompatibleStoreException.Problem.NOT_A_STORE,
-                absolute + " is not a page store: size=" + size + " is below the two superblocks' " +
-                StoreLayout.SUPERBLOCK_SLOTS * PAGE_SIZE + " bytes");
-        }
-        final RawMmapFile file = mapFile(absolute, options, readOnly, size);
+        final RawMmapFile file = StoreOpening.map(absolute, options, readOnly);
         try
         {
-            rollBackInterruptedBackup(file, absolute, io, readOnly);
+            StoreOpening.rollBackInterruptedBackup(file, absolute, io, readOnly);
             final Recovery recovery = Recovery.recover(file, absolute, readOnly ? 0 : options.maxPages());
             // The checkpoints' metadata and superblock pages go through the file's descriptor (see PwriteStoreIo).
             final PageStore store = new PageStore(absolute, file, recovery, options,
@@ -291,7 +275,7 @@ public final class PageStore implements AutoCloseable
             LOG.info("opened page store {}{} pageCount={} livePages={} checkpoint={}", absolute,
                 readOnly ? " read-only" : "", store.layout.pageCount(), store.checkpoints.livePages(),
                 store.checkpoints.lastCheckpoint());
-            warnOfFallback(store);
+            StoreOpening.warnOfFallback(absolute, store.fallback);
             if (!readOnly && store.growth.maxPages() != recovery.superblock().maxPages())
             {
                 // The open option changed maxPages: a checkpoint records it before the store can grow past the old.
@@ -303,83 +287,6 @@ public final class PageStore implements AutoCloseable
         {
             file.close();
             throw ex;
-        }
-    }
-
-    /**
-     * Maps the store file: read-only whole; for writing, whole if it keeps its size, or for its maxPages if it may
-     * grow (the file then grows under one mapping, which never moves). The maxPages is read from the superblocks
-     * before the file is locked, only to size the mapping; recovery validates them after.
-     */
-    private static RawMmapFile mapFile(final Path absolute, final StoreOptions options, final boolean readOnly,
-        final long size) throws IOException
-    {
-        if (readOnly)
-        {
-            return RawMmapFile.openReadOnly(absolute);
-        }
-        long maxPages = options.maxPages();
-        if (StoreOptions.UNSET == maxPages)
-        {
-            try
-            {
-                maxPages = SuperblockProbe.largestMaxPages(absolute);
-            }
-            catch (final IOException ex)
-            {
-                // Not readable as a file (a directory, say): the open below refuses it with its own error.
-                maxPages = 0;
-            }
-        }
-        final long reserve = StoreLayout.fileSizeFor(Math.max(1, maxPages));
-        final RawMmapFile file = reserve > size ? RawMmapFile.openGrowable(absolute, reserve) :
-            RawMmapFile.open(absolute);
-        try
-        {
-            PageCacheAdvice.apply(file, 0, file.size());
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            file.close();
-            throw ex;
-        }
-        return file;
-    }
-
-    /**
-     * Puts a backup back at its old checkpoint if an incremental backup into it was interrupted (see
-     * {@link UndoJournal}); a read-only open cannot, and refuses the file until a writable open has.
-     */
-    private static void rollBackInterruptedBackup(final RawMmapFile file, final Path path, final StoreIo io,
-        final boolean readOnly) throws IOException
-    {
-        if (readOnly)
-        {
-            if (Files.exists(UndoJournal.pathOf(path)))
-            {
-                throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA, path +
-                    " is a backup whose incremental backup was interrupted (" + UndoJournal.pathOf(path) + " is " +
-                    "there); open it once with PageStore.open, which rolls it back to its previous checkpoint");
-            }
-            return;
-        }
-        if (UndoJournal.rollBack(file, io))
-        {
-            LOG.warn("backup {}: an interrupted incremental backup was rolled back to the checkpoint it held before",
-                path);
-        }
-    }
-
-    private static void warnOfFallback(final PageStore store)
-    {
-        final SuperblockFallback fallback = store.fallback;
-        if (null != fallback)
-        {
-            LOG.warn("page store {} fell back: opened at checkpoint={} from superblock slot {}, because slot {} " +
-                "(claiming checkpoint={}) was rejected: {}. If that checkpoint was acknowledged it is lost (a " +
-                "superblock torn by a crash looks the same); the store has one valid superblock until its next " +
-                "checkpoint", store.path, fallback.usedSequence(), fallback.usedSlot(), fallback.rejectedSlot(),
-                fallback.rejectedSequence(), fallback.reason());
         }
     }
 
