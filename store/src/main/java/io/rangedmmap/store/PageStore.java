@@ -16,7 +16,6 @@
 package io.rangedmmap.store;
 
 import io.rangedmmap.mmap.Advice;
-import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.NativeCallException;
 import io.rangedmmap.mmap.RangeReader;
 import io.rangedmmap.mmap.RawMmapFile;
@@ -50,7 +49,6 @@ import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -105,12 +103,6 @@ public final class PageStore implements AutoCloseable
     private final boolean readOnly;
     private final SnapshotRegistry snapshots;
     private final long storeId;
-
-    /**
-     * Writes discarded so far: part of the write stamp, so that a page discarded and written again before the next
-     * checkpoint gets a stamp its discarded receipt does not carry.
-     */
-    private final AtomicLong discards = new AtomicLong();
 
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
         final StoreIo io)
@@ -337,21 +329,7 @@ public final class PageStore implements AutoCloseable
     public void free(final long pageId)
     {
         checkWritable();
-        final long page = checkPageId(pageId);
-        int word = table.stateAcquire(page);
-        // The word keeps the write stamp of the page's write: only its state changes.
-        while (PageTable.LIVE == PageTable.stateOf(word) &&
-            !table.compareAndSetState(page, word, PageTable.withState(word, PageTable.FREEING)))
-        {
-            word = table.stateAcquire(page);
-        }
-        if (PageTable.LIVE != PageTable.stateOf(word))
-        {
-            throw new IllegalStateException("page=" + pageId + " of " + path + " cannot be freed: it is " +
-                PageTable.nameOf(word) + (PageTable.FREEING == PageTable.stateOf(word) ? " (already freed)" : "") +
-                "; only pages live in a completed checkpoint can be freed");
-        }
-        checkpoints.stageFree(pageId);
+        checkpoints.free(checkPageId(pageId));
     }
 
     /**
@@ -548,31 +526,7 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(progress, "progress");
         lifecycle.checkOpen();
-        return checkpoints.whileIdle(() ->
-        {
-            lifecycle.checkOpen();
-            try
-            {
-                return StoreVerifier.verify(file, new StoreLayout(growth.pageCount()), table,
-                    checkpoints.lastCheckpoint(),
-                    checkpoints.livePages(), scanned ->
-                    {
-                        final int[] depth = callbacks.enter();
-                        try
-                        {
-                            progress.accept(scanned);
-                        }
-                        finally
-                        {
-                            CallbackGuard.exit(depth);
-                        }
-                    });
-            }
-            catch (final MappingFaultException ex)
-            {
-                throw lifecycle.fail(ex);
-            }
-        });
+        return StoreVerifier.verifyWhileIdle(checkpoints, lifecycle, callbacks, file, growth, table, progress);
     }
 
     /**
@@ -867,17 +821,7 @@ public final class PageStore implements AutoCloseable
 
     long claim(final long count, final long pages, final Runs into)
     {
-        while (true)
-        {
-            final long observed = growth.pageCount();
-            final long claimed = allocator.claim(count, pages, into);
-            // No free run of count pages: grow by a step, if the store may, and claim again (the new pages merge with
-            // a free run at the old end, so a run of count pages can form across the boundary).
-            if (claimed > 0 || !growth.growFor(pages, observed))
-            {
-                return claimed;
-            }
-        }
+        return growth.claim(count, pages, into);
     }
 
     void giveBack(final Runs free)
@@ -901,10 +845,7 @@ public final class PageStore implements AutoCloseable
      */
     boolean discardWritten(final long page, final int word)
     {
-        // Before the page can be claimed again: its next write reads the new count in writeStamp (the pool's lock
-        // orders the two), so that write gets a stamp the discarded receipt does not carry.
-        discards.getAndIncrement();
-        return checkpoints.discard(page, word);
+        return checkpoints.discardWritten(page, word);
     }
 
     void releaseWriterId(final int id)
@@ -914,7 +855,7 @@ public final class PageStore implements AutoCloseable
 
     int writeStamp()
     {
-        return PageTable.stampOf(checkpoints.lastCheckpoint() + discards.get());
+        return checkpoints.writeStamp();
     }
 
     CallbackGuard callbacks()
@@ -954,39 +895,12 @@ public final class PageStore implements AutoCloseable
                     "another store, " + receipt.store().path()) + "; only receipts of this store instance, " + path +
                     ", can be checkpointed");
             }
-            words[count] = checkWrite(receipt);
+            words[count] = checkpoints.checkWrite(receipt.pageId(), receipt.stamp(), receipt.crc32c());
             pages[count++] = receipt.pageId();
         }
         final long[] checked = count == pages.length ? pages : Arrays.copyOf(pages, count);
         checkpoints.reserve(checked, words);
         return checked;
-    }
-
-    /**
-     * Checks that a receipt proves the page's current write (its write stamp and CRC32C), and that this write is in
-     * no completed checkpoint yet; returns the page's state word. A discarded write is no longer the page's: the
-     * page is free, or holds a later write, whose stamp differs (discards count in the stamp).
-     */
-    private int checkWrite(final PageReceipt receipt)
-    {
-        final long page = receipt.pageId();
-        // Acquire: partner of the release in PageWriter.written, which publishes the CRC and stamp with the state.
-        final int word = table.stateAcquire(page);
-        final int state = PageTable.stateOf(word);
-        final boolean written = PageTable.WRITTEN == state || PageTable.LIVE == state || PageTable.FREEING == state;
-        if (!written || PageTable.tagOf(word) != receipt.stamp() || table.crc(page) != receipt.crc32c())
-        {
-            throw new IllegalArgumentException("receipt for page=" + receipt.pageId() + " of " + path + " is stale: " +
-                "it proves a write (stamp=" + receipt.stamp() + ", crc32c=0x" + Integer.toHexString(receipt.crc32c()) +
-                ") that is no longer the page's: it was discarded, or checkpointed and freed since (the page is now " +
-                PageTable.nameOf(word) + "); pass only receipts of writes neither checkpointed nor discarded");
-        }
-        if (PageTable.WRITTEN != state)
-        {
-            throw new IllegalStateException("page=" + receipt.pageId() + " of " + path + " is " +
-                PageTable.nameOf(word) + ", expected WRITTEN: its receipt is already in a completed checkpoint");
-        }
-        return word;
     }
 
     /**

@@ -160,6 +160,31 @@ public final class StoreGrowth
     }
 
     /**
+     * Claims free pages for a writer from the pool (see {@link ExtentAllocator#claim(long, long, Runs)}), growing
+     * the store by a step whenever the pool has no run of {@code count} pages and the store may grow.
+     *
+     * @param count the pages wanted in one run.
+     * @param pages the pages wanted in all.
+     * @param into  receives the claimed runs.
+     * @return the number of pages claimed; 0 if the pool is empty at {@code maxPages}.
+     * @throws StoreFullException if the disk has no room to grow; the store stays healthy.
+     */
+    public long claim(final long count, final long pages, final Runs into)
+    {
+        while (true)
+        {
+            final long observed = pageCount;
+            final long claimed = allocator.claim(count, pages, into);
+            // No free run of count pages: grow by a step, if the store may, and claim again (the new pages merge with
+            // a free run at the old end, so a run of count pages can form across the boundary).
+            if (claimed > 0 || !growFor(pages, observed))
+            {
+                return claimed;
+            }
+        }
+    }
+
+    /**
      * Grows the store by one step, at least by {@code needed} pages, for a writer that found the free pool empty.
      *
      * @param needed   the pages the writer needs.
