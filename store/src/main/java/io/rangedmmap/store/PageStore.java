@@ -452,7 +452,7 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         PageReads.checkLength(dst.length, "dst.length");
-        PageReads.read(this, table, checkReadable(pageId), dst);
+        PageReads.read(this, table, PageReads.readable(this, table, pageId), dst);
     }
 
     /**
@@ -472,7 +472,7 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         PageReads.checkLength(dst.remaining(), "dst.remaining()");
-        PageReads.read(this, table, checkReadable(pageId), dst);
+        PageReads.read(this, table, PageReads.readable(this, table, pageId), dst);
     }
 
     /**
@@ -491,7 +491,7 @@ public final class PageStore implements AutoCloseable
     public void read(final long pageId, final RangeReader reader)
     {
         Objects.requireNonNull(reader, "reader");
-        PageReads.read(this, table, checkReadable(pageId), reader);
+        PageReads.read(this, table, PageReads.readable(this, table, pageId), reader);
     }
 
     /**
@@ -865,13 +865,7 @@ public final class PageStore implements AutoCloseable
 
     long checkPageId(final long pageId)
     {
-        final long pageCount = growth.pageCount();
-        if (pageId < 0 || pageId >= pageCount)
-        {
-            throw new IndexOutOfBoundsException("pageId=" + pageId + " is out of bounds for pageCount=" + pageCount +
-                " of " + path);
-        }
-        return pageId;
+        return growth.checkPageId(pageId);
     }
 
     /**
@@ -923,20 +917,6 @@ public final class PageStore implements AutoCloseable
     {
         return readOnly;
     }
-
-    private long checkReadable(final long pageId)
-    {
-        lifecycle.checkOpen();
-        final long page = checkPageId(pageId);
-        final int state = PageTable.stateOf(table.stateAcquire(page));
-        if (PageTable.WRITTEN != state && PageTable.LIVE != state && PageTable.FREEING != state)
-        {
-            throw new IllegalStateException("page=" + pageId + " of " + path + " cannot be read: it is " +
-                (PageTable.FREE == state ? "free" : "allocated but not yet written"));
-        }
-        return page;
-    }
-
 
     private static int checkSlot(final int slot)
     {

@@ -110,6 +110,23 @@ public final class StoreGrowth
     }
 
     /**
+     * {@return {@code pageId}, once checked to be a user page of the store at its current size}
+     *
+     * @param pageId the page id.
+     * @throws IndexOutOfBoundsException if {@code pageId} is not in {@code [0, pageCount())}.
+     */
+    public long checkPageId(final long pageId)
+    {
+        final long pageCount = this.pageCount;
+        if (pageId < 0 || pageId >= pageCount)
+        {
+            throw new IndexOutOfBoundsException("pageId=" + pageId + " is out of bounds for pageCount=" + pageCount +
+                " of " + path);
+        }
+        return pageId;
+    }
+
+    /**
      * {@return the largest number of user pages the store may grow to}
      */
     public long maxPages()
