@@ -34,6 +34,7 @@ import io.rangedmmap.store.internal.SnapshotRegistry;
 import io.rangedmmap.store.internal.StoreGrowth;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.StoreOpening;
+import io.rangedmmap.store.internal.StoreSeams;
 import io.rangedmmap.store.internal.StoreVerifier;
 import io.rangedmmap.store.internal.WriterIds;
 import io.rangedmmap.store.internal.format.StoreLayout;
@@ -87,6 +88,12 @@ public final class PageStore implements AutoCloseable
     public static final int ROOT_SLOTS = SuperblockDescriptor.ROOT_SLOTS;
 
     private static final Logger LOG = LoggerFactory.getLogger(PageStore.class);
+
+    static
+    {
+        // Benchmarks and probes open a store over their own StoreIo through StoreSeams, never by reflection.
+        StoreSeams.install(new Seams());
+    }
 
     private final Path path;
     private final RawMmapFile file;
@@ -771,6 +778,18 @@ public final class PageStore implements AutoCloseable
         }
         checkpoints.close(file::close);
         LOG.info("closed page store {} at checkpoint={}", path, checkpoints.lastCheckpoint());
+    }
+
+    /**
+     * The opener installed in {@link StoreSeams}.
+     */
+    private static final class Seams implements StoreSeams.Opener
+    {
+        @Override
+        public PageStore open(final Path path, final StoreOptions options, final StoreIo io) throws IOException
+        {
+            return PageStore.open(path, options, io);
+        }
     }
 
     @Override
