@@ -22,6 +22,7 @@ import io.rangedmmap.store.PageWriter;
 import io.rangedmmap.store.StoreOptions;
 import io.rangedmmap.store.internal.Checkpointer;
 import io.rangedmmap.store.internal.StoreIo;
+import io.rangedmmap.store.internal.StoreSeams;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -30,7 +31,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -59,20 +59,6 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class CheckpointFlushProbe
 {
     private static final int PAGES = 1 << 18;
-    private static final Method OPEN_WITH_IO;
-
-    static
-    {
-        try
-        {
-            OPEN_WITH_IO = PageStore.class.getDeclaredMethod("open", Path.class, StoreOptions.class, StoreIo.class);
-            OPEN_WITH_IO.setAccessible(true);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
 
     private CheckpointFlushProbe()
     {
@@ -148,7 +134,7 @@ public final class CheckpointFlushProbe
 
     private static PageStore open(final Path file, final StoreIo io) throws Exception
     {
-        return (PageStore)OPEN_WITH_IO.invoke(null, file, StoreOptions.defaults(), io);
+        return StoreSeams.open(file, StoreOptions.defaults(), io);
     }
 
     private static void syscalls(final Path dir, final double seconds, final StringBuilder md) throws Exception

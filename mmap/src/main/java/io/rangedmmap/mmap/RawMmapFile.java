@@ -17,6 +17,7 @@ package io.rangedmmap.mmap;
 
 import io.rangedmmap.mmap.internal.HandleGate;
 import io.rangedmmap.mmap.internal.MappedRegion;
+import io.rangedmmap.mmap.internal.RawFileAccess;
 import io.rangedmmap.mmap.internal.RuntimeFlags;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -53,6 +54,12 @@ public final class RawMmapFile implements AutoCloseable
      * that may be unmapped: at most, while a later call on this thread runs, at the bytes that call may access.
      */
     private static final ThreadLocal<SpareView> SPARE = ThreadLocal.withInitial(SpareView::new);
+
+    static
+    {
+        // Before any handle exists: the store's checkpoint writes through the file's descriptor (see RawFileAccess).
+        RawFileAccess.install(new Internals());
+    }
 
     private final MappedRegion region;
     private final HandleGate gate;
@@ -494,6 +501,24 @@ public final class RawMmapFile implements AutoCloseable
     }
 
     /**
+     * Writes {@code data} at {@code offset} with {@code pwrite} through the file's descriptor; for
+     * {@link RawFileAccess#writeThrough}. A failed file does not refuse it: the flush that must follow does.
+     */
+    void writeThrough(final long offset, final byte[] data) throws IOException
+    {
+        Objects.checkFromIndexSize(offset, data.length, region.size());
+        final int cell = gate.enter();
+        try
+        {
+            region.writeThrough(data, 0, offset, data.length);
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
      * {@return the mapping this handle is on, for the ranges and allocators of {@link MmapFile}}
      */
     MappedRegion region()
@@ -549,6 +574,18 @@ public final class RawMmapFile implements AutoCloseable
         if (gate.close())
         {
             region.release();
+        }
+    }
+
+    /**
+     * The internals' way in, installed in {@link RawFileAccess}.
+     */
+    private static final class Internals implements RawFileAccess.Bridge
+    {
+        @Override
+        public void writeThrough(final RawMmapFile file, final long offset, final byte[] data) throws IOException
+        {
+            file.writeThrough(offset, data);
         }
     }
 

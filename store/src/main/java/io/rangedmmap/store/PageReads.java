@@ -19,6 +19,7 @@ import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.RangeReader;
 import io.rangedmmap.store.internal.Crc;
 import io.rangedmmap.store.internal.PageCrcs;
+import io.rangedmmap.store.internal.PageTable;
 
 import java.nio.ByteBuffer;
 
@@ -78,6 +79,23 @@ final class PageReads
         {
             checking.disarm();
         }
+    }
+
+    /**
+     * {@return {@code pageId}, once checked to be a page of the open store that can be read: written (by any writer
+     * of this store instance) or live, possibly with a staged free}
+     */
+    static long readable(final PageStore store, final PageTable table, final long pageId)
+    {
+        store.lifecycle().checkOpen();
+        final long page = store.checkPageId(pageId);
+        final int state = PageTable.stateOf(table.stateAcquire(page));
+        if (PageTable.WRITTEN != state && PageTable.LIVE != state && PageTable.FREEING != state)
+        {
+            throw new IllegalStateException("page=" + pageId + " of " + store.path() + " cannot be read: it is " +
+                (PageTable.FREE == state ? "free" : "allocated but not yet written"));
+        }
+        return page;
     }
 
     static void checkLength(final int length, final String name)

@@ -16,7 +16,6 @@
 package io.rangedmmap.store;
 
 import io.rangedmmap.mmap.Advice;
-import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.NativeCallException;
 import io.rangedmmap.mmap.RangeReader;
 import io.rangedmmap.mmap.RawMmapFile;
@@ -26,7 +25,6 @@ import io.rangedmmap.store.internal.Checkpointer;
 import io.rangedmmap.store.internal.ExtentAllocator;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.Lifecycle;
-import io.rangedmmap.store.internal.PageCacheAdvice;
 import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.PwriteStoreIo;
@@ -35,25 +33,23 @@ import io.rangedmmap.store.internal.Runs;
 import io.rangedmmap.store.internal.SnapshotRegistry;
 import io.rangedmmap.store.internal.StoreGrowth;
 import io.rangedmmap.store.internal.StoreIo;
+import io.rangedmmap.store.internal.StoreOpening;
+import io.rangedmmap.store.internal.StoreSeams;
 import io.rangedmmap.store.internal.StoreVerifier;
-import io.rangedmmap.store.internal.UndoJournal;
 import io.rangedmmap.store.internal.WriterIds;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
-import io.rangedmmap.store.internal.format.SuperblockProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -93,6 +89,12 @@ public final class PageStore implements AutoCloseable
 
     private static final Logger LOG = LoggerFactory.getLogger(PageStore.class);
 
+    static
+    {
+        // Benchmarks and probes open a store over their own StoreIo through StoreSeams, never by reflection.
+        StoreSeams.install(new Seams());
+    }
+
     private final Path path;
     private final RawMmapFile file;
     private final StoreLayout layout;
@@ -102,7 +104,6 @@ public final class PageStore implements AutoCloseable
     private final Lifecycle lifecycle;
     private final StoreOptions options;
     private final CheckpointCoordinator checkpoints;
-    private final PwriteStoreIo channelIo;
     private final WriterIds writerIds = new WriterIds(PageTable.MAX_OWNER);
     private final CallbackGuard callbacks = new CallbackGuard();
     private final SuperblockFallback fallback;
@@ -110,16 +111,9 @@ public final class PageStore implements AutoCloseable
     private final SnapshotRegistry snapshots;
     private final long storeId;
 
-    /**
-     * Writes discarded so far: part of the write stamp, so that a page discarded and written again before the next
-     * checkpoint gets a stamp its discarded receipt does not carry.
-     */
-    private final AtomicLong discards = new AtomicLong();
-
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
-        final StoreIo io, final PwriteStoreIo channelIo)
+        final StoreIo io)
     {
-        this.channelIo = channelIo;
         this.path = path;
         this.file = file;
         this.layout = recovery.layout();
@@ -190,13 +184,7 @@ public final class PageStore implements AutoCloseable
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         StoreLayout.checkPageCount(pageCount);
-        final long maxPages = StoreOptions.UNSET == options.maxPages() ? pageCount : options.maxPages();
-        if (maxPages < pageCount)
-        {
-            throw new IllegalArgumentException("maxPages=" + maxPages + " must be at least pageCount=" + pageCount +
-                " given to create");
-        }
-        Formatter.format(path, pageCount, maxPages, io);
+        Formatter.format(path, pageCount, StoreOpening.maxPagesToCreate(pageCount, options), io);
         return open(path, options, io);
     }
 
@@ -275,27 +263,18 @@ public final class PageStore implements AutoCloseable
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         final Path absolute = path.toAbsolutePath();
-        final long size = Files.size(absolute);
-        if (size < (long)StoreLayout.SUPERBLOCK_SLOTS * PAGE_SIZE)
-        {
-            throw new IncompatibleStoreException(IncompatibleStoreException.Problem.NOT_A_STORE,
-                absolute + " is not a page store: size=" + size + " is below the two superblocks' " +
-                StoreLayout.SUPERBLOCK_SLOTS * PAGE_SIZE + " bytes");
-        }
-        final RawMmapFile file = mapFile(absolute, options, readOnly, size);
-        PwriteStoreIo channelIo = null;
+        final RawMmapFile file = StoreOpening.map(absolute, options, readOnly);
         try
         {
-            rollBackInterruptedBackup(file, absolute, io, readOnly);
+            StoreOpening.rollBackInterruptedBackup(file, absolute, io, readOnly);
             final Recovery recovery = Recovery.recover(file, absolute, readOnly ? 0 : options.maxPages());
-            // Validated: the checkpoints' metadata and superblock pages go through a channel (see PwriteStoreIo).
-            channelIo = !readOnly && StoreIo.DIRECT == io ? PwriteStoreIo.open(absolute) : null;
-            final PageStore store = new PageStore(absolute, file, recovery, options, null == channelIo ? io : channelIo,
-                channelIo);
+            // The checkpoints' metadata and superblock pages go through the file's descriptor (see PwriteStoreIo).
+            final PageStore store = new PageStore(absolute, file, recovery, options,
+                !readOnly && StoreIo.DIRECT == io ? PwriteStoreIo.INSTANCE : io);
             LOG.info("opened page store {}{} pageCount={} livePages={} checkpoint={}", absolute,
                 readOnly ? " read-only" : "", store.layout.pageCount(), store.checkpoints.livePages(),
                 store.checkpoints.lastCheckpoint());
-            warnOfFallback(store);
+            StoreOpening.warnOfFallback(absolute, store.fallback);
             if (!readOnly && store.growth.maxPages() != recovery.superblock().maxPages())
             {
                 // The open option changed maxPages: a checkpoint records it before the store can grow past the old.
@@ -305,89 +284,8 @@ public final class PageStore implements AutoCloseable
         }
         catch (final RuntimeException | IOException ex)
         {
-            if (null != channelIo)
-            {
-                channelIo.close();
-            }
             file.close();
             throw ex;
-        }
-    }
-
-    /**
-     * Maps the store file: read-only whole; for writing, whole if it keeps its size, or for its maxPages if it may
-     * grow (the file then grows under one mapping, which never moves). The maxPages is read from the superblocks
-     * before the file is locked, only to size the mapping; recovery validates them after.
-     */
-    private static RawMmapFile mapFile(final Path absolute, final StoreOptions options, final boolean readOnly,
-        final long size) throws IOException
-    {
-        if (readOnly)
-        {
-            return RawMmapFile.openReadOnly(absolute);
-        }
-        long maxPages = options.maxPages();
-        if (StoreOptions.UNSET == maxPages)
-        {
-            try
-            {
-                maxPages = SuperblockProbe.largestMaxPages(absolute);
-            }
-            catch (final IOException ex)
-            {
-                // Not readable as a file (a directory, say): the open below refuses it with its own error.
-                maxPages = 0;
-            }
-        }
-        final long reserve = StoreLayout.fileSizeFor(Math.max(1, maxPages));
-        final RawMmapFile file = reserve > size ? RawMmapFile.openGrowable(absolute, reserve) :
-            RawMmapFile.open(absolute);
-        try
-        {
-            PageCacheAdvice.apply(file, 0, file.size());
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            file.close();
-            throw ex;
-        }
-        return file;
-    }
-
-    /**
-     * Puts a backup back at its old checkpoint if an incremental backup into it was interrupted (see
-     * {@link UndoJournal}); a read-only open cannot, and refuses the file until a writable open has.
-     */
-    private static void rollBackInterruptedBackup(final RawMmapFile file, final Path path, final StoreIo io,
-        final boolean readOnly) throws IOException
-    {
-        if (readOnly)
-        {
-            if (Files.exists(UndoJournal.pathOf(path)))
-            {
-                throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA, path +
-                    " is a backup whose incremental backup was interrupted (" + UndoJournal.pathOf(path) + " is " +
-                    "there); open it once with PageStore.open, which rolls it back to its previous checkpoint");
-            }
-            return;
-        }
-        if (UndoJournal.rollBack(file, io))
-        {
-            LOG.warn("backup {}: an interrupted incremental backup was rolled back to the checkpoint it held before",
-                path);
-        }
-    }
-
-    private static void warnOfFallback(final PageStore store)
-    {
-        final SuperblockFallback fallback = store.fallback;
-        if (null != fallback)
-        {
-            LOG.warn("page store {} fell back: opened at checkpoint={} from superblock slot {}, because slot {} " +
-                "(claiming checkpoint={}) was rejected: {}. If that checkpoint was acknowledged it is lost (a " +
-                "superblock torn by a crash looks the same); the store has one valid superblock until its next " +
-                "checkpoint", store.path, fallback.usedSequence(), fallback.usedSlot(), fallback.rejectedSlot(),
-                fallback.rejectedSequence(), fallback.reason());
         }
     }
 
@@ -438,21 +336,7 @@ public final class PageStore implements AutoCloseable
     public void free(final long pageId)
     {
         checkWritable();
-        final long page = checkPageId(pageId);
-        int word = table.stateAcquire(page);
-        // The word keeps the write stamp of the page's write: only its state changes.
-        while (PageTable.LIVE == PageTable.stateOf(word) &&
-            !table.compareAndSetState(page, word, PageTable.withState(word, PageTable.FREEING)))
-        {
-            word = table.stateAcquire(page);
-        }
-        if (PageTable.LIVE != PageTable.stateOf(word))
-        {
-            throw new IllegalStateException("page=" + pageId + " of " + path + " cannot be freed: it is " +
-                PageTable.nameOf(word) + (PageTable.FREEING == PageTable.stateOf(word) ? " (already freed)" : "") +
-                "; only pages live in a completed checkpoint can be freed");
-        }
-        checkpoints.stageFree(pageId);
+        checkpoints.free(checkPageId(pageId));
     }
 
     /**
@@ -575,7 +459,7 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         PageReads.checkLength(dst.length, "dst.length");
-        PageReads.read(this, table, checkReadable(pageId), dst);
+        PageReads.read(this, table, PageReads.readable(this, table, pageId), dst);
     }
 
     /**
@@ -595,7 +479,7 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         PageReads.checkLength(dst.remaining(), "dst.remaining()");
-        PageReads.read(this, table, checkReadable(pageId), dst);
+        PageReads.read(this, table, PageReads.readable(this, table, pageId), dst);
     }
 
     /**
@@ -614,7 +498,7 @@ public final class PageStore implements AutoCloseable
     public void read(final long pageId, final RangeReader reader)
     {
         Objects.requireNonNull(reader, "reader");
-        PageReads.read(this, table, checkReadable(pageId), reader);
+        PageReads.read(this, table, PageReads.readable(this, table, pageId), reader);
     }
 
     /**
@@ -649,31 +533,7 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(progress, "progress");
         lifecycle.checkOpen();
-        return checkpoints.whileIdle(() ->
-        {
-            lifecycle.checkOpen();
-            try
-            {
-                return StoreVerifier.verify(file, new StoreLayout(growth.pageCount()), table,
-                    checkpoints.lastCheckpoint(),
-                    checkpoints.livePages(), scanned ->
-                    {
-                        final int[] depth = callbacks.enter();
-                        try
-                        {
-                            progress.accept(scanned);
-                        }
-                        finally
-                        {
-                            CallbackGuard.exit(depth);
-                        }
-                    });
-            }
-            catch (final MappingFaultException ex)
-            {
-                throw lifecycle.fail(ex);
-            }
-        });
+        return StoreVerifier.verifyWhileIdle(checkpoints, lifecycle, callbacks, file, growth, table, progress);
     }
 
     /**
@@ -916,15 +776,20 @@ public final class PageStore implements AutoCloseable
         {
             return;
         }
-        checkpoints.close(() ->
-        {
-            file.close();
-            if (null != channelIo)
-            {
-                channelIo.close();
-            }
-        });
+        checkpoints.close(file::close);
         LOG.info("closed page store {} at checkpoint={}", path, checkpoints.lastCheckpoint());
+    }
+
+    /**
+     * The opener installed in {@link StoreSeams}.
+     */
+    private static final class Seams implements StoreSeams.Opener
+    {
+        @Override
+        public PageStore open(final Path path, final StoreOptions options, final StoreIo io) throws IOException
+        {
+            return PageStore.open(path, options, io);
+        }
     }
 
     @Override
@@ -975,17 +840,7 @@ public final class PageStore implements AutoCloseable
 
     long claim(final long count, final long pages, final Runs into)
     {
-        while (true)
-        {
-            final long observed = growth.pageCount();
-            final long claimed = allocator.claim(count, pages, into);
-            // No free run of count pages: grow by a step, if the store may, and claim again (the new pages merge with
-            // a free run at the old end, so a run of count pages can form across the boundary).
-            if (claimed > 0 || !growth.growFor(pages, observed))
-            {
-                return claimed;
-            }
-        }
+        return growth.claim(count, pages, into);
     }
 
     void giveBack(final Runs free)
@@ -1009,10 +864,7 @@ public final class PageStore implements AutoCloseable
      */
     boolean discardWritten(final long page, final int word)
     {
-        // Before the page can be claimed again: its next write reads the new count in writeStamp (the pool's lock
-        // orders the two), so that write gets a stamp the discarded receipt does not carry.
-        discards.getAndIncrement();
-        return checkpoints.discard(page, word);
+        return checkpoints.discardWritten(page, word);
     }
 
     void releaseWriterId(final int id)
@@ -1022,7 +874,7 @@ public final class PageStore implements AutoCloseable
 
     int writeStamp()
     {
-        return PageTable.stampOf(checkpoints.lastCheckpoint() + discards.get());
+        return checkpoints.writeStamp();
     }
 
     CallbackGuard callbacks()
@@ -1032,13 +884,7 @@ public final class PageStore implements AutoCloseable
 
     long checkPageId(final long pageId)
     {
-        final long pageCount = growth.pageCount();
-        if (pageId < 0 || pageId >= pageCount)
-        {
-            throw new IndexOutOfBoundsException("pageId=" + pageId + " is out of bounds for pageCount=" + pageCount +
-                " of " + path);
-        }
-        return pageId;
+        return growth.checkPageId(pageId);
     }
 
     /**
@@ -1062,39 +908,12 @@ public final class PageStore implements AutoCloseable
                     "another store, " + receipt.store().path()) + "; only receipts of this store instance, " + path +
                     ", can be checkpointed");
             }
-            words[count] = checkWrite(receipt);
+            words[count] = checkpoints.checkWrite(receipt.pageId(), receipt.stamp(), receipt.crc32c());
             pages[count++] = receipt.pageId();
         }
         final long[] checked = count == pages.length ? pages : Arrays.copyOf(pages, count);
         checkpoints.reserve(checked, words);
         return checked;
-    }
-
-    /**
-     * Checks that a receipt proves the page's current write (its write stamp and CRC32C), and that this write is in
-     * no completed checkpoint yet; returns the page's state word. A discarded write is no longer the page's: the
-     * page is free, or holds a later write, whose stamp differs (discards count in the stamp).
-     */
-    private int checkWrite(final PageReceipt receipt)
-    {
-        final long page = receipt.pageId();
-        // Acquire: partner of the release in PageWriter.written, which publishes the CRC and stamp with the state.
-        final int word = table.stateAcquire(page);
-        final int state = PageTable.stateOf(word);
-        final boolean written = PageTable.WRITTEN == state || PageTable.LIVE == state || PageTable.FREEING == state;
-        if (!written || PageTable.tagOf(word) != receipt.stamp() || table.crc(page) != receipt.crc32c())
-        {
-            throw new IllegalArgumentException("receipt for page=" + receipt.pageId() + " of " + path + " is stale: " +
-                "it proves a write (stamp=" + receipt.stamp() + ", crc32c=0x" + Integer.toHexString(receipt.crc32c()) +
-                ") that is no longer the page's: it was discarded, or checkpointed and freed since (the page is now " +
-                PageTable.nameOf(word) + "); pass only receipts of writes neither checkpointed nor discarded");
-        }
-        if (PageTable.WRITTEN != state)
-        {
-            throw new IllegalStateException("page=" + receipt.pageId() + " of " + path + " is " +
-                PageTable.nameOf(word) + ", expected WRITTEN: its receipt is already in a completed checkpoint");
-        }
-        return word;
     }
 
     /**
@@ -1117,20 +936,6 @@ public final class PageStore implements AutoCloseable
     {
         return readOnly;
     }
-
-    private long checkReadable(final long pageId)
-    {
-        lifecycle.checkOpen();
-        final long page = checkPageId(pageId);
-        final int state = PageTable.stateOf(table.stateAcquire(page));
-        if (PageTable.WRITTEN != state && PageTable.LIVE != state && PageTable.FREEING != state)
-        {
-            throw new IllegalStateException("page=" + pageId + " of " + path + " cannot be read: it is " +
-                (PageTable.FREE == state ? "free" : "allocated but not yet written"));
-        }
-        return page;
-    }
-
 
     private static int checkSlot(final int slot)
     {

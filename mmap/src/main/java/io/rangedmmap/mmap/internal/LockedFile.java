@@ -82,7 +82,12 @@ public final class LockedFile implements AutoCloseable
      * The temporary name until the file is published, then the final one.
      */
     private Path path;
+    /**
+     * The descriptor for native calls: the channel's own when {@link ChannelDescriptor} finds it (then
+     * {@link #ownFd}), else a second one opened for them; guarded by {@code this}.
+     */
     private int reserveFd = NO_FD;
+    private boolean ownFd;
 
     private LockedFile(final Path path, final Object key, final FileChannel channel, final FileLock lock)
     {
@@ -454,7 +459,8 @@ public final class LockedFile implements AutoCloseable
         }
         finally
         {
-            if (NO_FD != reserveFd)
+            // The channel's own descriptor was closed with it; a second one is closed only now, after the lock.
+            if (NO_FD != reserveFd && !ownFd)
             {
                 NativeIo.close(reserveFd);
             }
@@ -522,13 +528,7 @@ public final class LockedFile implements AutoCloseable
 
     private void reserveRange(final long from, final long size) throws IOException
     {
-        if (NO_FD == reserveFd)
-        {
-            // posix_fallocate needs a descriptor; FileChannel does not expose its own, and closing a second one would
-            // drop this process's lock on the file, so it stays open until close().
-            reserveFd = NativeIo.open(path);
-        }
-        if (NativeIo.EOPNOTSUPP == NativeIo.posixFallocate(reserveFd, path, from, size - from))
+        if (NativeIo.EOPNOTSUPP == NativeIo.posixFallocate(descriptor(), path, from, size - from))
         {
             // The file system cannot reserve blocks: writing zeros reserves them the slow way, and still fails
             // here with ENOSPC rather than at a later write through the mapping.
@@ -546,17 +546,48 @@ public final class LockedFile implements AutoCloseable
     }
 
     /**
-     * {@return a raw descriptor of the file, for a native mapping; valid until {@link #close()}}
+     * {@return a raw descriptor of the file, for native calls (a mapping, {@code posix_fallocate}, {@code pwrite});
+     * valid until {@link #close()}}
      *
-     * @throws io.rangedmmap.mmap.NativeCallException if the descriptor cannot be opened.
+     * <p>It is the channel's own descriptor when {@link ChannelDescriptor} can tell it (Linux), so the file has one
+     * descriptor in the process; else a second one, opened once and closed only by {@link #close()}: closing any
+     * descriptor of a file would drop this process's lock on it.
+     *
+     * @throws IOException if the channel was closed (by an interrupt during a channel call): its descriptor number
+     *                     may belong to another file by now.
+     * @throws io.rangedmmap.mmap.NativeCallException if a second descriptor cannot be opened.
      */
-    public int descriptor() throws io.rangedmmap.mmap.NativeCallException
+    public synchronized int descriptor() throws IOException
     {
+        if (!channel.isOpen())
+        {
+            throw new java.nio.channels.ClosedChannelException();
+        }
         if (NO_FD == reserveFd)
         {
-            reserveFd = NativeIo.open(path);
+            final int own = ChannelDescriptor.find(channel);
+            ownFd = ChannelDescriptor.NOT_FOUND != own;
+            reserveFd = ownFd ? own : NativeIo.open(path);
         }
         return reserveFd;
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code data} from {@code dataOffset} at {@code offset} with {@code pwrite}
+     * through {@link #descriptor()}, into the page cache (the file's mappings see them at once); not durable until
+     * flushed. An interrupt of the calling thread does not close the file.
+     *
+     * @param offset     where in the file.
+     * @param data       the bytes.
+     * @param dataOffset the first byte of {@code data} to write.
+     * @param length     how many bytes.
+     * @throws io.rangedmmap.mmap.NativeCallException if {@code pwrite} fails (its errno is kept).
+     * @throws IOException                            if the file's channel is closed.
+     */
+    public void writeAt(final long offset, final byte[] data, final int dataOffset, final int length)
+        throws IOException
+    {
+        NativeIo.pwrite(descriptor(), path, offset, data, dataOffset, length);
     }
 
     private static FileAlreadyExistsException alreadyExists(final Path file)

@@ -462,6 +462,28 @@ public final class MappedRegion
     }
 
     /**
+     * Writes bytes of a heap array at {@code offset} with {@code pwrite} through the file's one descriptor, not
+     * through the mapping (see {@link LockedFile#writeAt}); the mapping sees them at once. No bounds checks. A failed
+     * region does not refuse it: the flush that must follow does.
+     *
+     * @param src       the array.
+     * @param srcOffset first byte of the array.
+     * @param offset    where in the file.
+     * @param length    how many bytes.
+     * @throws IllegalStateException if the region was opened read-only.
+     * @throws IOException           if the write fails (its errno is kept in a {@code NativeCallException}).
+     */
+    public void writeThrough(final byte[] src, final int srcOffset, final long offset, final int length)
+        throws IOException
+    {
+        if (readOnly)
+        {
+            throw new IllegalStateException(path + " is mapped read-only and refuses all writes and flushes");
+        }
+        file.writeAt(offset, src, srcOffset, length);
+    }
+
+    /**
      * Applies an {@code madvise} hint to {@code [offset, offset + length)}, widened to whole pages.
      *
      * @param offset the first byte, in bounds.

@@ -29,7 +29,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
 /**
- * FFM downcalls to libc that {@code FileChannel} does not offer: {@code posix_fallocate} and {@code madvise}.
+ * FFM downcalls to libc that {@code FileChannel} does not offer: {@code posix_fallocate}, {@code madvise}, a native
+ * mapping and its {@code msync}, and a {@code pwrite} that an interrupt cannot turn into a close of the file.
  *
  * <p>Every call reports failure as a {@link NativeCallException} that keeps the errno; nothing is guessed from
  * message text.
@@ -60,6 +61,9 @@ public final class NativeIo
     private static final MethodHandle MMAP;
     private static final MethodHandle MUNMAP;
     private static final MethodHandle MSYNC;
+    private static final MethodHandle PWRITE;
+    private static final MethodHandle LSEEK;
+    private static final int SEEK_CUR = 1;
     private static final int PROT_READ = 1;
     private static final int PROT_WRITE = 2;
     private static final int MAP_SHARED = 1;
@@ -96,6 +100,12 @@ public final class NativeIo
         MSYNC = linker.downcallHandle(libc.findOrThrow("msync"),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_INT), errno);
+        PWRITE = linker.downcallHandle(libc.findOrThrow("pwrite"),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), errno);
+        LSEEK = linker.downcallHandle(libc.findOrThrow("lseek"),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT));
     }
 
     /**
@@ -294,6 +304,74 @@ public final class NativeIo
         catch (final Throwable t)
         {
             throw new IllegalStateException("posix_fallocate downcall failed for " + file, t);
+        }
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code data} from {@code dataOffset} at {@code offset} of a file with
+     * {@code pwrite}, through the page cache, retrying short and interrupted writes. Unlike a {@code FileChannel}
+     * write, a thread interrupt cannot close the descriptor (and with it the process's lock on the file).
+     *
+     * @param fd         a read-write descriptor of the file.
+     * @param file       the file, for messages.
+     * @param offset     where in the file.
+     * @param data       the bytes.
+     * @param dataOffset the first byte of {@code data} to write.
+     * @param length     how many bytes.
+     * @throws NativeCallException if {@code pwrite} fails ({@code ENOSPC}, {@code EIO}), with its errno.
+     */
+    public static void pwrite(final int fd, final Path file, final long offset, final byte[] data,
+        final int dataOffset, final int length) throws NativeCallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            final MemorySegment buffer = arena.allocate(Math.max(1, length));
+            MemorySegment.copy(data, dataOffset, buffer, ValueLayout.JAVA_BYTE, 0, length);
+            long done = 0;
+            while (done < length)
+            {
+                final long written = (long)PWRITE.invokeExact(state, fd, buffer.asSlice(done), length - done,
+                    offset + done);
+                if (written > 0)
+                {
+                    done += written;
+                    continue;
+                }
+                final int errno = written < 0 ? (int)ERRNO.get(state, 0L) : NativeCallException.ENOSPC;
+                if (EINTR != errno)
+                {
+                    // A zero-byte write of a non-empty buffer is how a full device may answer: reported as ENOSPC.
+                    throw new NativeCallException("pwrite", errno,
+                        "writing offset=" + (offset + done) + " length=" + (length - done) + " of " + file);
+                }
+            }
+        }
+        catch (final NativeCallException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("pwrite downcall failed for " + file, t);
+        }
+    }
+
+    /**
+     * {@return the file offset of a descriptor ({@code lseek(fd, 0, SEEK_CUR)}), or -1 if it has none (a pipe, a
+     * socket, a descriptor closed meanwhile)}
+     *
+     * @param fd the descriptor.
+     */
+    public static long offsetOf(final int fd)
+    {
+        try
+        {
+            return (long)LSEEK.invokeExact(fd, 0L, SEEK_CUR);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("lseek downcall failed for fd=" + fd, t);
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -78,6 +79,12 @@ public final class CheckpointCoordinator
     private ExecutorService leaderThread;
     private volatile long lastCheckpoint;
     private volatile long livePages;
+
+    /**
+     * Writes discarded so far: part of the write stamp, so that a page discarded and written again before the next
+     * checkpoint gets a stamp its discarded receipt does not carry.
+     */
+    private final AtomicLong discards = new AtomicLong();
 
     /**
      * Creates the coordinator of an open store.
@@ -142,6 +149,30 @@ public final class CheckpointCoordinator
     }
 
     /**
+     * Moves a live page to FREEING and stages its free for the next checkpoint, for {@code PageStore.free}.
+     *
+     * @param pageId the page, in bounds.
+     * @throws IllegalStateException if the page is not LIVE (free, allocated, written, or already freed).
+     */
+    public void free(final long pageId)
+    {
+        int word = table.stateAcquire(pageId);
+        // The word keeps the write stamp of the page's write: only its state changes.
+        while (PageTable.LIVE == PageTable.stateOf(word) &&
+            !table.compareAndSetState(pageId, word, PageTable.withState(word, PageTable.FREEING)))
+        {
+            word = table.stateAcquire(pageId);
+        }
+        if (PageTable.LIVE != PageTable.stateOf(word))
+        {
+            throw new IllegalStateException("page=" + pageId + " of " + name + " cannot be freed: it is " +
+                PageTable.nameOf(word) + (PageTable.FREEING == PageTable.stateOf(word) ? " (already freed)" : "") +
+                "; only pages live in a completed checkpoint can be freed");
+        }
+        stageFree(pageId);
+    }
+
+    /**
      * Stages the free of a page the caller moved from LIVE to FREEING, for the next checkpoint.
      *
      * @param pageId the page.
@@ -173,6 +204,39 @@ public final class CheckpointCoordinator
     public long root(final int slot)
     {
         return roots.get(slot);
+    }
+
+    /**
+     * Checks, in the caller's thread, that a receipt proves the page's current write (its write stamp and CRC32C),
+     * and that this write is in no completed checkpoint yet. A discarded write is no longer the page's: the page is
+     * free, or holds a later write, whose stamp differs (discards count in the stamp).
+     *
+     * @param page   the receipt's page, in bounds.
+     * @param stamp  the write stamp it carries.
+     * @param crc32c the CRC32C it carries.
+     * @return the page's state word, for {@link #reserve(long[], int[])}.
+     * @throws IllegalArgumentException if the receipt is stale.
+     * @throws IllegalStateException    if its write is already in a completed checkpoint.
+     */
+    public int checkWrite(final long page, final int stamp, final int crc32c)
+    {
+        // Acquire: partner of the release in PageWriter.written, which publishes the CRC and stamp with the state.
+        final int word = table.stateAcquire(page);
+        final int state = PageTable.stateOf(word);
+        final boolean written = PageTable.WRITTEN == state || PageTable.LIVE == state || PageTable.FREEING == state;
+        if (!written || PageTable.tagOf(word) != stamp || table.crc(page) != crc32c)
+        {
+            throw new IllegalArgumentException("receipt for page=" + page + " of " + name + " is stale: " +
+                "it proves a write (stamp=" + stamp + ", crc32c=0x" + Integer.toHexString(crc32c) +
+                ") that is no longer the page's: it was discarded, or checkpointed and freed since (the page is now " +
+                PageTable.nameOf(word) + "); pass only receipts of writes neither checkpointed nor discarded");
+        }
+        if (PageTable.WRITTEN != state)
+        {
+            throw new IllegalStateException("page=" + page + " of " + name + " is " +
+                PageTable.nameOf(word) + ", expected WRITTEN: its receipt is already in a completed checkpoint");
+        }
+        return word;
     }
 
     /**
@@ -220,6 +284,31 @@ public final class CheckpointCoordinator
             }
         }
         Arrays.sort(pages);
+    }
+
+    /**
+     * Frees a written page whose receipt its writer discards, unless a checkpoint call holds it (see
+     * {@link #discard(long, int)}), and first counts the discard in the write stamp.
+     *
+     * @param page the page.
+     * @param word the state word its receipt proves.
+     * @return whether the page still had {@code word} and is now FREE; the caller gives it to the allocator.
+     * @throws IllegalStateException if a checkpoint call in flight holds the page.
+     */
+    public boolean discardWritten(final long page, final int word)
+    {
+        // Before the page can be claimed again: its next write reads the new count in writeStamp (the pool's lock
+        // orders the two), so that write gets a stamp the discarded receipt does not carry.
+        discards.getAndIncrement();
+        return discard(page, word);
+    }
+
+    /**
+     * {@return the write stamp of a write made now: the last checkpoint's sequence plus the discards so far}
+     */
+    public int writeStamp()
+    {
+        return PageTable.stampOf(lastCheckpoint + discards.get());
     }
 
     /**

@@ -16,48 +16,39 @@
 package io.rangedmmap.store.internal;
 
 import io.rangedmmap.mmap.RawMmapFile;
+import io.rangedmmap.mmap.internal.RawFileAccess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The checkpoint's durability steps of an open store: metadata and superblock pages are written with {@code pwrite}
- * through a channel of the store file, and flushes are {@code msync(MS_SYNC)} of the span, as {@link StoreIo#DIRECT}.
+ * through the store file's one descriptor, and flushes are {@code msync(MS_SYNC)} of the span, as
+ * {@link StoreIo#DIRECT}.
  *
  * <p><b>Why pwrite.</b> A page written through the mapping after a flush is write-protected again: the next write
  * takes a fault ({@code page_mkwrite}, with the file's timestamps updated through the journal). Measured on ext4
  * ({@code shared/FACTS.md}, durability paths): a 4 KiB page written by {@code pwrite} and flushed cost about half of
  * one written through the mapping. A checkpoint rewrites its superblock and metadata pages every time, so they go
- * through the channel; user pages are written by the writers through the mapping, once. The page cache is shared, so
- * the mapping sees these writes at once and the span's {@code msync} writes them back with the user pages.
+ * through the descriptor; user pages are written by the writers through the mapping, once. The page cache is shared,
+ * so the mapping sees these writes at once and the span's {@code msync} writes them back with the user pages.
  *
- * <p>The channel is held until the store closes: closing any descriptor of a file may drop the process's lock on it.
+ * <p><b>One descriptor.</b> The write goes through the descriptor the mapping layer already holds for the file
+ * ({@link RawFileAccess#writeThrough}), never a second open of it: closing any descriptor of a file drops the
+ * process's lock on it. Nothing is held here, so there is nothing to close.
  *
  * <p><b>Thread safety:</b> one checkpoint at a time (the group commit's leader).
  */
-public final class PwriteStoreIo implements StoreIo, AutoCloseable
+public final class PwriteStoreIo implements StoreIo
 {
-    private final FileChannel channel;
-
-    private PwriteStoreIo(final FileChannel channel)
-    {
-        this.channel = channel;
-    }
-
     /**
-     * Opens a channel on an open store's file.
-     *
-     * @param path the store file, already locked by this process.
-     * @return the seam.
-     * @throws IOException if the file cannot be opened.
+     * The one instance: it holds nothing.
      */
-    public static PwriteStoreIo open(final Path path) throws IOException
+    public static final PwriteStoreIo INSTANCE = new PwriteStoreIo();
+
+    private PwriteStoreIo()
     {
-        return new PwriteStoreIo(FileChannel.open(path, StandardOpenOption.WRITE));
     }
 
     /**
@@ -68,14 +59,9 @@ public final class PwriteStoreIo implements StoreIo, AutoCloseable
     @Override
     public void writeAt(final RawMmapFile file, final long offset, final byte[] page)
     {
-        final ByteBuffer source = ByteBuffer.wrap(page);
         try
         {
-            long position = offset;
-            while (source.hasRemaining())
-            {
-                position += channel.write(source, position);
-            }
+            RawFileAccess.writeThrough(file, offset, page);
         }
         catch (final IOException ex)
         {
@@ -96,25 +82,9 @@ public final class PwriteStoreIo implements StoreIo, AutoCloseable
         StoreIo.DIRECT.syncDirectory(directory);
     }
 
-    /**
-     * Closes the channel; after the store's file, whose lock goes with it.
-     */
-    @Override
-    public void close()
-    {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException ex)
-        {
-            // Nothing was left to write through it: every checkpoint's pages were flushed or the store failed.
-        }
-    }
-
     @Override
     public String toString()
     {
-        return "PwriteStoreIo{" + channel + "}";
+        return "PwriteStoreIo";
     }
 }

@@ -110,6 +110,23 @@ public final class StoreGrowth
     }
 
     /**
+     * {@return {@code pageId}, once checked to be a user page of the store at its current size}
+     *
+     * @param pageId the page id.
+     * @throws IndexOutOfBoundsException if {@code pageId} is not in {@code [0, pageCount())}.
+     */
+    public long checkPageId(final long pageId)
+    {
+        final long pageCount = this.pageCount;
+        if (pageId < 0 || pageId >= pageCount)
+        {
+            throw new IndexOutOfBoundsException("pageId=" + pageId + " is out of bounds for pageCount=" + pageCount +
+                " of " + path);
+        }
+        return pageId;
+    }
+
+    /**
      * {@return the largest number of user pages the store may grow to}
      */
     public long maxPages()
@@ -156,6 +173,31 @@ public final class StoreGrowth
         finally
         {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Claims free pages for a writer from the pool (see {@link ExtentAllocator#claim(long, long, Runs)}), growing
+     * the store by a step whenever the pool has no run of {@code count} pages and the store may grow.
+     *
+     * @param count the pages wanted in one run.
+     * @param pages the pages wanted in all.
+     * @param into  receives the claimed runs.
+     * @return the number of pages claimed; 0 if the pool is empty at {@code maxPages}.
+     * @throws StoreFullException if the disk has no room to grow; the store stays healthy.
+     */
+    public long claim(final long count, final long pages, final Runs into)
+    {
+        while (true)
+        {
+            final long observed = pageCount;
+            final long claimed = allocator.claim(count, pages, into);
+            // No free run of count pages: grow by a step, if the store may, and claim again (the new pages merge with
+            // a free run at the old end, so a run of count pages can form across the boundary).
+            if (claimed > 0 || !growFor(pages, observed))
+            {
+                return claimed;
+            }
         }
     }
 

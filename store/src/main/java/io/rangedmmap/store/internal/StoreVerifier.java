@@ -15,6 +15,7 @@
  */
 package io.rangedmmap.store.internal;
 
+import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.VerifyReport;
 import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
@@ -45,6 +46,52 @@ public final class StoreVerifier
 
     private StoreVerifier()
     {
+    }
+
+    /**
+     * Verifies an open store for {@code PageStore.verify}: while no checkpoint runs, with the progress listener run as
+     * one of the store's callbacks (so it cannot close the store), and a mapping fault failing the store.
+     *
+     * @param checkpoints the store's checkpoints, which wait meanwhile.
+     * @param lifecycle   the store's lifecycle.
+     * @param callbacks   the store's callback guard.
+     * @param file        the store file.
+     * @param growth      the store's size.
+     * @param table       the page table.
+     * @param progress    told how many page ids have been scanned.
+     * @return the findings.
+     * @throws IllegalStateException if the store is closed.
+     * @throws io.rangedmmap.store.StoreFailedException if the store has failed, or the mapping faults (which fails
+     *                                                  it).
+     */
+    public static VerifyReport verifyWhileIdle(final CheckpointCoordinator checkpoints, final Lifecycle lifecycle,
+        final CallbackGuard callbacks, final RawMmapFile file, final StoreGrowth growth, final PageTable table,
+        final LongConsumer progress)
+    {
+        return checkpoints.whileIdle(() ->
+        {
+            lifecycle.checkOpen();
+            try
+            {
+                return verify(file, new StoreLayout(growth.pageCount()), table, checkpoints.lastCheckpoint(),
+                    checkpoints.livePages(), scanned ->
+                    {
+                        final int[] depth = callbacks.enter();
+                        try
+                        {
+                            progress.accept(scanned);
+                        }
+                        finally
+                        {
+                            CallbackGuard.exit(depth);
+                        }
+                    });
+            }
+            catch (final MappingFaultException ex)
+            {
+                throw lifecycle.fail(ex);
+            }
+        });
     }
 
     /**
