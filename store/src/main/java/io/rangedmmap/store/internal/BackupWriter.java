@@ -83,16 +83,20 @@ public final class BackupWriter
     }
 
     /**
-     * Plans the metadata of checkpoint {@code sequence} over what the file's copy {@code sequence % 2} holds now.
+     * Plans the metadata of checkpoint {@code sequence} over what the file's copy {@code sequence % 2} holds now, in
+     * the given groups only: every other group's page of that copy must already hold the checkpoint's entries.
      *
-     * @param file     the backup file.
-     * @param layout   its layout, the source's.
-     * @param sequence the checkpoint.
-     * @param source   its live pages.
-     * @return the plan; nothing is written.
+     * @param file      the backup file.
+     * @param layout    its layout, the source's.
+     * @param sequence  the checkpoint.
+     * @param source    its live pages.
+     * @param groups    the groups (metadata page indexes) whose page may differ, ascending; {@code null} for all.
+     * @param livePages the checkpoint's live pages, in all groups.
+     * @return the plan; nothing is written. A group whose page already holds the entries, sealed by an older
+     *         checkpoint, is left out.
      */
     public static Plan plan(final RawMmapFile file, final StoreLayout layout, final long sequence,
-        final Source source)
+        final Source source, final long[] groups, final long livePages)
     {
         final int copy = (int)(sequence & 1);
         final byte[] desired = new byte[StoreLayout.PAGE_SIZE];
@@ -105,9 +109,10 @@ public final class BackupWriter
         final List<byte[]> contents = new ArrayList<>();
         long[] tablePages = new long[16];
         long newPages = 0;
-        long livePages = 0;
-        for (long tablePage = 0; tablePage < layout.metadataPages(); tablePage++)
+        final long count = null == groups ? layout.metadataPages() : groups.length;
+        for (long i = 0; i < count; i++)
         {
+            final long tablePage = null == groups ? i : groups[(int)i];
             Arrays.fill(desired, (byte)0);
             final long first = tablePage * MetadataPageDescriptor.ENTRIES_PER_PAGE;
             final long end = Math.min(layout.pageCount(), first + MetadataPageDescriptor.ENTRIES_PER_PAGE);
@@ -117,7 +122,6 @@ public final class BackupWriter
                 {
                     MetadataPageDescriptor.putEntry(desiredBuffer, page, MetadataPageDescriptor.FLAG_LIVE,
                         source.crc(page));
-                    livePages++;
                 }
             }
             file.readAt(layout.metadataOffset(copy, tablePage), onDisk);
@@ -172,7 +176,8 @@ public final class BackupWriter
 
     /**
      * Writes a plan's metadata, flushes the file (the user pages written before with it), then writes and flushes
-     * the superblock: on return the backup is durable at the plan's checkpoint.
+     * the superblock: on return the backup is durable at the plan's checkpoint. The superblock records the layout's
+     * page count as the backup's maxPages: a backup grows only when an incremental backup brings it forward.
      *
      * @param file    the backup file.
      * @param io      the seam the writes and flushes go through.
