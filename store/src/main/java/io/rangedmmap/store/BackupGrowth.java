@@ -18,6 +18,7 @@ package io.rangedmmap.store;
 import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.UndoJournal;
+import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.Superblock;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
@@ -25,6 +26,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Grows a backup whose source grew since the backup's checkpoint, in two crash-safe steps before the incremental
@@ -78,7 +80,10 @@ final class BackupGrowth
     }
 
     /**
-     * Grows the backup's file to hold {@code pageCount} user pages, if an earlier attempt did not.
+     * Grows the backup's file to hold {@code pageCount} user pages, if an earlier attempt did not, and writes the
+     * metadata pages of the groups it adds, empty, in both copies (sequence 0, as a store's own growth does): the
+     * incremental backup then writes the new checkpoint's into one copy, and the other is a valid spare. Nothing
+     * names those pages yet, so they need no journal; they become durable with the checkpoint.
      *
      * @param target    the backup, open after {@link #allow}, so mapped for {@code pageCount}.
      * @param pageCount the new page count.
@@ -91,6 +96,17 @@ final class BackupGrowth
         if (file.size() < size)
         {
             file.extend(size);
+        }
+        final StoreIo io = target.metadataIo();
+        final byte[] page = new byte[StoreLayout.PAGE_SIZE];
+        final UnsafeBuffer buffer = new UnsafeBuffer(page);
+        final long groups = MetadataPageDescriptor.metadataPagesFor(pageCount);
+        for (long group = MetadataPageDescriptor.metadataPagesFor(target.pageCount()); group < groups; group++)
+        {
+            Arrays.fill(page, (byte)0);
+            MetadataPageDescriptor.seal(buffer, group, 0);
+            io.writeAt(file, StoreLayout.metadataOffsetOf(0, group), page);
+            io.writeAt(file, StoreLayout.metadataOffsetOf(1, group), page);
         }
     }
 }
