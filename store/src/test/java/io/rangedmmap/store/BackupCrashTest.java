@@ -194,10 +194,11 @@ class BackupCrashTest
             {
                 sequence = copy.lastCheckpoint();
             }
+            final boolean tail = 2 == sequence && Files.size(backup) > Files.size(pristine);
             if (2 == sequence)
             {
                 rolledBack++;
-                grown += Files.size(backup) > Files.size(pristine) ? 1 : 0;
+                grown += tail ? 1 : 0;
             }
             else if (5 != sequence)
             {
@@ -208,9 +209,12 @@ class BackupCrashTest
                 assertEquals(2, sequence, "round " + round + ": a journal left by the kill must roll back");
             }
             checkStore(backup, sequence);
-            // An interrupted growth is taken up again by the next attempt.
-            backUpTo(backup);
-            checkStore(backup, 5);
+            if (tail)
+            {
+                // An interrupted growth is taken up again by the next attempt.
+                backUpTo(backup);
+                checkStore(backup, 5);
+            }
         }
         assertTrue(rolledBack > 0, "no kill landed before the incremental backup completed");
         System.out.println("grown source: " + rolledBack + " rounds at the old checkpoint, " + grown +
