@@ -202,12 +202,21 @@ public record Recovery(
         newPages.check(newest);
         final Runs free = new Runs();
         final long scanned = Math.min(table.size(), groups * MetadataPageDescriptor.ENTRIES_PER_PAGE);
-        for (long page = 0; page < scanned; page++)
+        long page = 0;
+        while (page < scanned)
         {
-            if (PageTable.FREE == table.statePlain(page))
+            if (PageTable.FREE != table.statePlain(page))
             {
-                free.add(page, page + 1);
+                page++;
+                continue;
             }
+            // One add per run of free pages, not per page: a run's bookkeeping is the costly part of an open.
+            final long runStart = page;
+            while (page < scanned && PageTable.FREE == table.statePlain(page))
+            {
+                page++;
+            }
+            free.add(runStart, page);
         }
         if (scanned < table.size())
         {
