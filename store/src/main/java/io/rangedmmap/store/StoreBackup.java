@@ -24,6 +24,7 @@ import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.UndoJournal;
 import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
 import io.rangedmmap.store.internal.format.StoreLayout;
+import io.rangedmmap.store.internal.format.Superblock;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -75,7 +76,8 @@ final class StoreBackup
             final PageLifetimes lifetimes = store.lifetimes();
             final long sequence = snapshot.sequence();
             final BackupWriter.Source source = sourceOf(lifetimes, sequence);
-            final long[] written = new long[2];
+            // Pages copied, metadata pages written, the last live page.
+            final long[] written = new long[3];
             Formatter.format(absolute, store.pageCount(), store.pageCount(), StoreIo.DIRECT, false, store.storeId(),
                 (file, layout) ->
             {
@@ -87,10 +89,13 @@ final class StoreBackup
                         snapshot.read(id, page);
                         file.writeAt(layout.dataOffset(id), page);
                         written[0]++;
+                        written[2] = id;
                     }
                     tell(progress, id);
                 }
-                final BackupWriter.Plan plan = BackupWriter.plan(file, layout, sequence, source, null, written[0]);
+                final long highWater = 0 == written[0] ? 0 : MetadataPageDescriptor.tablePageOf(written[2]) + 1;
+                final BackupWriter.Plan plan = BackupWriter.plan(file, layout, sequence, source, null, written[0],
+                    highWater);
                 BackupWriter.apply(file, StoreIo.DIRECT, layout, plan, rootsOf(snapshot), store.storeId());
                 written[1] = plan.tablePages().length;
             });
@@ -176,7 +181,9 @@ final class StoreBackup
         final LongArrayList copies = new LongArrayList();
         final LongArrayList overwritten = new LongArrayList();
         final LongArrayList changed = new LongArrayList();
-        long livePages = heldLivePages(file, held.sequence());
+        final Superblock heldSuperblock = superblockOf(file, held.sequence());
+        long livePages = heldSuperblock.livePages();
+        long highWater = heldSuperblock.highWater();
         for (long group = 0; group < layout.metadataPages(); group++)
         {
             if (lifetimes.groupChangedAfter(group, held.sequence()))
@@ -189,6 +196,7 @@ final class StoreBackup
                         PageTable.LIVE == PageTable.stateOf(backupTable.statePlain(id));
                     final boolean live = source.live(id);
                     livePages += (live ? 1 : 0) - (inBackup ? 1 : 0);
+                    highWater = live ? Math.max(highWater, group + 1) : highWater;
                     if (live && (!inBackup ||
                         !sameBytes(snapshot, lifetimes, backupTable, file, layout, id, held.sequence(), page, old)))
                     {
@@ -206,8 +214,10 @@ final class StoreBackup
                 progress.accept(Math.min(pageCount, (group + 1) * StoreLayout.GROUP_USER_PAGES));
             }
         }
-        final long[] groups = groupsToPlan(changed.toLongArray(), target, held, sequence, layout.metadataPages());
-        final BackupWriter.Plan plan = BackupWriter.plan(file, layout, sequence, source, groups, livePages);
+        final long[] groups = groupsToPlan(changed.toLongArray(), target.staleTablePages(), held, sequence,
+            heldSuperblock.highWater(), highWater);
+        final BackupWriter.Plan plan = BackupWriter.plan(file, layout, sequence, source, groups, livePages,
+            highWater);
         final long[] metadata = BackupWriter.offsets(layout, plan);
         final long[] saved = overwritten.toLongArray();
         final long[] offsets = Arrays.copyOf(saved, saved.length + metadata.length);
@@ -231,18 +241,18 @@ final class StoreBackup
     /**
      * {@return the groups whose metadata page of copy {@code sequence % 2} may not hold the new checkpoint's entries,
      * ascending}: those changed since the backup's checkpoint; those in which that copy is the backup's older one and
-     * differs from the current one; and those the backup did not have.
+     * differs from the current one; and those the new high-water mark raises over, which the backup's open never
+     * read (they were all free in its checkpoint).
      */
-    private static long[] groupsToPlan(final long[] changed, final PageStore target, final Held held,
-        final long sequence, final long groups)
+    private static long[] groupsToPlan(final long[] changed, final long[] staleTablePages, final Held held,
+        final long sequence, final long heldHighWater, final long highWater)
     {
-        final long oldGroups = MetadataPageDescriptor.metadataPagesFor(held.pageCount());
-        final long[] stale = (sequence & 1) == (held.sequence() & 1) ? new long[0] : target.staleTablePages();
-        final long[] all = new long[(int)(changed.length + stale.length + Math.max(0, groups - oldGroups))];
+        final long[] stale = (sequence & 1) == (held.sequence() & 1) ? new long[0] : staleTablePages;
+        final long[] all = new long[(int)(changed.length + stale.length + highWater - heldHighWater)];
         System.arraycopy(changed, 0, all, 0, changed.length);
         System.arraycopy(stale, 0, all, changed.length, stale.length);
         int count = changed.length + stale.length;
-        for (long group = oldGroups; group < groups; group++)
+        for (long group = heldHighWater; group < highWater; group++)
         {
             all[count++] = group;
         }
@@ -259,13 +269,13 @@ final class StoreBackup
     }
 
     /**
-     * {@return the live pages of the checkpoint the backup holds}, from its superblock, which its open verified.
+     * {@return the superblock of the checkpoint the backup holds}, which its open verified.
      */
-    private static long heldLivePages(final RawMmapFile file, final long held)
+    private static Superblock superblockOf(final RawMmapFile file, final long held)
     {
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
         file.readAt(StoreLayout.superblockOffset((int)(held & 1)), page);
-        return SuperblockDescriptor.decode(new UnsafeBuffer(page)).livePages();
+        return SuperblockDescriptor.decode(new UnsafeBuffer(page));
     }
 
     /**
