@@ -129,41 +129,9 @@ class BackupCrashTest
     @Timeout(600)
     void shouldLeaveTheOldBackupOrTheNewOneWhenKilledDuringAnIncrementalBackup() throws Exception
     {
-        final Path backup = dir.resolve("chain.store");
-        checkStore(pristine, 2);
-        Files.copy(pristine, backup);
-        final long millis = timed(() -> backUpTo(backup));
-        checkStore(backup, 4);
-        int rolledBack = 0;
-        final Random random = new Random(2);
-        for (int round = 0; round < ROUNDS; round++)
+        final int rolledBack = killIncrementalBackups(4, new Random(2), (backup, sequence) ->
         {
-            Files.copy(pristine, backup, StandardCopyOption.REPLACE_EXISTING);
-            final ChildJvm child = ChildJvm.start(BackupKillChild.class, source.toString(), backup.toString(),
-                "incremental");
-            child.awaitLine("START");
-            Thread.sleep(random.nextLong(millis + 1));
-            child.kill9();
-            final boolean journal = Files.exists(UndoJournal.pathOf(backup.toAbsolutePath()));
-            final long sequence;
-            try (PageStore copy = PageStore.open(backup))
-            {
-                sequence = copy.lastCheckpoint();
-            }
-            if (2 == sequence)
-            {
-                rolledBack++;
-            }
-            else if (4 != sequence)
-            {
-                fail("round " + round + ": the backup opened at checkpoint " + sequence + ", expected 2 or 4");
-            }
-            if (journal)
-            {
-                assertEquals(2, sequence, "round " + round + ": a journal left by the kill must roll back");
-            }
-            checkStore(backup, sequence);
-        }
+        });
         assertTrue(rolledBack > 0, "no kill landed before the incremental backup completed");
     }
 
@@ -172,14 +140,38 @@ class BackupCrashTest
     void shouldLeaveTheOldBackupOrTheGrownOneWhenKilledDuringAnIncrementalBackupOfAGrownSource() throws Exception
     {
         growSource();
+        final int[] grown = new int[1];
+        final int rolledBack = killIncrementalBackups(5, new Random(3), (backup, sequence) ->
+        {
+            if (2 == sequence && Files.size(backup) > Files.size(pristine))
+            {
+                grown[0]++;
+                // An interrupted growth is taken up again by the next attempt.
+                backUpTo(backup);
+                checkStore(backup, 5);
+            }
+        });
+        assertTrue(rolledBack > 0, "no kill landed before the incremental backup completed");
+        System.out.println("grown source: " + rolledBack + " rounds at the old checkpoint, " + grown[0] +
+            " of them with the file grown");
+    }
+
+    /**
+     * Kills {@link #ROUNDS} incremental backups of the pristine backup (checkpoint 2) to checkpoint {@code newer} at
+     * random instants; after each, the backup must open at 2 (always, if the kill left a journal) or at
+     * {@code newer}, and equal the source's store at that checkpoint.
+     *
+     * @return the number of rounds that left checkpoint 2.
+     */
+    private int killIncrementalBackups(final long newer, final Random random, final AfterRound after)
+        throws Exception
+    {
         final Path backup = dir.resolve("chain.store");
         checkStore(pristine, 2);
         Files.copy(pristine, backup);
         final long millis = timed(() -> backUpTo(backup));
-        checkStore(backup, 5);
+        checkStore(backup, newer);
         int rolledBack = 0;
-        int grown = 0;
-        final Random random = new Random(3);
         for (int round = 0; round < ROUNDS; round++)
         {
             Files.copy(pristine, backup, StandardCopyOption.REPLACE_EXISTING);
@@ -194,31 +186,28 @@ class BackupCrashTest
             {
                 sequence = copy.lastCheckpoint();
             }
-            final boolean tail = 2 == sequence && Files.size(backup) > Files.size(pristine);
             if (2 == sequence)
             {
                 rolledBack++;
-                grown += tail ? 1 : 0;
             }
-            else if (5 != sequence)
+            else if (newer != sequence)
             {
-                fail("round " + round + ": the backup opened at checkpoint " + sequence + ", expected 2 or 5");
+                fail("round " + round + ": the backup opened at checkpoint " + sequence + ", expected 2 or " +
+                    newer);
             }
             if (journal)
             {
                 assertEquals(2, sequence, "round " + round + ": a journal left by the kill must roll back");
             }
             checkStore(backup, sequence);
-            if (tail)
-            {
-                // An interrupted growth is taken up again by the next attempt.
-                backUpTo(backup);
-                checkStore(backup, 5);
-            }
+            after.check(backup, sequence);
         }
-        assertTrue(rolledBack > 0, "no kill landed before the incremental backup completed");
-        System.out.println("grown source: " + rolledBack + " rounds at the old checkpoint, " + grown +
-            " of them with the file grown");
+        return rolledBack;
+    }
+
+    private interface AfterRound
+    {
+        void check(Path backup, long sequence) throws IOException;
     }
 
     /**
