@@ -16,6 +16,7 @@
 package io.rangedmmap.store;
 
 import io.rangedmmap.mmap.RawMmapFile;
+import io.rangedmmap.store.internal.PwriteStoreIo;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.UndoJournal;
 import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
@@ -73,7 +74,7 @@ final class BackupGrowth
         SuperblockDescriptor.encode(new UnsafeBuffer(encoded), raised);
         final Path journal = UndoJournal.pathOf(target.path());
         UndoJournal.write(journal, held, file, new long[] {offset}, StoreIo.DIRECT);
-        final StoreIo io = target.metadataIo();
+        final StoreIo io = PwriteStoreIo.INSTANCE;
         io.writeAt(file, offset, encoded);
         io.flushRange(file, offset, StoreLayout.PAGE_SIZE);
         UndoJournal.discard(journal, StoreIo.DIRECT);
@@ -97,7 +98,7 @@ final class BackupGrowth
         {
             file.extend(size);
         }
-        final StoreIo io = target.metadataIo();
+        final StoreIo io = PwriteStoreIo.INSTANCE;
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer buffer = new UnsafeBuffer(page);
         final long groups = MetadataPageDescriptor.metadataPagesFor(pageCount);

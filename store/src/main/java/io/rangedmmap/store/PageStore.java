@@ -833,11 +833,6 @@ public final class PageStore implements AutoCloseable
         return checkpoints.staleTablePages();
     }
 
-    StoreIo metadataIo()
-    {
-        return null == channelIo ? StoreIo.DIRECT : channelIo;
-    }
-
     long storeId()
     {
         return storeId;

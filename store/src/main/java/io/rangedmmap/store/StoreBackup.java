@@ -20,6 +20,7 @@ import io.rangedmmap.store.internal.BackupWriter;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
+import io.rangedmmap.store.internal.PwriteStoreIo;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.UndoJournal;
 import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
@@ -175,7 +176,7 @@ final class StoreBackup
         final RawMmapFile file = target.file();
         final StoreLayout layout = new StoreLayout(pageCount);
         final PageTable backupTable = target.table();
-        final StoreIo io = target.metadataIo();
+        final StoreIo io = PwriteStoreIo.INSTANCE;
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
         final byte[] old = new byte[StoreLayout.PAGE_SIZE];
         final LongArrayList copies = new LongArrayList();
