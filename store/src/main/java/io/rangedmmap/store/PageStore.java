@@ -126,7 +126,7 @@ public final class PageStore implements AutoCloseable
             recovery.superblock().maxPages() : table.capacity(), options.growthPages());
         growth.pool(allocator);
         this.storeId = recovery.superblock().storeId();
-        this.snapshots = new SnapshotRegistry(allocator, new PageLifetimes(table, recovery.superblock().sequence()),
+        this.snapshots = new SnapshotRegistry(allocator, new PageLifetimes(table, recovery.groupSequences()),
             recovery.superblock().sequence(), recovery.superblock().roots());
         this.checkpoints = new CheckpointCoordinator(path.toString(), table, snapshots,
             new Checkpointer(file, io, growth, table, recovery.staleTablePages(), recovery.superblock().highWater(),
@@ -826,6 +826,11 @@ public final class PageStore implements AutoCloseable
     PageLifetimes lifetimes()
     {
         return snapshots.lifetimes();
+    }
+
+    long[] staleTablePages()
+    {
+        return checkpoints.staleTablePages();
     }
 
     long storeId()

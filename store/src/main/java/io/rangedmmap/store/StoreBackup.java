@@ -20,9 +20,15 @@ import io.rangedmmap.store.internal.BackupWriter;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
+import io.rangedmmap.store.internal.PwriteStoreIo;
 import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.UndoJournal;
+import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
 import io.rangedmmap.store.internal.format.StoreLayout;
+import io.rangedmmap.store.internal.format.Superblock;
+import io.rangedmmap.store.internal.format.SuperblockDescriptor;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +53,11 @@ final class StoreBackup
      */
     private static final int PROGRESS_EVERY = 4096;
 
+    /**
+     * How often, in groups passed, an incremental backup tells the progress listener.
+     */
+    private static final int PROGRESS_GROUPS = 8;
+
     private StoreBackup()
     {
     }
@@ -66,7 +77,8 @@ final class StoreBackup
             final PageLifetimes lifetimes = store.lifetimes();
             final long sequence = snapshot.sequence();
             final BackupWriter.Source source = sourceOf(lifetimes, sequence);
-            final long[] written = new long[2];
+            // Pages copied, metadata pages written, the last live page.
+            final long[] written = new long[3];
             Formatter.format(absolute, store.pageCount(), store.pageCount(), StoreIo.DIRECT, false, store.storeId(),
                 (file, layout) ->
             {
@@ -78,10 +90,13 @@ final class StoreBackup
                         snapshot.read(id, page);
                         file.writeAt(layout.dataOffset(id), page);
                         written[0]++;
+                        written[2] = id;
                     }
                     tell(progress, id);
                 }
-                final BackupWriter.Plan plan = BackupWriter.plan(file, layout, sequence, source);
+                final long highWater = 0 == written[0] ? 0 : MetadataPageDescriptor.tablePageOf(written[2]) + 1;
+                final BackupWriter.Plan plan = BackupWriter.plan(file, layout, sequence, source, null, written[0],
+                    highWater);
                 BackupWriter.apply(file, StoreIo.DIRECT, layout, plan, rootsOf(snapshot), store.storeId());
                 written[1] = plan.tablePages().length;
             });
@@ -93,7 +108,7 @@ final class StoreBackup
 
     /**
      * Brings the backup at {@code backup} up to the newest durable checkpoint of {@code store}, as one crash-safe
-     * checkpoint of the backup guarded by its undo journal.
+     * checkpoint of the backup guarded by its undo journal; first grows it if the store grew since.
      */
     static Checkpoint incremental(final PageStore store, final Path backup, final LongConsumer progress)
         throws IOException
@@ -102,69 +117,166 @@ final class StoreBackup
         Objects.requireNonNull(progress, "progress");
         final long start = System.nanoTime();
         store.lifecycle().checkOpen();
-        try (StoreSnapshot snapshot = store.snapshot(); PageStore target = PageStore.open(backup))
+        try (StoreSnapshot snapshot = store.snapshot())
         {
             final long sequence = snapshot.sequence();
-            final long held = target.lastCheckpoint();
-            checkMatches(store, target, sequence, held);
-            if (held == sequence)
+            // At least the checkpoint's page count (a store never shrinks); pages past it are free in it.
+            final long pageCount = store.pageCount();
+            PageStore target = PageStore.open(backup);
+            try
             {
-                progress.accept(store.pageCount());
-                return new Checkpoint(sequence, 0, 0, 0, System.nanoTime() - start);
-            }
-            final PageLifetimes lifetimes = store.lifetimes();
-            final BackupWriter.Source source = sourceOf(lifetimes, sequence);
-            final RawMmapFile file = target.file();
-            final StoreLayout layout = target.layout();
-            final PageTable backupTable = target.table();
-            final byte[] page = new byte[StoreLayout.PAGE_SIZE];
-            final byte[] old = new byte[StoreLayout.PAGE_SIZE];
-            long[] copies = new long[64];
-            int copyCount = 0;
-            long[] overwritten = new long[64];
-            int overwrittenCount = 0;
-            for (long id = 0; id < layout.pageCount(); id++)
-            {
-                if (source.live(id))
+                long held = target.lastCheckpoint();
+                checkMatches(store, target, pageCount, sequence, held);
+                if (held == sequence)
                 {
-                    final boolean inBackup = PageTable.LIVE == PageTable.stateOf(backupTable.statePlain(id));
-                    if (!inBackup || !sameBytes(snapshot, lifetimes, backupTable, file, layout, id, held, page, old))
+                    progress.accept(pageCount);
+                    return new Checkpoint(sequence, 0, 0, 0, System.nanoTime() - start);
+                }
+                if (target.pageCount() < pageCount)
+                {
+                    BackupGrowth.allow(target, held, pageCount);
+                    target.close();
+                    // Mapped for the new maxPages now, so that the file grows under the mapping. Checked again: the
+                    // lock was let go in between.
+                    target = PageStore.open(backup);
+                    held = target.lastCheckpoint();
+                    checkMatches(store, target, pageCount, sequence, held);
+                    BackupGrowth.extend(target, pageCount);
+                }
+                return bringForward(store, snapshot, target, new Held(held, target.pageCount()), pageCount, progress,
+                    start);
+            }
+            finally
+            {
+                target.close();
+            }
+        }
+    }
+
+    /**
+     * The checkpoint the backup holds, and its page count.
+     */
+    private record Held(long sequence, long pageCount)
+    {
+    }
+
+    /**
+     * Copies the pages of the groups changed since the backup's checkpoint and writes the new checkpoint's metadata
+     * and superblock, after saving in the undo journal what the old checkpoint needs of what they overwrite. The
+     * groups unchanged since are not looked at: their pages, and their metadata in both copies (but for the copy's
+     * pages that differ from the other's, which the backup's open found), are already the new checkpoint's.
+     */
+    private static Checkpoint bringForward(final PageStore store, final StoreSnapshot snapshot,
+        final PageStore target, final Held held, final long pageCount, final LongConsumer progress, final long start)
+        throws IOException
+    {
+        final long sequence = snapshot.sequence();
+        final PageLifetimes lifetimes = store.lifetimes();
+        final BackupWriter.Source source = sourceOf(lifetimes, sequence);
+        final RawMmapFile file = target.file();
+        final StoreLayout layout = new StoreLayout(pageCount);
+        final PageTable backupTable = target.table();
+        final StoreIo io = PwriteStoreIo.INSTANCE;
+        final byte[] page = new byte[StoreLayout.PAGE_SIZE];
+        final byte[] old = new byte[StoreLayout.PAGE_SIZE];
+        final LongArrayList copies = new LongArrayList();
+        final LongArrayList overwritten = new LongArrayList();
+        final LongArrayList changed = new LongArrayList();
+        final Superblock heldSuperblock = superblockOf(file, held.sequence());
+        long livePages = heldSuperblock.livePages();
+        long highWater = heldSuperblock.highWater();
+        for (long group = 0; group < layout.metadataPages(); group++)
+        {
+            if (lifetimes.groupChangedAfter(group, held.sequence()))
+            {
+                changed.addLong(group);
+                final long end = Math.min(pageCount, (group + 1) * StoreLayout.GROUP_USER_PAGES);
+                for (long id = group * StoreLayout.GROUP_USER_PAGES; id < end; id++)
+                {
+                    final boolean inBackup = id < held.pageCount() &&
+                        PageTable.LIVE == PageTable.stateOf(backupTable.statePlain(id));
+                    final boolean live = source.live(id);
+                    livePages += (live ? 1 : 0) - (inBackup ? 1 : 0);
+                    highWater = live ? Math.max(highWater, group + 1) : highWater;
+                    if (live && (!inBackup ||
+                        !sameBytes(snapshot, lifetimes, backupTable, file, layout, id, held.sequence(), page, old)))
                     {
-                        if (copyCount == copies.length)
-                        {
-                            copies = Arrays.copyOf(copies, copyCount * 2);
-                        }
-                        copies[copyCount++] = id;
+                        copies.addLong(id);
                         if (inBackup)
                         {
                             // Its old checkpoint still needs these bytes until the new one is durable.
-                            if (overwrittenCount == overwritten.length)
-                            {
-                                overwritten = Arrays.copyOf(overwritten, overwrittenCount * 2);
-                            }
-                            overwritten[overwrittenCount++] = layout.dataOffset(id);
+                            overwritten.addLong(layout.dataOffset(id));
                         }
                     }
                 }
-                tell(progress, id);
             }
-            final BackupWriter.Plan plan = BackupWriter.plan(file, layout, sequence, source);
-            final long[] metadata = BackupWriter.offsets(layout, plan);
-            final long[] offsets = Arrays.copyOf(overwritten, overwrittenCount + metadata.length);
-            System.arraycopy(metadata, 0, offsets, overwrittenCount, metadata.length);
-            final Path journal = UndoJournal.pathOf(target.path());
-            UndoJournal.write(journal, held, file, offsets, StoreIo.DIRECT);
-            for (int i = 0; i < copyCount; i++)
+            if (PROGRESS_GROUPS - 1 == group % PROGRESS_GROUPS)
             {
-                snapshot.read(copies[i], page);
-                file.writeAt(layout.dataOffset(copies[i]), page);
+                progress.accept(Math.min(pageCount, (group + 1) * StoreLayout.GROUP_USER_PAGES));
             }
-            BackupWriter.apply(file, StoreIo.DIRECT, layout, plan, rootsOf(snapshot), store.storeId());
-            UndoJournal.discard(journal, StoreIo.DIRECT);
-            progress.accept(store.pageCount());
-            return new Checkpoint(sequence, copyCount, plan.tablePages().length,
-                ((long)copyCount + plan.tablePages().length + 1) * StoreLayout.PAGE_SIZE, System.nanoTime() - start);
         }
+        final long[] groups = groupsToPlan(changed.toLongArray(), target.staleTablePages(), held, sequence,
+            heldSuperblock.highWater(), highWater);
+        final BackupWriter.Plan plan = BackupWriter.plan(file, layout, sequence, source, groups, livePages,
+            highWater);
+        final long[] metadata = BackupWriter.offsets(layout, plan);
+        final long[] saved = overwritten.toLongArray();
+        final long[] offsets = Arrays.copyOf(saved, saved.length + metadata.length);
+        System.arraycopy(metadata, 0, offsets, saved.length, metadata.length);
+        final Path journal = UndoJournal.pathOf(target.path());
+        UndoJournal.write(journal, held.sequence(), file, offsets, StoreIo.DIRECT);
+        final long[] ids = copies.toLongArray();
+        for (final long id : ids)
+        {
+            snapshot.read(id, page);
+            // pwrite where the backup has a channel: pages written through a fresh mapping flush far slower.
+            io.writeAt(file, layout.dataOffset(id), page);
+        }
+        BackupWriter.apply(file, io, layout, plan, rootsOf(snapshot), store.storeId());
+        UndoJournal.discard(journal, StoreIo.DIRECT);
+        progress.accept(pageCount);
+        return new Checkpoint(sequence, ids.length, plan.tablePages().length,
+            ((long)ids.length + plan.tablePages().length + 1) * StoreLayout.PAGE_SIZE, System.nanoTime() - start);
+    }
+
+    /**
+     * {@return the groups whose metadata page of copy {@code sequence % 2} may not hold the new checkpoint's entries,
+     * ascending}: those changed since the backup's checkpoint; those in which that copy is the backup's older one and
+     * differs from the current one; and those the new high-water mark raises over, which the backup's open never
+     * read (they were all free in its checkpoint).
+     */
+    private static long[] groupsToPlan(final long[] changed, final long[] staleTablePages, final Held held,
+        final long sequence, final long heldHighWater, final long highWater)
+    {
+        final long[] stale = (sequence & 1) == (held.sequence() & 1) ? new long[0] : staleTablePages;
+        final long[] all = new long[(int)(changed.length + stale.length + highWater - heldHighWater)];
+        System.arraycopy(changed, 0, all, 0, changed.length);
+        System.arraycopy(stale, 0, all, changed.length, stale.length);
+        int count = changed.length + stale.length;
+        for (long group = heldHighWater; group < highWater; group++)
+        {
+            all[count++] = group;
+        }
+        Arrays.sort(all);
+        int distinct = 0;
+        for (int i = 0; i < all.length; i++)
+        {
+            if (0 == distinct || all[distinct - 1] != all[i])
+            {
+                all[distinct++] = all[i];
+            }
+        }
+        return Arrays.copyOf(all, distinct);
+    }
+
+    /**
+     * {@return the superblock of the checkpoint the backup holds}, which its open verified.
+     */
+    private static Superblock superblockOf(final RawMmapFile file, final long held)
+    {
+        final byte[] page = new byte[StoreLayout.PAGE_SIZE];
+        file.readAt(StoreLayout.superblockOffset((int)(held & 1)), page);
+        return SuperblockDescriptor.decode(new UnsafeBuffer(page));
     }
 
     /**
@@ -188,16 +300,15 @@ final class StoreBackup
         return Arrays.equals(page, old);
     }
 
-    private static void checkMatches(final PageStore store, final PageStore target, final long sequence,
-        final long held)
+    private static void checkMatches(final PageStore store, final PageStore target, final long pageCount,
+        final long sequence, final long held)
     {
-        if (target.storeId() != store.storeId() || target.pageCount() != store.pageCount())
+        if (target.storeId() != store.storeId() || target.pageCount() > pageCount)
         {
             throw new BackupMismatchException(BackupMismatchException.Problem.FOREIGN_STORE, target.path() +
                 " is not a backup of " + store.path() + ": it has storeId=0x" + Long.toHexString(target.storeId()) +
                 " and pageCount=" + target.pageCount() + ", expected storeId=0x" + Long.toHexString(store.storeId()) +
-                " and pageCount=" + store.pageCount() + " (a source that grew since the backup needs a new full " +
-                "backup)");
+                " and pageCount at most " + pageCount + " (a store never shrinks)");
         }
         if (held > sequence)
         {

@@ -129,13 +129,49 @@ class BackupCrashTest
     @Timeout(600)
     void shouldLeaveTheOldBackupOrTheNewOneWhenKilledDuringAnIncrementalBackup() throws Exception
     {
+        final int rolledBack = killIncrementalBackups(4, new Random(2), (backup, sequence) ->
+        {
+        });
+        assertTrue(rolledBack > 0, "no kill landed before the incremental backup completed");
+    }
+
+    @Test
+    @Timeout(600)
+    void shouldLeaveTheOldBackupOrTheGrownOneWhenKilledDuringAnIncrementalBackupOfAGrownSource() throws Exception
+    {
+        growSource();
+        final int[] grown = new int[1];
+        final int rolledBack = killIncrementalBackups(5, new Random(3), (backup, sequence) ->
+        {
+            if (2 == sequence && Files.size(backup) > Files.size(pristine))
+            {
+                grown[0]++;
+                // An interrupted growth is taken up again by the next attempt.
+                backUpTo(backup);
+                checkStore(backup, 5);
+            }
+        });
+        assertTrue(rolledBack > 0, "no kill landed before the incremental backup completed");
+        System.out.println("grown source: " + rolledBack + " rounds at the old checkpoint, " + grown[0] +
+            " of them with the file grown");
+    }
+
+    /**
+     * Kills {@link #ROUNDS} incremental backups of the pristine backup (checkpoint 2) to checkpoint {@code newer} at
+     * random instants; after each, the backup must open at 2 (always, if the kill left a journal) or at
+     * {@code newer}, and equal the source's store at that checkpoint.
+     *
+     * @return the number of rounds that left checkpoint 2.
+     */
+    private int killIncrementalBackups(final long newer, final Random random, final AfterRound after)
+        throws Exception
+    {
         final Path backup = dir.resolve("chain.store");
         checkStore(pristine, 2);
         Files.copy(pristine, backup);
         final long millis = timed(() -> backUpTo(backup));
-        checkStore(backup, 4);
+        checkStore(backup, newer);
         int rolledBack = 0;
-        final Random random = new Random(2);
         for (int round = 0; round < ROUNDS; round++)
         {
             Files.copy(pristine, backup, StandardCopyOption.REPLACE_EXISTING);
@@ -154,17 +190,65 @@ class BackupCrashTest
             {
                 rolledBack++;
             }
-            else if (4 != sequence)
+            else if (newer != sequence)
             {
-                fail("round " + round + ": the backup opened at checkpoint " + sequence + ", expected 2 or 4");
+                fail("round " + round + ": the backup opened at checkpoint " + sequence + ", expected 2 or " +
+                    newer);
             }
             if (journal)
             {
                 assertEquals(2, sequence, "round " + round + ": a journal left by the kill must roll back");
             }
             checkStore(backup, sequence);
+            after.check(backup, sequence);
         }
-        assertTrue(rolledBack > 0, "no kill landed before the incremental backup completed");
+        return rolledBack;
+    }
+
+    private interface AfterRound
+    {
+        void check(Path backup, long sequence) throws IOException;
+    }
+
+    /**
+     * Replaces the source by one that grows after its backup: checkpoint 1 writes 700 pages, checkpoint 2 a root
+     * (and the backup of it is taken); the store grows from 1,024 to 6,000 pages; checkpoint 3 frees half of the
+     * pages, checkpoint 4 writes 3,000 more (most in the new groups), checkpoint 5 another root: odd, so the
+     * backup's other metadata copy is the one brought forward.
+     */
+    private void growSource() throws IOException
+    {
+        Files.delete(source);
+        Files.delete(pristine);
+        models.clear();
+        roots.clear();
+        final Map<Long, Long> model = new HashMap<>();
+        final Random random = new Random(8);
+        try (PageStore store = PageStore.create(source, 1_024, StoreOptions.defaults().withMaxPages(6_000));
+            PageWriter writer = store.newWriter())
+        {
+            final long[] rootValues = new long[PageStore.ROOT_SLOTS];
+            store.checkpoint(writePages(writer, 700, random, model));
+            rootValues[0] = 11;
+            store.setRoot(0, 11);
+            store.checkpoint(List.of());
+            record(2, model, rootValues);
+            store.backup(pristine);
+            store.grow(6_000);
+            final List<Long> live = new ArrayList<>(model.keySet());
+            for (int i = 0; i < live.size(); i += 2)
+            {
+                store.free(live.get(i));
+                model.remove(live.get(i));
+            }
+            store.checkpoint(List.of());
+            store.checkpoint(writePages(writer, 3_000, random, model));
+            store.setRoot(1, 22);
+            rootValues[1] = 22;
+            store.checkpoint(List.of());
+            record(5, model, rootValues);
+            assertEquals(5, store.lastCheckpoint());
+        }
     }
 
     private List<PageReceipt> writePages(final PageWriter writer, final int count, final Random random,
@@ -198,7 +282,7 @@ class BackupCrashTest
                 assertEquals(roots.get(sequence)[slot], store.root(slot), "slot=" + slot);
             }
             final byte[] buffer = new byte[PageStore.PAGE_SIZE];
-            for (long pageId = 0; pageId < PAGES; pageId++)
+            for (long pageId = 0; pageId < store.pageCount(); pageId++)
             {
                 final Long seed = model.get(pageId);
                 final long id = pageId;

@@ -150,6 +150,106 @@ class PageStoreBackupTest
     }
 
     @Test
+    void shouldLookOnlyAtTheGroupsChangedSinceTheBackup() throws IOException
+    {
+        final Path file = dir.resolve("s.store");
+        final Path backup = dir.resolve("b.store");
+        // 12 groups of 510 pages, the first 11 all live; reopened, so that no page's history is known.
+        final long groups = 12;
+        try (PageStore store = PageStore.create(file, groups * 510))
+        {
+            final List<PageReceipt> receipts = new ArrayList<>();
+            try (PageWriter writer = store.newWriter())
+            {
+                for (long i = 0; i < (groups - 1) * 510; i++)
+                {
+                    final long id = writer.allocate();
+                    receipts.add(writer.write(id, page(id)));
+                }
+            }
+            store.checkpoint(receipts);
+            store.backup(backup);
+        }
+        try (PageStore store = PageStore.open(file))
+        {
+            final long changed = 7 * 510 + 3;
+            store.free(changed);
+            store.checkpoint(List.of());
+            try (PageWriter writer = store.newWriter())
+            {
+                final long id = writer.allocate();
+                assertEquals(changed, id, "the freed id, the lowest free one");
+                store.checkpoint(List.of(writer.write(id, page(-1))));
+            }
+            final Checkpoint incremental = store.backupTo(backup);
+            assertEquals(3, incremental.sequence());
+            assertEquals(1, incremental.pagesFlushed());
+            assertEquals(1, incremental.metadataPagesFlushed(), "group 7's, no other");
+            store.backup(dir.resolve("full.store"));
+        }
+        assertSameStore(dir.resolve("full.store"), backup);
+    }
+
+    @Test
+    void shouldBringForwardABackupOfAStoreThatGrew() throws IOException
+    {
+        final Path file = dir.resolve("s.store");
+        final Path backup = dir.resolve("b.store");
+        final Path full = dir.resolve("full.store");
+        final StoreOptions options = StoreOptions.defaults().withMaxPages(5_000);
+        final Random random = new Random(5);
+        try (PageStore store = PageStore.create(file, 600, options))
+        {
+            checkpointNewPages(store, 300, random);
+            store.setRoot(2, 42);
+            store.checkpoint(List.of());
+            store.backup(backup);
+            store.grow(3_000);
+            store.free(5);
+            checkpointNewPages(store, 1_500, random);
+            final Checkpoint grown = store.backupTo(backup);
+            assertEquals(store.lastCheckpoint(), grown.sequence());
+            assertEquals(1_500, grown.pagesFlushed(), grown.toString());
+            try (PageStore copy = PageStore.open(backup))
+            {
+                assertEquals(3_000, copy.pageCount());
+                assertEquals(42, copy.root(2));
+                final VerifyReport report = copy.verify();
+                assertTrue(report.isClean(), report.toString());
+            }
+            store.backup(full);
+            assertSameStore(full, backup);
+            Files.delete(full);
+        }
+        // Reopened (history unknown), grown again and brought forward at the other parity.
+        try (PageStore store = PageStore.open(file, options))
+        {
+            store.grow(4_200);
+            store.setRoot(3, 43);
+            checkpointNewPages(store, 1_000, random);
+            store.checkpoint(List.of());
+            assertEquals(store.lastCheckpoint(), store.backupTo(backup).sequence());
+            assertEquals(4_200, Files.size(backup) / PageStore.PAGE_SIZE - 2 - 2 * ((4_200 + 509) / 510));
+            store.backup(full);
+            assertSameStore(full, backup);
+        }
+    }
+
+    private static void checkpointNewPages(final PageStore store, final int count, final Random random)
+    {
+        final List<PageReceipt> receipts = new ArrayList<>();
+        try (PageWriter writer = store.newWriter())
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final long id = writer.allocate();
+                receipts.add(writer.write(id, page(random.nextLong())));
+            }
+        }
+        store.checkpoint(receipts);
+    }
+
+    @Test
     void shouldRefuseAnExistingTargetAndLeaveItUntouched() throws IOException
     {
         try (PageStore store = PageStore.create(dir.resolve("s.store"), 16))

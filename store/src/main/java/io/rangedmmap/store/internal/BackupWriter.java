@@ -76,23 +76,30 @@ public final class BackupWriter
      * @param digest     the digest of those pages, as open recomputes it.
      * @param newPages   the user pages live in them but not in the other copy, as open counts them.
      * @param livePages  the checkpoint's live pages.
+     * @param highWater  the groups the backup's open reads: no group at or above it has a live page, and every
+     *                   group below it has its page in the copy of {@code sequence}.
      */
     public record Plan(long sequence, long[] tablePages, List<byte[]> contents, int digest, long newPages,
-        long livePages)
+        long livePages, long highWater)
     {
     }
 
     /**
-     * Plans the metadata of checkpoint {@code sequence} over what the file's copy {@code sequence % 2} holds now.
+     * Plans the metadata of checkpoint {@code sequence} over what the file's copy {@code sequence % 2} holds now, in
+     * the given groups only: every other group's page of that copy must already hold the checkpoint's entries.
      *
-     * @param file     the backup file.
-     * @param layout   its layout, the source's.
-     * @param sequence the checkpoint.
-     * @param source   its live pages.
-     * @return the plan; nothing is written.
+     * @param file      the backup file.
+     * @param layout    its layout, the source's.
+     * @param sequence  the checkpoint.
+     * @param source    its live pages.
+     * @param groups    the groups (metadata page indexes) whose page may differ, ascending; {@code null} for all.
+     * @param livePages the checkpoint's live pages, in all groups.
+     * @param highWater the high-water mark the superblock will record (see {@link Plan}).
+     * @return the plan; nothing is written. A group whose page already holds the entries, sealed by an older
+     *         checkpoint, is left out.
      */
     public static Plan plan(final RawMmapFile file, final StoreLayout layout, final long sequence,
-        final Source source)
+        final Source source, final long[] groups, final long livePages, final long highWater)
     {
         final int copy = (int)(sequence & 1);
         final byte[] desired = new byte[StoreLayout.PAGE_SIZE];
@@ -105,9 +112,10 @@ public final class BackupWriter
         final List<byte[]> contents = new ArrayList<>();
         long[] tablePages = new long[16];
         long newPages = 0;
-        long livePages = 0;
-        for (long tablePage = 0; tablePage < layout.metadataPages(); tablePage++)
+        final long count = null == groups ? layout.metadataPages() : groups.length;
+        for (long i = 0; i < count; i++)
         {
+            final long tablePage = null == groups ? i : groups[(int)i];
             Arrays.fill(desired, (byte)0);
             final long first = tablePage * MetadataPageDescriptor.ENTRIES_PER_PAGE;
             final long end = Math.min(layout.pageCount(), first + MetadataPageDescriptor.ENTRIES_PER_PAGE);
@@ -117,7 +125,6 @@ public final class BackupWriter
                 {
                     MetadataPageDescriptor.putEntry(desiredBuffer, page, MetadataPageDescriptor.FLAG_LIVE,
                         source.crc(page));
-                    livePages++;
                 }
             }
             file.readAt(layout.metadataOffset(copy, tablePage), onDisk);
@@ -149,7 +156,7 @@ public final class BackupWriter
             contents.add(desired.clone());
         }
         return new Plan(sequence, Arrays.copyOf(tablePages, contents.size()), contents, (int)digest.getValue(),
-            newPages, livePages);
+            newPages, livePages, highWater);
     }
 
     /**
@@ -172,7 +179,10 @@ public final class BackupWriter
 
     /**
      * Writes a plan's metadata, flushes the file (the user pages written before with it), then writes and flushes
-     * the superblock: on return the backup is durable at the plan's checkpoint.
+     * the superblock: on return the backup is durable at the plan's checkpoint. The superblock records the layout's
+     * page count as the backup's maxPages (a backup grows only when an incremental backup brings it forward), and
+     * the plan's high-water mark as its own and as the one before: open then counts the pages newly live against the
+     * other copy in every group it reads, as {@link #plan} did.
      *
      * @param file    the backup file.
      * @param io      the seam the writes and flushes go through.
@@ -196,8 +206,8 @@ public final class BackupWriter
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
         SuperblockDescriptor.encode(new UnsafeBuffer(page), new Superblock(StoreLayout.PAGE_SIZE, layout.pageCount(),
             layout.metadataPages(), plan.sequence(), copy, plan.livePages(), roots, SuperblockDescriptor.FLAG_BACKUP,
-            plan.tablePages().length, plan.digest(), plan.newPages(), layout.pageCount(), layout.metadataPages(),
-            layout.metadataPages(), storeId));
+            plan.tablePages().length, plan.digest(), plan.newPages(), layout.pageCount(), plan.highWater(),
+            plan.highWater(), storeId));
         io.writeAt(file, StoreLayout.superblockOffset(copy), page);
         io.flushRange(file, StoreLayout.superblockOffset(copy), StoreLayout.PAGE_SIZE);
     }

@@ -113,6 +113,15 @@ public final class CheckpointCoordinator
     }
 
     /**
+     * {@return the metadata pages in which the two copies may differ: those the next checkpoint rewrites in the
+     * other copy though it changes nothing in them}; for an incremental backup into a store no one else writes.
+     */
+    public long[] staleTablePages()
+    {
+        return checkpointer.staleTablePages();
+    }
+
+    /**
      * {@return the sequence of the last durable checkpoint}
      */
     public long lastCheckpoint()

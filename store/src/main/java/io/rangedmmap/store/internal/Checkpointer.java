@@ -97,6 +97,14 @@ public final class Checkpointer
     }
 
     /**
+     * {@return the metadata pages in which the two copies may differ, ascending}: at open, those in which they do.
+     */
+    public long[] staleTablePages()
+    {
+        return previousDirty.clone();
+    }
+
+    /**
      * Writes and flushes checkpoint {@code sequence}; on return it is durable.
      *
      * @param sequence  the new checkpoint's sequence, one above the last durable one.

@@ -47,10 +47,13 @@ import java.util.zip.CRC32C;
  * @param fallback        why the newest superblock was not used (rejected, or naming a checkpoint that did not all
  *                        reach the disk), or {@code null} if the store opened at its newest valid superblock with the
  *                        other slot valid too.
+ * @param groupSequences  for each group below the high-water mark, the sequence carried by its metadata page in the
+ *                        current copy: at or after the last checkpoint that changed the group (see
+ *                        {@link PageLifetimes}).
  */
 public record Recovery(
     Superblock superblock, StoreLayout layout, PageTable table, long[] staleTablePages, Runs free,
-    SuperblockFallback fallback)
+    SuperblockFallback fallback, long[] groupSequences)
 {
     /**
      * Recovers the last durable checkpoint of a store file; writes nothing.
@@ -164,10 +167,12 @@ public record Recovery(
         // grows with the part of the store ever used, not with the store's size.
         final long groups = superblock.highWater();
         final UnsafeBuffer allFree = new UnsafeBuffer(new byte[StoreLayout.PAGE_SIZE]);
+        final long[] groupSequences = new long[(int)groups];
         for (long tablePage = 0; tablePage < groups; tablePage++)
         {
             file.readAt(layout.metadataOffset(copy, tablePage), current);
             MetadataPageDescriptor.checkPage(currentBuffer, tablePage, superblock.sequence(), path);
+            groupSequences[(int)tablePage] = MetadataPageDescriptor.pageSequence(currentBuffer);
             live += load(currentBuffer, tablePage, table, path);
             file.readAt(layout.metadataOffset(1 - copy, tablePage), other);
             final boolean otherValid = null == MetadataPageDescriptor.check(otherBuffer, tablePage,
@@ -197,18 +202,28 @@ public record Recovery(
         newPages.check(newest);
         final Runs free = new Runs();
         final long scanned = Math.min(table.size(), groups * MetadataPageDescriptor.ENTRIES_PER_PAGE);
-        for (long page = 0; page < scanned; page++)
+        long page = 0;
+        while (page < scanned)
         {
-            if (PageTable.FREE == table.statePlain(page))
+            if (PageTable.FREE != table.statePlain(page))
             {
-                free.add(page, page + 1);
+                page++;
+                continue;
             }
+            // One add per run of free pages, not per page: a run's bookkeeping is the costly part of an open.
+            final long runStart = page;
+            while (page < scanned && PageTable.FREE == table.statePlain(page))
+            {
+                page++;
+            }
+            free.add(runStart, page);
         }
         if (scanned < table.size())
         {
             free.add(scanned, table.size());
         }
-        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback);
+        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback,
+            groupSequences);
     }
 
     /**
