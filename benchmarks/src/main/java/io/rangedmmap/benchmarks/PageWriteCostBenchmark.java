@@ -86,6 +86,12 @@ import java.util.zip.CRC32C;
  * <p>Run with {@code -prof gc} (allocation per operation; the store arms' figure includes the untimed
  * per-invocation recycling, a checkpoint of {@link #PAGES} receipts, spread over its {@link #PAGES} operations) and
  * {@code -prof perfnorm} where perf is allowed. Scores are nanoseconds per 4 KiB page.
+ *
+ * <p>On a virtual machine where the first write through each page of a file mapping costs microseconds (the project's
+ * 2-core VMs: about 7 us on ext4, see {@code benchmarks/results/2026-11-29-page-cache-folios}), that cost swamps a
+ * store overhead of nanoseconds in every write-once arm. Run those arms a second time with the files on tmpfs
+ * ({@code -jvmArgsAppend -Djava.io.tmpdir=/dev/shm}), where a flushed page is not write-protected again and
+ * {@code pageWrite - crc32cAndRawWriteAtSynced} can be resolved.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
