@@ -49,6 +49,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -457,13 +458,14 @@ public class MmapWriteBenchmark
 
     static void deleteTree(final Path dir) throws IOException
     {
-        try (var paths = Files.list(dir))
+        // Deepest first, so nested folders (an LMDB environment beside a store) go too: a teardown that left them
+        // behind filled the disk with one benchmark's sparse stores.
+        try (var paths = Files.walk(dir))
         {
-            for (final Path path : (Iterable<Path>)paths::iterator)
+            for (final Path path : (Iterable<Path>)paths.sorted(Comparator.reverseOrder())::iterator)
             {
                 Files.delete(path);
             }
         }
-        Files.delete(dir);
     }
 }
