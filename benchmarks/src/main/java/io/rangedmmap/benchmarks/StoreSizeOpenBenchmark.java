@@ -53,9 +53,9 @@ import java.util.concurrent.TimeUnit;
  * Issue 10: do the open time and the Java heap an open store holds grow with the store's size? Stores of
  * {@code sizeMib} (64 MiB, 4 GiB, 64 GiB; created sparse, so the 64 GiB one fits a small disk) each hold the same
  * number of live pages ({@link #live}); each iteration opens one ({@code storeOpen}), and when it ends the heap the
- * open store holds is measured (used heap after two {@code System.gc()} with the store open, minus the same after closing it)
- * and printed as {@code heap held}. {@code lmdbOpen} opens an LMDB environment holding the same number of 4 KiB
- * values, as {@link StoreOpenBenchmark} does.
+ * open store holds is measured (used heap after two {@code System.gc()} with the store open, minus the same after
+ * closing it) and printed as {@code heap held}. {@code lmdbOpen} opens an LMDB environment holding the same number
+ * of 4 KiB values, as {@link StoreOpenBenchmark} does.
  *
  * <p>The issue asks for 1 million live pages; a 64 MiB store holds 16,384, so {@link #live} defaults to 10,000 (the
  * issue's own measurement of the problem used 10,000) and is raised to 1,000,000 for the 4 GiB and 64 GiB stores with
