@@ -16,12 +16,13 @@
 /**
  * ranged-mmap: a memory-mapped file written by many threads at once, each into its own range.
  *
- * <p>The API is {@code io.rangedmmap.mmap}; {@code io.rangedmmap.mmap.internal} holds the mechanics and is open only
- * to the page store built on them. JVM flags on the module path: {@code --add-opens
- * java.base/jdk.internal.misc=org.agrona --enable-native-access=io.rangedmmap.mmap} (on the class path, the same with
- * {@code ALL-UNNAMED}).
+ * <p>The API is {@code io.rangedmmap.mmap}; {@code io.rangedmmap.mmap.internal} holds the mechanics and is exported
+ * only to the page store built on them and to the benchmarks that measure them. JVM flags on the module path:
+ * {@code --add-opens java.base/jdk.internal.misc=org.agrona --enable-native-access=io.rangedmmap.mmap} (on the class
+ * path, the same with {@code ALL-UNNAMED}).
  */
-// "module": the store is built after this module; Agrona has no module-info, its jar names its module org.agrona.
+// "module": the store and the benchmarks are built after this module; Agrona has no module-info, its jar names its
+// module org.agrona.
 @SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
 module io.rangedmmap.mmap
 {
@@ -30,5 +31,6 @@ module io.rangedmmap.mmap
     requires org.slf4j;
 
     exports io.rangedmmap.mmap;
-    exports io.rangedmmap.mmap.internal to io.rangedmmap.store;
+    // The store is built on the mechanics; the benchmarks measure them layer by layer.
+    exports io.rangedmmap.mmap.internal to io.rangedmmap.store, io.rangedmmap.benchmarks;
 }

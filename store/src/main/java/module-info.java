@@ -16,10 +16,13 @@
 /**
  * The page store: a crash-safe store of fixed 4 KiB pages in one memory-mapped file, built on ranged-mmap.
  *
- * <p>The API is {@code io.rangedmmap.store}; its {@code internal} packages are not exported. JVM flags on the module
+ * <p>The API is {@code io.rangedmmap.store}; its {@code internal} packages are not exported, except
+ * {@code io.rangedmmap.store.internal} to the benchmarks that measure it. JVM flags on the module
  * path: {@code --add-opens java.base/jdk.internal.misc=org.agrona --enable-native-access=io.rangedmmap.mmap}.
  */
-@SuppressWarnings("requires-automatic") // Agrona has no module-info; its jar names its module org.agrona
+// "module": the benchmarks are built after this module; Agrona has no module-info, its jar names its module
+// org.agrona.
+@SuppressWarnings({"module", "requires-automatic"})
 module io.rangedmmap.store
 {
     requires transitive io.rangedmmap.mmap;
@@ -28,4 +31,6 @@ module io.rangedmmap.store
     requires jdk.jfr; // the store's Flight Recorder events (internal.jfr)
 
     exports io.rangedmmap.store;
+    // The benchmarks measure the store's layers one by one (formatter, checkpointer, seams).
+    exports io.rangedmmap.store.internal to io.rangedmmap.benchmarks;
 }

@@ -15,8 +15,6 @@
  */
 package io.rangedmmap.cli;
 
-import io.rangedmmap.store.PageStore;
-import io.rangedmmap.store.PageWriter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,13 +59,7 @@ class LauncherIT
     {
         oldJdk = olderJdk().orElse(null);
         Assumptions.assumeTrue(null != oldJdk, "no JDK older than 25 under /usr/lib/jvm to stand for the user's java");
-        store = dir.resolve("s.store");
-        try (PageStore pageStore = PageStore.create(store, 32); PageWriter writer = pageStore.newWriter())
-        {
-            final long page = writer.allocate();
-            pageStore.setRoot(1, 7);
-            pageStore.checkpoint(List.of(writer.write(page, new byte[PageStore.PAGE_SIZE])));
-        }
+        store = SampleStore.create(dir.resolve("s.store"));
     }
 
     @Test

@@ -15,6 +15,7 @@
  */
 package io.rangedmmap.examples;
 
+import io.rangedmmap.examples.quickstart.ChildJvmCommand;
 import io.rangedmmap.examples.quickstart.CrashChild;
 import io.rangedmmap.examples.quickstart.FileChannelWorkload;
 import io.rangedmmap.examples.quickstart.Figures;
@@ -231,11 +232,8 @@ public final class QuickStart
             "returned; it is killed with kill -9 (SIGKILL) mid-way");
         final Path acks = dir.resolve("crash-child.acks");
         final Path log = dir.resolve("crash-child.log");
-        final Process child = new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-            crashStore.toString(), Long.toString(seed), Integer.toString(WRITERS)))
+        final Process child = new ProcessBuilder(ChildJvmCommand.of(CrashChild.class, crashStore.toString(),
+            Long.toString(seed), Integer.toString(WRITERS)))
             .redirectOutput(acks.toFile()).redirectError(log.toFile()).start();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_DEADLINE_SECONDS);
         final int killAfter = ACKS_BEFORE_KILL + ThreadLocalRandom.current().nextInt(ACKS_BEFORE_KILL);
