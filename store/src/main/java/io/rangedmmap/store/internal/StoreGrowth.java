@@ -177,26 +177,33 @@ public final class StoreGrowth
     }
 
     /**
-     * Claims free pages for a writer from the pool (see {@link ExtentAllocator#claim(long, long, Runs)}), growing
-     * the store by a step whenever the pool has no run of {@code count} pages and the store may grow.
+     * Refills a writer's extent from the pool (see {@link ExtentAllocator#refill(Extent, long, long)}), growing the
+     * store by a step whenever the pool has no run of {@code count} pages and the store may grow; at its maximum
+     * size, takes back the free pages other writers hold in their extents ({@link ExtentAllocator#steal(Extent,
+     * long, long)}).
      *
-     * @param count the pages wanted in one run.
-     * @param pages the pages wanted in all.
-     * @param into  receives the claimed runs.
-     * @return the number of pages claimed; 0 if the pool is empty at {@code maxPages}.
+     * @param extent the calling writer's extent.
+     * @param count  the pages wanted in one run.
+     * @param pages  the pages wanted in all.
+     * @return the pages now in the extent; 0 if the store holds no free run of {@code count} pages at
+     *         {@code maxPages}.
      * @throws StoreFullException if the disk has no room to grow; the store stays healthy.
      */
-    public long claim(final long count, final long pages, final Runs into)
+    public long claim(final Extent extent, final long count, final long pages)
     {
         while (true)
         {
             final long observed = pageCount;
-            final long claimed = allocator.claim(count, pages, into);
-            // No free run of count pages: grow by a step, if the store may, and claim again (the new pages merge with
-            // a free run at the old end, so a run of count pages can form across the boundary).
-            if (claimed > 0 || !growFor(pages, observed))
+            final long claimed = allocator.refill(extent, count, pages);
+            if (claimed > 0)
             {
                 return claimed;
+            }
+            // No free run of count pages: grow by a step, if the store may, and claim again (the new pages merge with
+            // a free run at the old end, so a run of count pages can form across the boundary).
+            if (!growFor(pages, observed))
+            {
+                return allocator.steal(extent, count, pages);
             }
         }
     }
