@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -156,6 +157,40 @@ class PageWriterStealConcurrencyTest
             this.checked = new CyclicBarrier(writers + 1);
         }
 
+        /**
+         * Runs a step unless an earlier step of the round failed, recording its failure.
+         */
+        private void phase(final Step step)
+        {
+            try
+            {
+                if (null == failure.get())
+                {
+                    step.run();
+                }
+            }
+            catch (final Throwable ex)
+            {
+                failure.compareAndSet(null, ex);
+            }
+        }
+
+        /**
+         * Waits for the other threads of the round, even after a failure; a barrier that times out (a thread stuck in
+         * the store) fails the round.
+         */
+        private void meet(final CyclicBarrier barrier)
+        {
+            try
+            {
+                barrier.await(2, TimeUnit.MINUTES);
+            }
+            catch (final Exception ex)
+            {
+                failure.compareAndSet(null, ex);
+            }
+        }
+
         void run() throws Exception
         {
             final CyclicBarrier churned = new CyclicBarrier(writers);
@@ -165,41 +200,27 @@ class PageWriterStealConcurrencyTest
                 final Worker worker = new Worker(this, t + 1, new Random(seed + t));
                 threads.add(Thread.ofPlatform().start(() ->
                 {
-                    try
-                    {
-                        worker.churn();
-                        churned.await();
-                        worker.fill();
-                        filled.await();
-                        checked.await();
-                        worker.release();
-                    }
-                    catch (final Throwable ex)
-                    {
-                        failure.compareAndSet(null, ex);
-                        churned.reset();
-                        filled.reset();
-                        checked.reset();
-                    }
+                    // A failed phase is recorded and the thread still meets the others at each barrier, so that a
+                    // failure ends the round instead of leaving the others waiting.
+                    phase(worker::churn);
+                    meet(churned);
+                    phase(worker::fill);
+                    meet(filled);
+                    meet(checked);
+                    phase(worker::release);
                 }));
             }
-            try
+            meet(filled);
+            phase(() ->
             {
-                filled.await();
                 final StoreStats stats = store.stats();
                 assertEquals(0, stats.freePages(), "full after the fill: " + stats);
                 try (PageWriter late = store.newWriter())
                 {
                     assertThrowsExactly(StoreFullException.class, late::allocate);
                 }
-                checked.await();
-            }
-            catch (final Exception ex)
-            {
-                failure.compareAndSet(null, ex);
-                filled.reset();
-                checked.reset();
-            }
+            });
+            meet(checked);
             for (final Thread thread : threads)
             {
                 thread.join();
@@ -218,6 +239,15 @@ class PageWriterStealConcurrencyTest
             store.checkpoint(List.of());
             assertEquals(store.pageCount(), store.stats().freePages(), "everything released");
         }
+    }
+
+    /**
+     * A step of a round that may throw.
+     */
+    @FunctionalInterface
+    private interface Step
+    {
+        void run() throws Exception;
     }
 
     /**
