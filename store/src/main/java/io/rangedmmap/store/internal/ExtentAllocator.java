@@ -49,6 +49,8 @@ public final class ExtentAllocator
      * The extents of the open writers, for {@link #steal(Extent, long, long)}; guarded by {@link #lock}.
      */
     private final List<Extent> extents = new ArrayList<>();
+    // Volatile: written under the lock by each refill, read without it by StoreGrowth's check for a growth ahead.
+    private volatile long poolPages;
 
     /**
      * Creates a pool holding {@code free}.
@@ -186,10 +188,20 @@ public final class ExtentAllocator
         }
     }
 
+    /**
+     * {@return the free pages the pool held after the last refill or steal}: read without the lock, to decide whether
+     * to grow ahead.
+     */
+    public long poolPages()
+    {
+        return poolPages;
+    }
+
     private long fillLocked(final Extent extent, final long count, final long want)
     {
         final long claimed = takeLocked(count, want, extent.incoming(), Extent.CAPACITY);
         extent.publishIncoming();
+        poolPages = free.pages();
         return claimed;
     }
 

@@ -28,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -54,6 +55,11 @@ public final class StoreGrowth
 
     private static final int ENOSPC = 28;
 
+    /**
+     * A refill that leaves fewer free pages in the pool than a step divided by this starts a growth ahead.
+     */
+    private static final long AHEAD_FRACTION = 4;
+
     private final Path path;
     private final RawMmapFile file;
     private final StoreIo io;
@@ -63,6 +69,12 @@ public final class StoreGrowth
     private final long growthPages;
     private final ReentrantLock lock = new ReentrantLock();
     private ExtentAllocator allocator;
+    private final AtomicBoolean growingAhead = new AtomicBoolean();
+    /**
+     * The page count at which a growth ahead found the disk full: not tried again ahead at that size (the writer that
+     * runs out grows itself, and gets the {@link StoreFullException}).
+     */
+    private volatile long aheadRefusedAt = -1;
     // Volatile: read by checkpoints, writers' bounds checks and stats while a growth publishes a new count.
     private volatile long pageCount;
 
@@ -197,6 +209,7 @@ public final class StoreGrowth
             final long claimed = allocator.refill(extent, count, pages);
             if (claimed > 0)
             {
+                growAheadIfLow(observed);
                 return claimed;
             }
             // No free run of count pages: grow by a step, if the store may, and claim again (the new pages merge with
@@ -244,6 +257,55 @@ public final class StoreGrowth
         finally
         {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Starts a growth by one step on a thread of its own when a refill left the pool with less than a quarter of a
+     * step: the writers go on with what is left while the file is extended and the new metadata flushed, instead of
+     * all of them waiting for the growth once the pool is empty (which serialised concurrent writers). The growth is
+     * the same as a writer's ({@link #growLocked(long)}, under the same lock); a writer that runs out meanwhile waits
+     * for it and claims from it. At most one growth ahead runs at a time.
+     */
+    private void growAheadIfLow(final long observed)
+    {
+        if (observed >= maxPages || allocator.poolPages() * AHEAD_FRACTION >= step() || aheadRefusedAt == observed ||
+            !growingAhead.compareAndSet(false, true))
+        {
+            return;
+        }
+        Thread.ofPlatform().daemon().name("page-store-grow " + path).start(() -> growAhead(observed));
+    }
+
+    private void growAhead(final long observed)
+    {
+        try
+        {
+            lock.lock();
+            try
+            {
+                // Another growth since the refill that asked for this one already made room.
+                if (pageCount == observed && observed < maxPages)
+                {
+                    growLocked(Math.min(maxPages, observed + step()));
+                }
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        }
+        catch (final StoreFullException ex)
+        {
+            aheadRefusedAt = observed;
+        }
+        catch (final RuntimeException ex)
+        {
+            // The store was closed meanwhile, or has failed (a failed flush failed it for every caller already).
+        }
+        finally
+        {
+            growingAhead.set(false);
         }
     }
 
