@@ -28,7 +28,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -69,7 +68,6 @@ public final class StoreGrowth
     private final long growthPages;
     private final ReentrantLock lock = new ReentrantLock();
     private ExtentAllocator allocator;
-    private final AtomicBoolean growingAhead = new AtomicBoolean();
     /**
      * The page count at which a growth ahead found the disk full: not tried again ahead at that size (the writer that
      * runs out grows itself, and gets the {@link StoreFullException}).
@@ -261,51 +259,35 @@ public final class StoreGrowth
     }
 
     /**
-     * Starts a growth by one step on a thread of its own when a refill left the pool with less than a quarter of a
-     * step: the writers go on with what is left while the file is extended and the new metadata flushed, instead of
-     * all of them waiting for the growth once the pool is empty (which serialised concurrent writers). The growth is
-     * the same as a writer's ({@link #growLocked(long)}, under the same lock); a writer that runs out meanwhile waits
-     * for it and claims from it. At most one growth ahead runs at a time.
+     * Grows the store by one step, in the calling writer's thread, when its refill left the pool with less than a
+     * quarter of a step and no other growth is running: the other writers go on with what is left while this one
+     * extends the file and flushes the new metadata, instead of all of them waiting for the growth once the pool is
+     * empty (which serialised concurrent writers). A writer that runs out meanwhile waits for it and claims from it.
+     * A full disk here is not this writer's failure (its refill succeeded): the growth is not tried ahead again at
+     * this size, and the writer that runs out grows itself and gets the {@link StoreFullException}.
      */
     private void growAheadIfLow(final long observed)
     {
         if (observed >= maxPages || allocator.poolPages() * AHEAD_FRACTION >= step() || aheadRefusedAt == observed ||
-            !growingAhead.compareAndSet(false, true))
+            !lock.tryLock())
         {
             return;
         }
-        Thread.ofPlatform().daemon().name("page-store-grow " + path).start(() -> growAhead(observed));
-    }
-
-    private void growAhead(final long observed)
-    {
         try
         {
-            lock.lock();
-            try
+            // Another growth since the refill already made room.
+            if (pageCount == observed)
             {
-                // Another growth since the refill that asked for this one already made room.
-                if (pageCount == observed && observed < maxPages)
-                {
-                    growLocked(Math.min(maxPages, observed + step()));
-                }
-            }
-            finally
-            {
-                lock.unlock();
+                growLocked(Math.min(maxPages, observed + step()));
             }
         }
         catch (final StoreFullException ex)
         {
             aheadRefusedAt = observed;
         }
-        catch (final RuntimeException ex)
-        {
-            // The store was closed meanwhile, or has failed (a failed flush failed it for every caller already).
-        }
         finally
         {
-            growingAhead.set(false);
+            lock.unlock();
         }
     }
 
