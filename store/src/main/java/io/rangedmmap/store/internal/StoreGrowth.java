@@ -55,9 +55,16 @@ public final class StoreGrowth
     private static final int ENOSPC = 28;
 
     /**
-     * A refill that leaves fewer free pages in the pool than a step divided by this starts a growth ahead.
+     * A refill that leaves fewer free pages in the pool than a step divided by this, and than the store's page count
+     * divided by {@link #AHEAD_STORE_FRACTION}, starts a growth ahead.
      */
     private static final long AHEAD_FRACTION = 4;
+
+    /**
+     * Bounds the growth ahead by the store's size: a small store with a large step (the default 64 MiB) does not grow
+     * long before its pool is nearly used up.
+     */
+    private static final long AHEAD_STORE_FRACTION = 8;
 
     private final Path path;
     private final RawMmapFile file;
@@ -260,7 +267,7 @@ public final class StoreGrowth
 
     /**
      * Grows the store by one step, in the calling writer's thread, when its refill left the pool with less than a
-     * quarter of a step and no other growth is running: the other writers go on with what is left while this one
+     * quarter of a step and an eighth of the store, and no other growth is running: the other writers go on with what is left while this one
      * extends the file and flushes the new metadata, instead of all of them waiting for the growth once the pool is
      * empty (which serialised concurrent writers). A writer that runs out meanwhile waits for it and claims from it.
      * A full disk here is not this writer's failure (its refill succeeded): the growth is not tried ahead again at
@@ -268,8 +275,8 @@ public final class StoreGrowth
      */
     private void growAheadIfLow(final long observed)
     {
-        if (observed >= maxPages || allocator.poolPages() * AHEAD_FRACTION >= step() || aheadRefusedAt == observed ||
-            !lock.tryLock())
+        if (observed >= maxPages || allocator.poolPages() >= Math.min(step() / AHEAD_FRACTION,
+            observed / AHEAD_STORE_FRACTION) || aheadRefusedAt == observed || !lock.tryLock())
         {
             return;
         }
