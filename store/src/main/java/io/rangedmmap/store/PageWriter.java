@@ -39,8 +39,9 @@ import java.util.zip.CRC32C;
  * <p>A writer claims extents of free pages from the store's shared pool (one short lock per extent) and hands pages
  * out from them with no lock and no contention (one compare-and-set on its own extent). When the store is full, a
  * writer that needs pages takes back the free pages other writers hold in their extents, each run by a
- * compare-and-set, whether those writers are busy or idle: no open writer keeps free space from the others. Only this writer may write the pages it allocated, and each page
- * is written once: to change data, write a new page and {@link PageStore#free(long) free} the old one. Each write
+ * compare-and-set, whether those writers are busy or idle: no open writer keeps free space from the others. Only this
+ * writer may write the pages it allocated, and each page is written once: to change data, write a new page and
+ * {@link PageStore#free(long) free} the old one. Each write
  * returns a {@link PageReceipt}; pass receipts to {@link PageStore#checkpoint(java.util.Collection)} to make the
  * pages durable. A write reaches the page cache only: it survives a process crash, not a power loss, until its
  * checkpoint.

@@ -267,11 +267,12 @@ public final class StoreGrowth
 
     /**
      * Grows the store by one step, in the calling writer's thread, when its refill left the pool with less than a
-     * quarter of a step and an eighth of the store, and no other growth is running: the other writers go on with what is left while this one
-     * extends the file and flushes the new metadata, instead of all of them waiting for the growth once the pool is
-     * empty (which serialised concurrent writers). A writer that runs out meanwhile waits for it and claims from it.
-     * A full disk here is not this writer's failure (its refill succeeded): the growth is not tried ahead again at
-     * this size, and the writer that runs out grows itself and gets the {@link StoreFullException}.
+     * quarter of a step and an eighth of the store, and no other growth is running: the other writers go on with
+     * what is left while this one extends the file and flushes the new metadata, instead of all of them waiting for
+     * the growth once the pool is empty (which serialised concurrent writers). A writer that runs out meanwhile
+     * waits for it and claims from it. A full disk here is not this writer's failure (its refill succeeded): the
+     * growth is not tried ahead again at this size, and the writer that runs out grows itself and gets the
+     * {@link StoreFullException}.
      */
     private void growAheadIfLow(final long observed)
     {
