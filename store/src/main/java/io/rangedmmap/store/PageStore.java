@@ -22,6 +22,7 @@ import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.internal.CallbackGuard;
 import io.rangedmmap.store.internal.CheckpointCoordinator;
 import io.rangedmmap.store.internal.Checkpointer;
+import io.rangedmmap.store.internal.Extent;
 import io.rangedmmap.store.internal.ExtentAllocator;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.Lifecycle;
@@ -843,9 +844,19 @@ public final class PageStore implements AutoCloseable
         return options.extentPages();
     }
 
-    long claim(final long count, final long pages, final Runs into)
+    long claim(final Extent extent, final long count, final long pages)
     {
-        return growth.claim(count, pages, into);
+        return growth.claim(extent, count, pages);
+    }
+
+    void register(final Extent extent)
+    {
+        allocator.register(extent);
+    }
+
+    void unregister(final Extent extent)
+    {
+        allocator.unregister(extent);
     }
 
     void giveBack(final Runs free)

@@ -19,6 +19,7 @@ import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.RangeWriter;
 import io.rangedmmap.store.internal.CallbackGuard;
 import io.rangedmmap.store.internal.Crc;
+import io.rangedmmap.store.internal.Extent;
 import io.rangedmmap.store.internal.Lifecycle;
 import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.Runs;
@@ -35,9 +36,12 @@ import java.util.zip.CRC32C;
 /**
  * Allocates free pages of a {@link PageStore} and writes them, each once; from {@link PageStore#newWriter()}.
  *
- * <p>A writer claims extents of free pages from the store's shared pool (one atomic add per extent, no lock) and
- * hands pages out from them with no contention. Only this writer may write the pages it allocated, and each page
- * is written once: to change data, write a new page and {@link PageStore#free(long) free} the old one. Each write
+ * <p>A writer claims extents of free pages from the store's shared pool (one short lock per extent) and hands pages
+ * out from them with no lock and no contention (one compare-and-set on its own extent). When the store is full, a
+ * writer that needs pages takes back the free pages other writers hold in their extents, each run by a
+ * compare-and-set, whether those writers are busy or idle: no open writer keeps free space from the others. Only this
+ * writer may write the pages it allocated, and each page is written once: to change data, write a new page and
+ * {@link PageStore#free(long) free} the old one. Each write
  * returns a {@link PageReceipt}; pass receipts to {@link PageStore#checkpoint(java.util.Collection)} to make the
  * pages durable. A write reaches the page cache only: it survives a process crash, not a power loss, until its
  * checkpoint.
@@ -76,7 +80,7 @@ public final class PageWriter implements AutoCloseable
     private final int id;
     private final int allocatedWord;
     private final PageTable table;
-    private final Runs claimed = new Runs();
+    private final Extent extent = new Extent();
     private final Runs handedOut = new Runs();
     private final CRC32C crc = new CRC32C();
     private final Filler filler = new Filler();
@@ -94,6 +98,7 @@ public final class PageWriter implements AutoCloseable
         this.id = id;
         this.allocatedWord = PageTable.allocatedBy(id);
         this.table = store.table();
+        store.register(extent);
     }
 
     /**
@@ -117,10 +122,8 @@ public final class PageWriter implements AutoCloseable
      * @param count the number of pages.
      * @return the id of the first page; the pages are {@code [id, id + count)}.
      * @throws IllegalArgumentException if {@code count < 1} or {@code count > pageCount()}.
-     * @throws StoreFullException       if no run of {@code count} free pages is left, in the store's pool and in
-     *                                  this writer's own extent together (free pages other open writers hold in
-     *                                  their extents are not counted); the free pages this writer had claimed from
-     *                                  the store are returned to it, for other writers.
+     * @throws StoreFullException       if the store holds no run of {@code count} free pages (in its pool and in
+     *                                  the extents of all its writers together) and cannot grow to make one.
      * @throws IllegalStateException    if this writer or the store is closed.
      * @throws StoreFailedException     if the store has failed.
      * @throws ConcurrentModificationException if another thread is inside a call of this writer.
@@ -355,9 +358,8 @@ public final class PageWriter implements AutoCloseable
                     }
                 }
             }
-            claimed.addTo(free);
+            store.unregister(extent);
             store.giveBack(free);
-            claimed.clear();
             handedOut.clear();
             unwritten = 0;
             // No page carries this id any more: another writer may have it.
@@ -450,29 +452,21 @@ public final class PageWriter implements AutoCloseable
         {
             throw new IllegalArgumentException("count=" + count + " must be in [1, " + store.maxPages() + "]");
         }
-        int run = claimed.find(count);
-        if (run < 0)
+        long first = extent.take(count);
+        while (first < 0)
         {
-            // The slow path: one claim from the shared pool (under its lock) refills this writer's extent.
+            // The slow path: the shared pool (under its lock) refills this writer's extent, growing the store or
+            // taking back the free pages other writers hold if it must. Another writer's steal may empty the extent
+            // again before the take: then it refills again (the steal left the rest of what it took in the pool).
             final long want = Math.max(store.extentPages(), count);
-            if (0 == store.claim(count, want, claimed))
+            if (0 == store.claim(extent, count, want))
             {
-                // The pages this writer holds go back, where they merge with their free neighbours: together they
-                // may make the run; if not, a failed call leaves no free page out of other writers' reach.
-                final long held = claimed.pages();
-                store.giveBack(claimed);
-                claimed.clear();
-                if (0 == held || 0 == store.claim(count, want, claimed))
-                {
-                    throw new StoreFullException("no run of count=" + count + " free pages is left in " +
-                        store.path() + " (pageCount=" + store.pageCount() + "; the " + held + " free pages this " +
-                        "writer had claimed were returned to the store); free pages and checkpoint, or close idle " +
-                        "writers");
-                }
+                throw new StoreFullException("no run of count=" + count + " free pages is left in " + store.path() +
+                    " (pageCount=" + store.pageCount() + ", maxPages=" + store.maxPages() + "; the free pages of " +
+                    "every writer's extent were counted); free pages and checkpoint, or discard aborted writes");
             }
-            run = claimed.find(count);
+            first = extent.take(count);
         }
-        final long first = claimed.take(run, count);
         for (long page = first; page < first + count; page++)
         {
             table.setStateRelease(page, allocatedWord);

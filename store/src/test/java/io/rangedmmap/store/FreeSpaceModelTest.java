@@ -38,9 +38,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The free space of fixed-size stores against a simple model: seeded random sequences of {@code allocate(n)},
  * {@code write}, {@code free}, {@code discard} (by receipt and by id), {@code checkpoint}, writer changes and
- * reopens, with one open writer. After each step the store's counts match the model's, and {@code allocate(count)}
- * succeeds exactly when the model has a run of {@code count} free pages (whatever the history: no fragmentation
- * survives a free), handing out only pages the model has free. After each reopen every live page reads back byte
+ * reopens, with one to three open writers used in turn. After each step the store's counts match the model's, and
+ * {@code allocate(count)} by any writer succeeds exactly when the model has a run of {@code count} free pages
+ * (whatever the history: no fragmentation survives a free, and free pages other writers hold in their extents count),
+ * handing out only pages the model has free. After each reopen every live page reads back byte
  * for byte. A failure names its seed; rerun one with {@code -Dfreespace.seed=N}.
  *
  * <p>CI runs 10,000 sequences; the soak scale 200,000 ({@code -Psoak}).
@@ -108,6 +109,10 @@ class FreeSpaceModelTest
         final int[] states;
         final long[] seeds;
         final Map<Long, PageReceipt> receipts = new HashMap<>();
+        /**
+         * The writer of each page in state ALLOCATED.
+         */
+        final Map<Long, PageWriter> owners = new HashMap<>();
 
         Model(final int pageCount)
         {
@@ -127,6 +132,22 @@ class FreeSpaceModelTest
                 }
             }
             return false;
+        }
+
+        List<Long> allocatedBy(final PageWriter writer)
+        {
+            final List<Long> pages = inState(ALLOCATED);
+            pages.removeIf(page -> writer != owners.get(page));
+            return pages;
+        }
+
+        void closed(final PageWriter writer)
+        {
+            for (final long page : allocatedBy(writer))
+            {
+                states[(int)page] = FREE;
+                owners.remove(page);
+            }
         }
 
         List<Long> inState(final int state)
@@ -158,11 +179,14 @@ class FreeSpaceModelTest
         final int steps = 10 + random.nextInt(50);
         Files.copy(template(pageCount), file);
         PageStore store = PageStore.open(file, options, NoFlushIo.INSTANCE);
-        PageWriter writer = store.newWriter();
+        final PageWriter[] writers = new PageWriter[1 + random.nextInt(3)];
+        openWriters(store, writers);
         try
         {
             for (int step = 0; step < steps; step++)
             {
+                final int w = random.nextInt(writers.length);
+                final PageWriter writer = writers[w];
                 final int action = random.nextInt(100);
                 if (action < 30)
                 {
@@ -191,15 +215,15 @@ class FreeSpaceModelTest
                 else if (action < 95)
                 {
                     writer.close();
-                    forget(model, ALLOCATED);
-                    writer = store.newWriter();
+                    model.closed(writer);
+                    writers[w] = store.newWriter();
                 }
                 else
                 {
-                    writer.close();
+                    closeWriters(writers);
                     store.close();
                     store = PageStore.open(file, options, NoFlushIo.INSTANCE);
-                    writer = store.newWriter();
+                    openWriters(store, writers);
                     reopened(store, model);
                 }
                 checkCounts(store, model, step);
@@ -207,11 +231,30 @@ class FreeSpaceModelTest
         }
         finally
         {
-            writer.close();
+            closeWriters(writers);
             store.close();
         }
         Files.delete(file);
         return steps;
+    }
+
+    private static void openWriters(final PageStore store, final PageWriter[] writers)
+    {
+        for (int i = 0; i < writers.length; i++)
+        {
+            writers[i] = store.newWriter();
+        }
+    }
+
+    private static void closeWriters(final PageWriter[] writers)
+    {
+        for (final PageWriter writer : writers)
+        {
+            if (null != writer)
+            {
+                writer.close();
+            }
+        }
     }
 
     private Path template(final int pageCount) throws IOException
@@ -246,17 +289,19 @@ class FreeSpaceModelTest
         {
             assertEquals(FREE, model.states[(int)page], "page " + page + " handed out but not free in the model");
             model.states[(int)page] = ALLOCATED;
+            model.owners.put(page, writer);
         }
     }
 
     private static void write(final Random random, final PageWriter writer, final Model model, final long content)
     {
-        final List<Long> allocated = model.inState(ALLOCATED);
+        final List<Long> allocated = model.allocatedBy(writer);
         if (allocated.isEmpty())
         {
             return;
         }
         final long page = allocated.get(random.nextInt(allocated.size()));
+        model.owners.remove(page);
         model.receipts.put(page, writer.write(page, page(content)));
         model.states[(int)page] = WRITTEN;
         model.seeds[(int)page] = content;
@@ -278,12 +323,13 @@ class FreeSpaceModelTest
 
     private static void discardAllocated(final Random random, final PageWriter writer, final Model model)
     {
-        final List<Long> allocated = model.inState(ALLOCATED);
+        final List<Long> allocated = model.allocatedBy(writer);
         if (allocated.isEmpty())
         {
             return;
         }
         final long page = allocated.get(random.nextInt(allocated.size()));
+        model.owners.remove(page);
         writer.discard(page);
         model.states[(int)page] = FREE;
     }
@@ -325,6 +371,7 @@ class FreeSpaceModelTest
     {
         forget(model, ALLOCATED);
         forget(model, WRITTEN);
+        model.owners.clear();
         model.receipts.clear();
         for (final long page : model.inState(FREEING))
         {

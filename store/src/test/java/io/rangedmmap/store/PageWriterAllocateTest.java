@@ -55,8 +55,8 @@ class PageWriterAllocateTest
                 final StoreFullException full = assertThrowsExactly(StoreFullException.class,
                     () -> failing.allocate(16));
                 assertEquals("no run of count=16 free pages is left in " + store.path() + " (pageCount=" + PAGES +
-                    "; the " + (StoreOptions.DEFAULT_EXTENT_PAGES - 1) + " free pages this writer had claimed were " +
-                    "returned to the store); free pages and checkpoint, or close idle writers", full.getMessage());
+                    ", maxPages=" + PAGES + "; the free pages of every writer's extent were counted); free pages " +
+                    "and checkpoint, or discard aborted writes", full.getMessage());
                 assertEquals(PAGES / 2 - 1, store.stats().freePages());
                 // Every free page is still there for another writer, and for the one that failed.
                 final Set<Long> handedOut = new HashSet<>();

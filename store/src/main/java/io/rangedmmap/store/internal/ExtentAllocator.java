@@ -15,6 +15,8 @@
  */
 package io.rangedmmap.store.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,6 +45,12 @@ public final class ExtentAllocator
 
     private final ReentrantLock lock = new ReentrantLock();
     private final FreeRuns free = new FreeRuns();
+    /**
+     * The extents of the open writers, for {@link #steal(Extent, long, long)}; guarded by {@link #lock}.
+     */
+    private final List<Extent> extents = new ArrayList<>();
+    // Volatile: written under the lock by each refill, read without it by StoreGrowth's check for a growth ahead.
+    private volatile long poolPages;
 
     /**
      * Creates a pool holding {@code free}.
@@ -81,26 +89,139 @@ public final class ExtentAllocator
         lock.lock();
         try
         {
-            if (count > 1)
-            {
-                return free.take(count, want, into);
-            }
-            long claimed = 0;
-            while (claimed < want)
-            {
-                final long taken = free.take(1, want - claimed, into);
-                if (0 == taken)
-                {
-                    break;
-                }
-                claimed += taken;
-            }
-            return claimed;
+            return takeLocked(count, want, into, Integer.MAX_VALUE);
         }
         finally
         {
             lock.unlock();
         }
+    }
+
+    /**
+     * Registers a writer's extent, so that {@link #steal(Extent, long, long)} can take its free pages back.
+     *
+     * @param extent the writer's extent, empty.
+     */
+    public void register(final Extent extent)
+    {
+        lock.lock();
+        try
+        {
+            extents.add(extent);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns the free pages of a closing writer's extent to the pool and forgets the extent.
+     *
+     * @param extent the writer's extent.
+     */
+    public void unregister(final Extent extent)
+    {
+        lock.lock();
+        try
+        {
+            extent.drainTo(free);
+            extents.remove(extent);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Refills a writer's extent from the pool: its leftover runs go back first (where they merge with their free
+     * neighbours), then it gets a run of at least {@code count} pages, as {@link #claim(long, long, Runs)} claims,
+     * in at most {@link Extent#CAPACITY} runs.
+     *
+     * @param extent the calling writer's extent.
+     * @param count  the consecutive pages needed, at least 1.
+     * @param want   the pages wanted, at least {@code count}.
+     * @return the pages now in the extent: 0 if the pool has no run of {@code count} pages.
+     */
+    public long refill(final Extent extent, final long count, final long want)
+    {
+        lock.lock();
+        try
+        {
+            extent.drainTo(free);
+            return fillLocked(extent, count, want);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes back into the pool the free pages every writer holds in its extent, then refills the calling writer's
+     * extent as {@link #refill(Extent, long, long)} does: the last resort of a writer that found no run of
+     * {@code count} pages in the pool of a store that cannot grow. Other writers are not stopped: each slot of their
+     * extents changes hands by one compare-and-set, which races only their own lock-free {@link Extent#take(long)};
+     * whatever they took before it is theirs, the rest comes back here and merges with its free neighbours, so the
+     * run is found whenever the store holds one. The writers robbed refill from the pool at their next allocate.
+     *
+     * @param extent the calling writer's extent.
+     * @param count  the consecutive pages needed, at least 1.
+     * @param want   the pages wanted, at least {@code count}.
+     * @return the pages now in the extent: 0 if the store holds no free run of {@code count} pages.
+     */
+    public long steal(final Extent extent, final long count, final long want)
+    {
+        lock.lock();
+        try
+        {
+            for (int i = 0; i < extents.size(); i++)
+            {
+                extents.get(i).drainTo(free);
+            }
+            return fillLocked(extent, count, want);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@return the free pages the pool held after the last refill or steal}: read without the lock, to decide whether
+     * to grow ahead.
+     */
+    public long poolPages()
+    {
+        return poolPages;
+    }
+
+    private long fillLocked(final Extent extent, final long count, final long want)
+    {
+        final long claimed = takeLocked(count, want, extent.incoming(), Extent.CAPACITY);
+        extent.publishIncoming();
+        poolPages = free.pages();
+        return claimed;
+    }
+
+    private long takeLocked(final long count, final long want, final Runs into, final int maxRuns)
+    {
+        if (count > 1)
+        {
+            return free.take(count, want, into);
+        }
+        long claimed = 0;
+        while (claimed < want && into.count() < maxRuns)
+        {
+            final long taken = free.take(1, want - claimed, into);
+            if (0 == taken)
+            {
+                break;
+            }
+            claimed += taken;
+        }
+        return claimed;
     }
 
     /**

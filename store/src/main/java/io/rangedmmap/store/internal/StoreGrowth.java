@@ -54,6 +54,18 @@ public final class StoreGrowth
 
     private static final int ENOSPC = 28;
 
+    /**
+     * A refill that leaves fewer free pages in the pool than a step divided by this, and than the store's page count
+     * divided by {@link #AHEAD_STORE_FRACTION}, starts a growth ahead.
+     */
+    private static final long AHEAD_FRACTION = 4;
+
+    /**
+     * Bounds the growth ahead by the store's size: a small store with a large step (the default 64 MiB) does not grow
+     * long before its pool is nearly used up.
+     */
+    private static final long AHEAD_STORE_FRACTION = 8;
+
     private final Path path;
     private final RawMmapFile file;
     private final StoreIo io;
@@ -63,6 +75,11 @@ public final class StoreGrowth
     private final long growthPages;
     private final ReentrantLock lock = new ReentrantLock();
     private ExtentAllocator allocator;
+    /**
+     * The page count at which a growth ahead found the disk full: not tried again ahead at that size (the writer that
+     * runs out grows itself, and gets the {@link StoreFullException}).
+     */
+    private volatile long aheadRefusedAt = -1;
     // Volatile: read by checkpoints, writers' bounds checks and stats while a growth publishes a new count.
     private volatile long pageCount;
 
@@ -177,26 +194,34 @@ public final class StoreGrowth
     }
 
     /**
-     * Claims free pages for a writer from the pool (see {@link ExtentAllocator#claim(long, long, Runs)}), growing
-     * the store by a step whenever the pool has no run of {@code count} pages and the store may grow.
+     * Refills a writer's extent from the pool (see {@link ExtentAllocator#refill(Extent, long, long)}), growing the
+     * store by a step whenever the pool has no run of {@code count} pages and the store may grow; at its maximum
+     * size, takes back the free pages other writers hold in their extents ({@link ExtentAllocator#steal(Extent,
+     * long, long)}).
      *
-     * @param count the pages wanted in one run.
-     * @param pages the pages wanted in all.
-     * @param into  receives the claimed runs.
-     * @return the number of pages claimed; 0 if the pool is empty at {@code maxPages}.
+     * @param extent the calling writer's extent.
+     * @param count  the pages wanted in one run.
+     * @param pages  the pages wanted in all.
+     * @return the pages now in the extent; 0 if the store holds no free run of {@code count} pages at
+     *         {@code maxPages}.
      * @throws StoreFullException if the disk has no room to grow; the store stays healthy.
      */
-    public long claim(final long count, final long pages, final Runs into)
+    public long claim(final Extent extent, final long count, final long pages)
     {
         while (true)
         {
             final long observed = pageCount;
-            final long claimed = allocator.claim(count, pages, into);
+            final long claimed = allocator.refill(extent, count, pages);
+            if (claimed > 0)
+            {
+                growAheadIfLow(observed);
+                return claimed;
+            }
             // No free run of count pages: grow by a step, if the store may, and claim again (the new pages merge with
             // a free run at the old end, so a run of count pages can form across the boundary).
-            if (claimed > 0 || !growFor(pages, observed))
+            if (!growFor(pages, observed))
             {
-                return claimed;
+                return allocator.steal(extent, count, pages);
             }
         }
     }
@@ -233,6 +258,40 @@ public final class StoreGrowth
             }
             growLocked(target);
             return true;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Grows the store by one step, in the calling writer's thread, when its refill left the pool with less than a
+     * quarter of a step and an eighth of the store, and no other growth is running: the other writers go on with
+     * what is left while this one extends the file and flushes the new metadata, instead of all of them waiting for
+     * the growth once the pool is empty (which serialised concurrent writers). A writer that runs out meanwhile
+     * waits for it and claims from it. A full disk here is not this writer's failure (its refill succeeded): the
+     * growth is not tried ahead again at this size, and the writer that runs out grows itself and gets the
+     * {@link StoreFullException}.
+     */
+    private void growAheadIfLow(final long observed)
+    {
+        if (observed >= maxPages || allocator.poolPages() >= Math.min(step() / AHEAD_FRACTION,
+            observed / AHEAD_STORE_FRACTION) || aheadRefusedAt == observed || !lock.tryLock())
+        {
+            return;
+        }
+        try
+        {
+            // Another growth since the refill already made room.
+            if (pageCount == observed)
+            {
+                growLocked(Math.min(maxPages, observed + step()));
+            }
+        }
+        catch (final StoreFullException ex)
+        {
+            aheadRefusedAt = observed;
         }
         finally
         {
