@@ -484,6 +484,27 @@ public final class MappedRegion
     }
 
     /**
+     * Writes the first {@code length} bytes of a native segment at {@code offset} with {@code pwrite}, as
+     * {@link #writeThrough(byte[], int, long, int)} does, allocating nothing.
+     *
+     * @param buffer    the bytes, native memory.
+     * @param length    how many bytes.
+     * @param offset    where in the file.
+     * @param callState the caller's errno segment.
+     * @throws IllegalStateException if the region was opened read-only.
+     * @throws IOException           if the write fails (its errno is kept in a {@code NativeCallException}).
+     */
+    public void writeThrough(final MemorySegment buffer, final long length, final long offset,
+        final MemorySegment callState) throws IOException
+    {
+        if (readOnly)
+        {
+            throw new IllegalStateException(path + " is mapped read-only and refuses all writes and flushes");
+        }
+        file.writeAt(offset, buffer, length, callState);
+    }
+
+    /**
      * Applies an {@code madvise} hint to {@code [offset, offset + length)}, widened to whole pages.
      *
      * @param offset the first byte, in bounds.

@@ -325,20 +325,51 @@ public final class NativeIo
     {
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             final MemorySegment buffer = arena.allocate(Math.max(1, length));
             MemorySegment.copy(data, dataOffset, buffer, ValueLayout.JAVA_BYTE, 0, length);
+            pwrite(fd, file, offset, buffer, length, arena.allocate(CAPTURE_LAYOUT));
+        }
+    }
+
+    /**
+     * {@return a segment for {@link #pwrite(int, Path, long, MemorySegment, long, MemorySegment)} to keep the errno
+     * in, allocated in {@code arena}}
+     *
+     * @param arena the arena that owns it.
+     */
+    public static MemorySegment allocateCallState(final Arena arena)
+    {
+        return arena.allocate(CAPTURE_LAYOUT);
+    }
+
+    /**
+     * Writes the first {@code length} bytes of a native segment at {@code offset} of a file with {@code pwrite},
+     * through the page cache, retrying short and interrupted writes; allocates nothing, for a writer's hot path.
+     *
+     * @param fd        a read-write descriptor of the file.
+     * @param file      the file, for messages.
+     * @param offset    where in the file.
+     * @param buffer    the bytes, native memory.
+     * @param length    how many bytes.
+     * @param callState from {@link #allocateCallState(Arena)}, used by one thread at a time.
+     * @throws NativeCallException if {@code pwrite} fails ({@code ENOSPC}, {@code EIO}), with its errno.
+     */
+    public static void pwrite(final int fd, final Path file, final long offset, final MemorySegment buffer,
+        final long length, final MemorySegment callState) throws NativeCallException
+    {
+        try
+        {
             long done = 0;
             while (done < length)
             {
-                final long written = (long)PWRITE.invokeExact(state, fd, buffer.asSlice(done), length - done,
-                    offset + done);
+                final long written = (long)PWRITE.invokeExact(callState, fd, 0 == done ? buffer :
+                    buffer.asSlice(done), length - done, offset + done);
                 if (written > 0)
                 {
                     done += written;
                     continue;
                 }
-                final int errno = written < 0 ? (int)ERRNO.get(state, 0L) : NativeCallException.ENOSPC;
+                final int errno = written < 0 ? (int)ERRNO.get(callState, 0L) : NativeCallException.ENOSPC;
                 if (EINTR != errno)
                 {
                     // A zero-byte write of a non-empty buffer is how a full device may answer: reported as ENOSPC.
