@@ -362,8 +362,9 @@ public final class NativeIo
             long done = 0;
             while (done < length)
             {
-                final long written = (long)PWRITE.invokeExact(callState, fd, 0 == done ? buffer :
-                    buffer.asSlice(done), length - done, offset + done);
+                // The whole buffer on the first try: a slice (an allocation) only after a short write.
+                final MemorySegment rest = 0 == done ? buffer : buffer.asSlice(done);
+                final long written = (long)PWRITE.invokeExact(callState, fd, rest, length - done, offset + done);
                 if (written > 0)
                 {
                     done += written;
