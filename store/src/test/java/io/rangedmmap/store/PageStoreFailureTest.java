@@ -56,8 +56,9 @@ class PageStoreFailureTest
                 // Another actor truncates the file under the mapping: the next access past the end faults.
                 channel.truncate(24 * 4096);
             }
-            final StoreFailedException failed =
-                assertThrowsExactly(StoreFailedException.class, () -> writer.write(doomed, page(2)));
+            // The in-place write goes through the mapping, which faults past the end of the file.
+            final StoreFailedException failed = assertThrowsExactly(StoreFailedException.class,
+                () -> writer.write(doomed, view -> view.putBytes(0, page(2))));
             final Throwable cause = failed.getCause();
             assertEquals(MappingFaultException.class, cause.getClass());
             assertTrue(failed.getMessage().startsWith("page store " + file + " has failed and refuses every call; " +
@@ -68,6 +69,54 @@ class PageStoreFailureTest
             assertSame(cause, assertThrowsExactly(StoreFailedException.class, writer::allocate).getCause());
             assertSame(cause, assertThrowsExactly(StoreFailedException.class, store::newWriter).getCause());
             assertSame(cause, assertThrowsExactly(StoreFailedException.class, store::verify).getCause());
+            writer.close();
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            channel.write(java.nio.ByteBuffer.allocate(1), fileSize - 1);
+        }
+        try (PageStore store = PageStore.open(file))
+        {
+            assertEquals(1, store.lastCheckpoint());
+            assertArrayEquals(page(1), read(store, kept));
+            assertEquals(1, store.stats().livePages());
+        }
+    }
+
+    /**
+     * A copying write goes by {@code pwrite}, which does not fault but would extend a truncated file again: the
+     * {@code fstat} after it finds the file smaller than the mapping, and the store fails as after a fault; a reopen
+     * recovers the last durable checkpoint.
+     */
+    @Test
+    void shouldFailStopWhenACopyingWriteFindsTheFileTruncated() throws IOException
+    {
+        final Path file = dir.resolve("t.store").toAbsolutePath();
+        final long kept;
+        final long fileSize;
+        try (PageStore store = PageStore.create(file, 64))
+        {
+            final PageWriter writer = store.newWriter();
+            kept = writer.allocate();
+            store.checkpoint(List.of(writer.write(kept, page(1))));
+            final long doomed = writer.allocate(40) + 39;
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+            {
+                fileSize = channel.size();
+                channel.truncate(24 * 4096);
+            }
+            for (final Runnable write : List.<Runnable>of(() -> writer.write(doomed, page(2)),
+                () -> writer.write(doomed, java.nio.ByteBuffer.wrap(page(2)))))
+            {
+                final StoreFailedException failed = assertThrowsExactly(StoreFailedException.class, write::run);
+                final Throwable cause = failed.getCause();
+                assertEquals(IOException.class, cause.getClass());
+                assertTrue(cause.getMessage().startsWith("pwrite of [") &&
+                    cause.getMessage().contains(file + " found the file truncated under its mapping (size="),
+                    cause.getMessage());
+                assertSame(cause, assertThrowsExactly(StoreFailedException.class,
+                    () -> store.checkpoint(List.of())).getCause());
+            }
             writer.close();
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))

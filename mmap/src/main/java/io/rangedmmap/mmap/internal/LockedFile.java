@@ -608,6 +608,17 @@ public final class LockedFile implements AutoCloseable
         NativeIo.pwrite(descriptor(), path, offset, buffer, length, callState);
     }
 
+    /**
+     * {@return the size of the file now ({@code fstat} of {@link #descriptor()}), allocating nothing}
+     *
+     * @param callState the caller's call state ({@link NativeIo#allocateCallState}).
+     * @throws IOException if the file's channel is closed or {@code fstat} fails.
+     */
+    public long size(final MemorySegment callState) throws IOException
+    {
+        return NativeIo.fileSize(descriptor(), path, callState);
+    }
+
     private static FileAlreadyExistsException alreadyExists(final Path file)
     {
         return new FileAlreadyExistsException(file.toString(), null,

@@ -28,6 +28,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,5 +124,27 @@ class PwriteBufferTest
             assertTrue(refused.getMessage().contains("has failed"), refused.getMessage());
         }
         assertEquals(0, Files.size(file), "the refused pwrite did not extend the file");
+    }
+
+    @Test
+    void shouldFailTheFileWhenAWriteFindsItTruncated() throws Exception
+    {
+        final Path file = dir.resolve("truncated.bin");
+        final PwriteBuffer staging = new PwriteBuffer(PAGE);
+        try (RawMmapFile mapped = RawMmapFile.create(file, 4 * PAGE))
+        {
+            final Process truncate = new ProcessBuilder("truncate", "-s", "0", file.toString()).inheritIO().start();
+            assertEquals(0, truncate.waitFor());
+            // pwrite does not fault: it extends the file again, and the fstat after it tells.
+            final IOException found = assertThrowsExactly(IOException.class,
+                () -> staging.write(mapped, PAGE, filled(3)));
+            assertEquals("pwrite of [4096, 8192) of " + file.toAbsolutePath() + " found the file truncated under its " +
+                "mapping (size=8192, mapped=16384; another process truncated it): the bytes past the truncation are " +
+                "lost", found.getMessage());
+            assertTrue(mapped.isFailed());
+            final IllegalStateException later = assertThrowsExactly(IllegalStateException.class,
+                () -> staging.write(mapped, 0, filled(4)));
+            assertSame(found, later.getCause(), "the first error is kept");
+        }
     }
 }
