@@ -429,21 +429,28 @@ public final class PageWriter implements AutoCloseable
                 checkLength(buffer.remaining(), "data.remaining()");
                 checksum = Crc.of(crc, buffer);
             }
-            // By pwrite, not through the mapping: a reused page was made clean by the checkpoint that flushed it, so
-            // a write through the mapping takes a write-protect fault (40-80 us on the 2-core VM), and a first write
-            // through each 4 KiB mapping entry costs ~7 us; a pwrite of a whole page dirties the page cache with
-            // neither (2 us), and its flush writes back no page whose mapping entry must be write-protected again.
-            // Readers still read through the mapping: the page cache is shared. Measured in
-            // benchmarks/results/2026-11-30-issue14-pwrite-pages.
+            final long offset = store.layout().dataOffset(page);
             try
             {
-                if (null != array)
+                if (store.populated().contains(page))
                 {
-                    staging.write(store.file(), store.layout().dataOffset(page), array);
+                    // Faulted in writable ahead of time (advise POPULATE_WRITE): a plain copy, which scales with
+                    // threads where pwrite into one file does not.
+                    mappedWrite(offset, array, buffer);
+                }
+                else if (null != array)
+                {
+                    // By pwrite, not through the mapping: a reused page was made clean by the checkpoint that flushed
+                    // it, so a write through the mapping takes a write-protect fault (40-80 us on the 2-core VM), and
+                    // a first write through each 4 KiB mapping entry costs ~7 us; a pwrite of a whole page dirties the
+                    // page cache with neither (2 us), and the flush then writes back no page whose mapping entry must
+                    // be write-protected again. Readers still read through the mapping: the page cache is shared.
+                    // Measured in benchmarks/results/2026-11-30-issue14-pwrite-pages.
+                    staging.write(store.file(), offset, array);
                 }
                 else
                 {
-                    staging.write(store.file(), store.layout().dataOffset(page), buffer);
+                    staging.write(store.file(), offset, buffer);
                 }
             }
             catch (final IOException ex)
@@ -456,6 +463,25 @@ public final class PageWriter implements AutoCloseable
         finally
         {
             exit();
+        }
+    }
+
+    private void mappedWrite(final long offset, final byte[] array, final ByteBuffer buffer)
+    {
+        try
+        {
+            if (null != array)
+            {
+                store.file().writeAt(offset, array);
+            }
+            else
+            {
+                store.file().writeAt(offset, buffer);
+            }
+        }
+        catch (final MappingFaultException ex)
+        {
+            throw store.lifecycle().fail(ex);
         }
     }
 
