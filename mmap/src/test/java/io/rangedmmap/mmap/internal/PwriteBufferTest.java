@@ -45,6 +45,12 @@ class PwriteBufferTest
     @TempDir
     Path dir;
 
+    private static void truncateFromAnotherProcess(final Path file) throws Exception
+    {
+        final Process truncate = new ProcessBuilder("truncate", "-s", "0", file.toString()).inheritIO().start();
+        assertEquals(0, truncate.waitFor());
+    }
+
     private static byte[] filled(final int value)
     {
         final byte[] bytes = new byte[PAGE];
@@ -115,8 +121,7 @@ class PwriteBufferTest
         try (RawMmapFile mapped = RawMmapFile.create(file, 4 * PAGE))
         {
             // A file truncated under its mapping faults at the next write through the mapping, which fails it.
-            final Process truncate = new ProcessBuilder("truncate", "-s", "0", file.toString()).inheritIO().start();
-            assertEquals(0, truncate.waitFor());
+            truncateFromAnotherProcess(file);
             assertThrowsExactly(io.rangedmmap.mmap.MappingFaultException.class, () -> mapped.writeAt(0, filled(1)));
             assertTrue(mapped.isFailed());
             final IllegalStateException refused = assertThrowsExactly(IllegalStateException.class,
@@ -133,8 +138,7 @@ class PwriteBufferTest
         final PwriteBuffer staging = new PwriteBuffer(PAGE);
         try (RawMmapFile mapped = RawMmapFile.create(file, 4 * PAGE))
         {
-            final Process truncate = new ProcessBuilder("truncate", "-s", "0", file.toString()).inheritIO().start();
-            assertEquals(0, truncate.waitFor());
+            truncateFromAnotherProcess(file);
             // pwrite does not fault: it extends the file again, and the fstat after it tells.
             final IOException found = assertThrowsExactly(IOException.class,
                 () -> staging.write(mapped, PAGE, filled(3)));
