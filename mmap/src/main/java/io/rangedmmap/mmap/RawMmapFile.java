@@ -22,6 +22,7 @@ import io.rangedmmap.mmap.internal.RuntimeFlags;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -519,6 +520,26 @@ public final class RawMmapFile implements AutoCloseable
     }
 
     /**
+     * Writes the first {@code length} bytes of a native segment at {@code offset} with {@code pwrite}; for
+     * {@link RawFileAccess#writeThrough(RawMmapFile, long, MemorySegment, long, MemorySegment)}. Unlike the
+     * metadata write above, a failed file refuses it: it carries a writer's page, not a durability step.
+     */
+    void writeThrough(final long offset, final MemorySegment buffer, final long length,
+        final MemorySegment callState) throws IOException
+    {
+        Objects.checkFromIndexSize(offset, length, region.size());
+        final int cell = enterWrite();
+        try
+        {
+            region.writeThrough(buffer, length, offset, callState);
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
      * {@return the mapping this handle is on, for the ranges and allocators of {@link MmapFile}}
      */
     MappedRegion region()
@@ -586,6 +607,13 @@ public final class RawMmapFile implements AutoCloseable
         public void writeThrough(final RawMmapFile file, final long offset, final byte[] data) throws IOException
         {
             file.writeThrough(offset, data);
+        }
+
+        @Override
+        public void writeThrough(final RawMmapFile file, final long offset, final MemorySegment buffer,
+            final long length, final MemorySegment callState) throws IOException
+        {
+            file.writeThrough(offset, buffer, length, callState);
         }
     }
 

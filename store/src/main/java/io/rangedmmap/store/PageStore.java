@@ -28,6 +28,7 @@ import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.Lifecycle;
 import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
+import io.rangedmmap.store.internal.PopulatedPages;
 import io.rangedmmap.store.internal.PwriteStoreIo;
 import io.rangedmmap.store.internal.Recovery;
 import io.rangedmmap.store.internal.Runs;
@@ -111,6 +112,7 @@ public final class PageStore implements AutoCloseable
     private final boolean readOnly;
     private final SnapshotRegistry snapshots;
     private final long storeId;
+    private final PopulatedPages populated = new PopulatedPages();
 
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
         final StoreIo io)
@@ -132,7 +134,7 @@ public final class PageStore implements AutoCloseable
         this.checkpoints = new CheckpointCoordinator(path.toString(), table, snapshots,
             new Checkpointer(file, io, growth, table, recovery.staleTablePages(), recovery.superblock().highWater(),
                 storeId),
-            lifecycle,
+            lifecycle, populated,
             recovery.superblock().sequence(), recovery.superblock().livePages(), recovery.superblock().roots());
         this.fallback = recovery.fallback();
         this.readOnly = file.isReadOnly();
@@ -702,6 +704,11 @@ public final class PageStore implements AutoCloseable
         if (0 != pageCount)
         {
             file.advise(layout.dataOffset(firstPage), pageCount * PAGE_SIZE, advice);
+            if (Advice.POPULATE_WRITE == advice)
+            {
+                // After the advice: a copying write into these pages may now go through the mapping, fault-free.
+                populated.add(firstPage, firstPage + pageCount);
+            }
         }
     }
 
@@ -822,6 +829,11 @@ public final class PageStore implements AutoCloseable
     PageTable table()
     {
         return table;
+    }
+
+    PopulatedPages populated()
+    {
+        return populated;
     }
 
     PageLifetimes lifetimes()

@@ -86,4 +86,39 @@ class PageStoreAdviseTest
             () -> store.advise(0, 1, Advice.WILL_NEED));
         assertEquals("page store " + store.path() + " is closed", ex.getMessage());
     }
+
+    /**
+     * A copying write into a page faulted in writable with {@code POPULATE_WRITE} goes through the mapping, into any
+     * other page by {@code pwrite}: either way the bytes are read back, checkpointed and found after a reopen, and a
+     * checkpoint forgets the populated pages (its flush write-protected them).
+     */
+    @Test
+    void shouldWritePopulatedPagesThroughTheMappingAndOthersByPwrite() throws IOException
+    {
+        final Path file = dir.resolve("p.store");
+        final long first;
+        try (PageStore store = PageStore.create(file, 64); PageWriter writer = store.newWriter())
+        {
+            first = writer.allocate(16);
+            store.advise(first, 8, Advice.POPULATE_WRITE);
+            final java.util.ArrayList<PageReceipt> receipts = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++)
+            {
+                assertEquals(i < 8, store.populated().contains(first + i), "page " + i);
+                receipts.add(0 == i % 2 ? writer.write(first + i, PageStoreTest.page(i)) :
+                    writer.write(first + i, java.nio.ByteBuffer.wrap(PageStoreTest.page(i))));
+                assertArrayEquals(PageStoreTest.page(i), PageStoreTest.read(store, first + i));
+            }
+            store.checkpoint(receipts);
+            assertTrue(!store.populated().contains(first), "forgotten after the checkpoint");
+        }
+        try (PageStore store = PageStore.open(file))
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                assertArrayEquals(PageStoreTest.page(i), PageStoreTest.read(store, first + i));
+            }
+            assertTrue(store.verify().isClean());
+        }
+    }
 }

@@ -41,9 +41,54 @@ class PageStoreFailureTest
     @Test
     void shouldFailStopOnMappingFaultAndRecoverOnReopen() throws IOException
     {
-        final Path file = dir.resolve("s.store").toAbsolutePath();
+        // The in-place write goes through the mapping, which faults past the end of the file.
+        final Throwable cause = failOnTruncatedFileAndRecover("s.store",
+            (writer, page) -> writer.write(page, view -> view.putBytes(0, page(2))));
+        assertEquals(MappingFaultException.class, cause.getClass());
+    }
+
+    /**
+     * A copying write goes by {@code pwrite}, which does not fault but would extend a truncated file again: the
+     * {@code fstat} after it finds the file smaller than the mapping, and the store fails as after a fault; a reopen
+     * recovers the last durable checkpoint.
+     */
+    @Test
+    void shouldFailStopWhenACopyingWriteFindsTheFileTruncated() throws IOException
+    {
+        final Path array = dir.resolve("array.store").toAbsolutePath();
+        final Path buffer = dir.resolve("buffer.store").toAbsolutePath();
+        final Throwable fromArray = failOnTruncatedFileAndRecover(array.getFileName().toString(),
+            (writer, page) -> writer.write(page, page(2)));
+        final Throwable fromBuffer = failOnTruncatedFileAndRecover(buffer.getFileName().toString(),
+            (writer, page) -> writer.write(page, java.nio.ByteBuffer.wrap(page(2))));
+        for (final Throwable cause : List.of(fromArray, fromBuffer))
+        {
+            assertEquals(IOException.class, cause.getClass());
+            assertTrue(cause.getMessage().startsWith("pwrite of [") &&
+                cause.getMessage().contains(" found the file truncated under its mapping (size="), cause.getMessage());
+        }
+        assertTrue(fromArray.getMessage().contains(array.toString()), fromArray.getMessage());
+        assertTrue(fromBuffer.getMessage().contains(buffer.toString()), fromBuffer.getMessage());
+    }
+
+    private interface PageWrite
+    {
+        void write(PageWriter writer, long page);
+    }
+
+    /**
+     * Truncates a store's file under it (another actor), checks that {@code write} of a page past the new end fails
+     * the store for good (every later call throws with the same first error), and that a reopen, once the file has
+     * its size back, recovers the last durable checkpoint.
+     *
+     * @return the store's first error.
+     */
+    private Throwable failOnTruncatedFileAndRecover(final String name, final PageWrite write) throws IOException
+    {
+        final Path file = dir.resolve(name).toAbsolutePath();
         final long kept;
         final long fileSize;
+        final Throwable cause;
         try (PageStore store = PageStore.create(file, 64))
         {
             final PageWriter writer = store.newWriter();
@@ -53,13 +98,11 @@ class PageStoreFailureTest
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
             {
                 fileSize = channel.size();
-                // Another actor truncates the file under the mapping: the next access past the end faults.
                 channel.truncate(24 * 4096);
             }
-            final StoreFailedException failed =
-                assertThrowsExactly(StoreFailedException.class, () -> writer.write(doomed, page(2)));
-            final Throwable cause = failed.getCause();
-            assertEquals(MappingFaultException.class, cause.getClass());
+            final StoreFailedException failed = assertThrowsExactly(StoreFailedException.class,
+                () -> write.write(writer, doomed));
+            cause = failed.getCause();
             assertTrue(failed.getMessage().startsWith("page store " + file + " has failed and refuses every call; " +
                 "close and reopen it to recover the last durable checkpoint. First error: "), failed.getMessage());
             assertSame(cause, assertThrowsExactly(StoreFailedException.class, () -> read(store, kept)).getCause());
@@ -80,6 +123,7 @@ class PageStoreFailureTest
             assertArrayEquals(page(1), read(store, kept));
             assertEquals(1, store.stats().livePages());
         }
+        return cause;
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -588,6 +589,34 @@ public final class LockedFile implements AutoCloseable
         throws IOException
     {
         NativeIo.pwrite(descriptor(), path, offset, data, dataOffset, length);
+    }
+
+    /**
+     * Writes the first {@code length} bytes of a native segment at {@code offset} with {@code pwrite} through
+     * {@link #descriptor()}, as {@link #writeAt(long, byte[], int, int)} does, allocating nothing.
+     *
+     * @param offset    where in the file.
+     * @param buffer    the bytes, native memory.
+     * @param length    how many bytes.
+     * @param callState the caller's errno segment ({@link NativeIo#allocateCallState}).
+     * @throws io.rangedmmap.mmap.NativeCallException if {@code pwrite} fails (its errno is kept).
+     * @throws IOException                            if the file's channel is closed.
+     */
+    public void writeAt(final long offset, final MemorySegment buffer, final long length,
+        final MemorySegment callState) throws IOException
+    {
+        NativeIo.pwrite(descriptor(), path, offset, buffer, length, callState);
+    }
+
+    /**
+     * {@return the size of the file now ({@code fstat} of {@link #descriptor()}), allocating nothing}
+     *
+     * @param callState the caller's call state ({@link NativeIo#allocateCallState}).
+     * @throws IOException if the file's channel is closed or {@code fstat} fails.
+     */
+    public long size(final MemorySegment callState) throws IOException
+    {
+        return NativeIo.fileSize(descriptor(), path, callState);
     }
 
     private static FileAlreadyExistsException alreadyExists(final Path file)

@@ -484,6 +484,43 @@ public final class MappedRegion
     }
 
     /**
+     * Writes the first {@code length} bytes of a native segment at {@code offset} with {@code pwrite}, as
+     * {@link #writeThrough(byte[], int, long, int)} does, allocating nothing.
+     *
+     * @param buffer    the bytes, native memory.
+     * @param length    how many bytes.
+     * @param offset    where in the file.
+     * <p>A write through the mapping into a file truncated under it faults; a {@code pwrite} would extend the file
+     * again, silently, and leave zeros in place of what the truncation took. So the write is followed by an
+     * {@code fstat}: a file smaller than the mapping fails the region, as a fault does.
+     *
+     * @param callState the caller's call state.
+     * @throws IllegalStateException if the region was opened read-only.
+     * @throws IOException           if the write fails (its errno is kept in a {@code NativeCallException}), or
+     *                               found the file truncated (which fails the region).
+     */
+    public void writeThrough(final MemorySegment buffer, final long length, final long offset,
+        final MemorySegment callState) throws IOException
+    {
+        if (readOnly)
+        {
+            throw new IllegalStateException(path + " is mapped read-only and refuses all writes and flushes");
+        }
+        file.writeAt(offset, buffer, length, callState);
+        // The size is published after a growth extended the file, so only a truncation makes the file smaller.
+        final long mapped = size;
+        final long actual = file.size(callState);
+        if (actual < mapped)
+        {
+            final IOException ex = new IOException("pwrite of [" + offset + ", " + (offset + length) + ") of " +
+                path + " found the file truncated under its mapping (size=" + actual + ", mapped=" + mapped +
+                "; another process truncated it): the bytes past the truncation are lost");
+            fail(ex);
+            throw ex;
+        }
+    }
+
+    /**
      * Applies an {@code madvise} hint to {@code [offset, offset + length)}, widened to whole pages.
      *
      * @param offset the first byte, in bounds.

@@ -17,6 +17,7 @@ package io.rangedmmap.mmap.internal;
 
 import io.rangedmmap.mmap.NativeCallException;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -63,6 +64,16 @@ public final class NativeIo
     private static final MethodHandle MSYNC;
     private static final MethodHandle PWRITE;
     private static final MethodHandle LSEEK;
+    private static final MethodHandle FSTAT;
+    /**
+     * Bytes of a call state: room for the captured errno, and for a {@code struct stat} (144 bytes on x86-64, 128
+     * on aarch64), which {@link #fileSize} reads from the same memory.
+     */
+    private static final long CALL_STATE_BYTES = Math.max(CAPTURE_LAYOUT.byteSize(), 256);
+    /**
+     * Offset of {@code st_size} in {@code struct stat}: 48 on x86-64 and on aarch64 (the generic layout).
+     */
+    private static final long ST_SIZE_OFFSET = 48;
     private static final int SEEK_CUR = 1;
     private static final int PROT_READ = 1;
     private static final int PROT_WRITE = 2;
@@ -103,6 +114,8 @@ public final class NativeIo
         PWRITE = linker.downcallHandle(libc.findOrThrow("pwrite"),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
                 ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), errno);
+        FSTAT = linker.downcallHandle(libc.findOrThrow("fstat"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
         LSEEK = linker.downcallHandle(libc.findOrThrow("lseek"),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_INT));
@@ -325,20 +338,79 @@ public final class NativeIo
     {
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             final MemorySegment buffer = arena.allocate(Math.max(1, length));
             MemorySegment.copy(data, dataOffset, buffer, ValueLayout.JAVA_BYTE, 0, length);
+            pwrite(fd, file, offset, buffer, length, arena.allocate(CAPTURE_LAYOUT));
+        }
+    }
+
+    /**
+     * {@return a segment for {@link #pwrite(int, Path, long, MemorySegment, long, MemorySegment)} to keep the errno
+     * in, allocated in {@code arena}}
+     *
+     * @param arena the arena that owns it.
+     */
+    public static MemorySegment allocateCallState(final Arena arena)
+    {
+        return arena.allocate(CALL_STATE_BYTES, Long.BYTES);
+    }
+
+    /**
+     * {@return the size of an open file ({@code fstat}), allocating nothing}
+     *
+     * @param fd        a descriptor of the file.
+     * @param file      the file, for messages.
+     * @param callState from {@link #allocateCallState(Arena)}, used by one thread at a time: the {@code struct stat}
+     *                  is read there.
+     * @throws IOException if {@code fstat} fails (only a descriptor closed meanwhile can make it).
+     */
+    public static long fileSize(final int fd, final Path file, final MemorySegment callState) throws IOException
+    {
+        final int result;
+        try
+        {
+            result = (int)FSTAT.invokeExact(fd, callState);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("fstat downcall failed for " + file, t);
+        }
+        if (0 != result)
+        {
+            throw new IOException("fstat of descriptor " + fd + " of " + file + " failed");
+        }
+        return callState.get(ValueLayout.JAVA_LONG, ST_SIZE_OFFSET);
+    }
+
+    /**
+     * Writes the first {@code length} bytes of a native segment at {@code offset} of a file with {@code pwrite},
+     * through the page cache, retrying short and interrupted writes; allocates nothing, for a writer's hot path.
+     *
+     * @param fd        a read-write descriptor of the file.
+     * @param file      the file, for messages.
+     * @param offset    where in the file.
+     * @param buffer    the bytes, native memory.
+     * @param length    how many bytes.
+     * @param callState from {@link #allocateCallState(Arena)}, used by one thread at a time.
+     * @throws NativeCallException if {@code pwrite} fails ({@code ENOSPC}, {@code EIO}), with its errno.
+     */
+    public static void pwrite(final int fd, final Path file, final long offset, final MemorySegment buffer,
+        final long length, final MemorySegment callState) throws NativeCallException
+    {
+        try
+        {
             long done = 0;
             while (done < length)
             {
-                final long written = (long)PWRITE.invokeExact(state, fd, buffer.asSlice(done), length - done,
-                    offset + done);
+                // The whole buffer on the first try: a slice (an allocation) only after a short write.
+                final MemorySegment rest = 0 == done ? buffer : buffer.asSlice(done);
+                final long written = (long)PWRITE.invokeExact(callState, fd, rest, length - done, offset + done);
                 if (written > 0)
                 {
                     done += written;
                     continue;
                 }
-                final int errno = written < 0 ? (int)ERRNO.get(state, 0L) : NativeCallException.ENOSPC;
+                final int errno = written < 0 ? (int)ERRNO.get(callState, 0L) : NativeCallException.ENOSPC;
                 if (EINTR != errno)
                 {
                     // A zero-byte write of a non-empty buffer is how a full device may answer: reported as ENOSPC.

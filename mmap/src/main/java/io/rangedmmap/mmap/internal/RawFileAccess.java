@@ -18,6 +18,7 @@ package io.rangedmmap.mmap.internal;
 import io.rangedmmap.mmap.RawMmapFile;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
@@ -49,6 +50,20 @@ public final class RawFileAccess
          * @throws IOException if the write fails.
          */
         void writeThrough(RawMmapFile file, long offset, byte[] data) throws IOException;
+
+        /**
+         * Writes the first {@code length} bytes of a native segment at {@code offset} of {@code file} with
+         * {@code pwrite}, inside the handle's gate, refusing a failed file.
+         *
+         * @param file      the open handle.
+         * @param offset    where in the file.
+         * @param buffer    the bytes, native memory.
+         * @param length    how many bytes.
+         * @param callState the caller's errno segment.
+         * @throws IOException if the write fails.
+         */
+        void writeThrough(RawMmapFile file, long offset, MemorySegment buffer, long length, MemorySegment callState)
+            throws IOException;
     }
 
     private static volatile Bridge bridge;
@@ -94,5 +109,26 @@ public final class RawFileAccess
         // Volatile read: partner of the write in install, which RawMmapFile's class initialisation made before any
         // handle (and so this call's file) could exist.
         bridge.writeThrough(file, offset, data);
+    }
+
+    /**
+     * Writes the first {@code length} bytes of a native segment at {@code offset} of {@code file} with
+     * {@code pwrite} through its one descriptor, into the page cache, allocating nothing: a writer's page write
+     * (see {@link PwriteBuffer}).
+     *
+     * @param file      an open, writable handle.
+     * @param offset    where in the file.
+     * @param buffer    the bytes, native memory.
+     * @param length    how many bytes.
+     * @param callState the caller's errno segment ({@link NativeIo#allocateCallState}), one thread at a time.
+     * @throws IndexOutOfBoundsException if {@code [offset, offset + length)} is not inside the file.
+     * @throws IllegalStateException     if the handle is closed, the file has failed or was opened read-only.
+     * @throws IOException               if the write fails (a {@code NativeCallException} keeps its errno).
+     */
+    public static void writeThrough(final RawMmapFile file, final long offset, final MemorySegment buffer,
+        final long length, final MemorySegment callState) throws IOException
+    {
+        // Volatile read: partner of the write in install (see above).
+        bridge.writeThrough(file, offset, buffer, length, callState);
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,8 +148,18 @@ class RawFileAccessTest
     @Test
     void shouldRefuseASecondBridge()
     {
-        final RawFileAccess.Bridge foreign = (file, offset, data) ->
+        final RawFileAccess.Bridge foreign = new RawFileAccess.Bridge()
         {
+            @Override
+            public void writeThrough(final RawMmapFile file, final long offset, final byte[] data)
+            {
+            }
+
+            @Override
+            public void writeThrough(final RawMmapFile file, final long offset, final MemorySegment buffer,
+                final long length, final MemorySegment callState)
+            {
+            }
         };
         final IllegalArgumentException ex = assertThrowsExactly(IllegalArgumentException.class,
             () -> RawFileAccess.install(foreign));

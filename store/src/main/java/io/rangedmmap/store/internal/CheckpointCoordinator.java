@@ -61,6 +61,7 @@ public final class CheckpointCoordinator
     private final SnapshotRegistry snapshots;
     private final Checkpointer checkpointer;
     private final Lifecycle lifecycle;
+    private final PopulatedPages populated;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition finished = lock.newCondition();
     private final ReentrantLock runLock = new ReentrantLock();
@@ -94,14 +95,16 @@ public final class CheckpointCoordinator
      * @param snapshots    the open snapshots, told of each durable checkpoint; they hand its frees to the allocator.
      * @param checkpointer writes each checkpoint.
      * @param lifecycle    the store's lifecycle, failed by a failed flush.
+     * @param populated    the pages faulted in writable, forgotten after each checkpoint's flush.
      * @param sequence     the sequence of the durable checkpoint the store opened at.
      * @param livePages    its live page count.
      * @param roots        its root slots.
      */
     public CheckpointCoordinator(final String name, final PageTable table, final SnapshotRegistry snapshots,
-        final Checkpointer checkpointer, final Lifecycle lifecycle, final long sequence, final long livePages,
-        final long[] roots)
+        final Checkpointer checkpointer, final Lifecycle lifecycle, final PopulatedPages populated,
+        final long sequence, final long livePages, final long[] roots)
     {
+        this.populated = populated;
         this.name = name;
         this.table = table;
         this.snapshots = snapshots;
@@ -590,6 +593,8 @@ public final class CheckpointCoordinator
         finally
         {
             inFlight = null;
+            // The flush wrote back, and write-protected, whatever dirty pages its span held: a failed one too.
+            populated.clear();
         }
         publish(sequence, pages, frees);
         livePages = live;

@@ -31,8 +31,9 @@ import java.nio.file.Path;
  * takes a fault ({@code page_mkwrite}, with the file's timestamps updated through the journal). Measured on ext4
  * ({@code shared/FACTS.md}, durability paths): a 4 KiB page written by {@code pwrite} and flushed cost about half of
  * one written through the mapping. A checkpoint rewrites its superblock and metadata pages every time, so they go
- * through the descriptor; user pages are written by the writers through the mapping, once. The page cache is shared,
- * so the mapping sees these writes at once and the span's {@code msync} writes them back with the user pages.
+ * through the descriptor, as the writers' copying page writes do ({@code PwriteBuffer}). The page cache is shared,
+ * so the mapping sees these writes at once, and the span's {@code msync} (a ranged {@code fdatasync} on Linux: it
+ * writes back the file's dirty pages in the range, however they were dirtied) makes them durable with the user pages.
  *
  * <p><b>One descriptor.</b> The write goes through the descriptor the mapping layer already holds for the file
  * ({@link RawFileAccess#writeThrough}), never a second open of it: closing any descriptor of a file drops the
