@@ -18,7 +18,6 @@ package io.rangedmmap.store;
 import io.rangedmmap.mmap.RangeReader;
 import io.rangedmmap.store.internal.CallbackGuard;
 import io.rangedmmap.store.internal.Crc;
-import io.rangedmmap.store.internal.PageCrcs;
 import org.agrona.DirectBuffer;
 
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ final class CheckingReader implements RangeReader
 {
     private static final ThreadLocal<CheckingReader> CURRENT = ThreadLocal.withInitial(CheckingReader::new);
 
-    private PageCrcs table;
+    private int expected;
     private Path path;
     private long page;
     private RangeReader user;
@@ -45,13 +44,13 @@ final class CheckingReader implements RangeReader
     /**
      * {@return this thread's reader, armed for one read; {@link #disarm()} it when the read returns}
      *
-     * @param table the page CRCs, for the page's CRC32C (read after the acquire load that proved it readable).
+     * @param expected the page's CRC32C, loaded after the acquire load that proved it readable.
      * @param path  the store, for the message of a corrupt page.
      * @param page  the page.
      * @param user  the caller's reader.
      * @param callbacks the store's guard, entered around the caller's reader so that it cannot close the store.
      */
-    static CheckingReader arm(final PageCrcs table, final Path path, final long page, final RangeReader user,
+    static CheckingReader arm(final int expected, final Path path, final long page, final RangeReader user,
         final CallbackGuard callbacks)
     {
         CheckingReader reader = CURRENT.get();
@@ -59,7 +58,7 @@ final class CheckingReader implements RangeReader
         {
             reader = new CheckingReader();
         }
-        reader.table = table;
+        reader.expected = expected;
         reader.path = path;
         reader.page = page;
         reader.user = user;
@@ -73,7 +72,6 @@ final class CheckingReader implements RangeReader
      */
     void disarm()
     {
-        table = null;
         path = null;
         user = null;
         callbacks = null;
@@ -83,7 +81,6 @@ final class CheckingReader implements RangeReader
     @Override
     public void read(final DirectBuffer view)
     {
-        final int expected = table.crc(page);
         final int actual = Crc.of(view);
         if (expected != actual)
         {
