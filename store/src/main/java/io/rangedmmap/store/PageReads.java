@@ -18,6 +18,7 @@ package io.rangedmmap.store;
 import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.RangeReader;
 import io.rangedmmap.store.internal.Crc;
+import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
 
 import java.nio.ByteBuffer;
@@ -30,7 +31,8 @@ import java.nio.ByteBuffer;
  * <p>The caller loads the expected CRC32C from the entry whose load proved the page readable (the page table's for
  * the store, the page's lifetimes entry for a snapshot), before the copy: one table entry per read, and no load left
  * to miss alone behind the copy and the access gate's full fences. The CRC loaded first is the one the bytes must
- * match: the page is not rewritten while it stays readable to the caller.
+ * match: the page is not rewritten while it stays readable to the caller. A snapshot's in-place read goes further and
+ * checks the page's lifetimes inside the gate ({@link #readLiveAt}).
  */
 final class PageReads
 {
@@ -70,7 +72,22 @@ final class PageReads
 
     static void read(final PageStore store, final long page, final int expected, final RangeReader reader)
     {
-        final CheckingReader checking = CheckingReader.arm(expected, store.path(), page, reader, store.callbacks());
+        readChecked(store, page, CheckingReader.arm(expected, store.path(), page, reader, store.callbacks()));
+    }
+
+    /**
+     * Reads a page of a snapshot in place: {@code checking}, armed for it, checks inside the access gate that the
+     * page was live in the snapshot's checkpoint (see {@link CheckingReader#armLiveAt}).
+     */
+    static void readLiveAt(final PageStore store, final PageLifetimes lifetimes, final long sequence, final long page,
+        final RangeReader reader)
+    {
+        readChecked(store, page,
+            CheckingReader.armLiveAt(lifetimes, sequence, store.path(), page, reader, store.callbacks()));
+    }
+
+    private static void readChecked(final PageStore store, final long page, final CheckingReader checking)
+    {
         try
         {
             store.file().readAt(store.layout().dataOffset(page), PageStore.PAGE_SIZE, checking);

@@ -157,8 +157,8 @@ public final class StoreSnapshot implements AutoCloseable
     public void read(final long pageId, final RangeReader reader)
     {
         Objects.requireNonNull(reader, "reader");
-        final long page = checkLive(pageId);
-        PageReads.read(store, page, lifetimes.crc(page), reader);
+        checkOpen();
+        PageReads.readLiveAt(store, lifetimes, sequence, store.checkPageId(pageId), reader);
     }
 
     /**

@@ -100,6 +100,17 @@ class StoreSnapshotTest
             {
                 assertThrowsExactly(PageNotInSnapshotException.class,
                     () -> between.read(pageId, new byte[PageStore.PAGE_SIZE]));
+                assertThrowsExactly(PageNotInSnapshotException.class,
+                    () -> between.read(pageId, ByteBuffer.allocateDirect(PageStore.PAGE_SIZE)));
+                final boolean[] called = new boolean[1];
+                final PageNotInSnapshotException ex = assertThrowsExactly(PageNotInSnapshotException.class,
+                    () -> between.read(pageId, view -> called[0] = true));
+                assertFalse(called[0]);
+                assertEquals(pageId, ex.pageId());
+                assertEquals(between.sequence(), ex.sequence());
+                // The in-place read that refused the page left this thread's reader usable.
+                assertThrowsExactly(IllegalStateException.class, () -> store.read(pageId, view -> called[0] = true));
+                assertFalse(called[0]);
             }
 
             assertEquals(pageId, writer.allocate());
