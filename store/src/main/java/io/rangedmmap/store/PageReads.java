@@ -28,11 +28,13 @@ import java.nio.ByteBuffer;
  * {@link PageStore} and {@link StoreSnapshot}: the copy out of the mapping (a fault fails the store) and the check
  * against the page's expected CRC32C.
  *
- * <p>The caller loads the expected CRC32C from the entry whose load proved the page readable (the page table's for
- * the store, the page's lifetimes entry for a snapshot), before the copy: one table entry per read, and no load left
- * to miss alone behind the copy and the access gate's full fences. The CRC loaded first is the one the bytes must
- * match: the page is not rewritten while it stays readable to the caller. A snapshot's in-place read goes further and
- * checks the page's lifetimes inside the gate ({@link #readLiveAt}).
+ * <p>The caller loads the expected CRC32C right after the load that proved the page readable, before the copy: a
+ * snapshot proves it from the page's lifetimes entry and takes the CRC from the page table, two cache lines of two
+ * tables, and loading both back to back lets their misses overlap, where a CRC loaded after the copy would miss alone
+ * behind the copy and the access gate's full fences (the store's own read finds its CRC on the line of the page's
+ * state, already loaded). The CRC loaded first is the one the bytes must match: the page is not rewritten while it
+ * stays readable to the caller. A snapshot's in-place read goes further and checks the page's lifetimes and loads its
+ * CRC inside the gate ({@link #readLiveAt}), where those misses also overlap the loads of the page's bytes.
  */
 final class PageReads
 {

@@ -25,16 +25,13 @@ import java.lang.ref.Cleaner;
 /**
  * For each user page, the checkpoint that made its current bytes live and the checkpoint that freed them: what a
  * snapshot pinned at checkpoint {@code S} needs to tell whether a page was live at {@code S} ({@code liveSince <= S
- * < freedAt}), and the CRC32C of those bytes, copied from the store's {@link PageTable} when they are made live: a
- * page live at {@code S} keeps its bytes and this entry while any snapshot that can see it is open, because its
- * space is not reused until then (see {@link SnapshotRegistry}). The copy is what makes a snapshot read touch one
- * table entry, as {@code PageStore.read} does (its state and CRC share the page table's entry), where taking the CRC
- * from the page table cost a second random cache line and TLB miss per read. For each group of {@link StoreLayout#GROUP_USER_PAGES} pages (one metadata page), the
+ * < freedAt}). Its CRC32C comes from the store's {@link PageCrcs}: a page live at {@code S} keeps its bytes and CRC
+ * while any snapshot that can see it is open, because its space is not reused until then (see
+ * {@link SnapshotRegistry}). For each group of {@link StoreLayout#GROUP_USER_PAGES} pages (one metadata page), the
  * last checkpoint that made a page of it live or freed one: what lets an incremental backup skip, without looking at
  * its pages, every group unchanged since the backup's checkpoint.
  *
- * <p>24 bytes a page ({@code liveSince}, {@code freedAt}, the CRC32C and 4 bytes of padding that keep the
- * {@code long}s aligned) and one {@code long} a group, off the Java heap like the {@link PageTable}: address space is
+ * <p>Two {@code long}s a page and one a group, off the Java heap like the {@link PageTable}: address space is
  * reserved for the table's capacity (its maxPages) and only the entries of pages ever made live are touched, so
  * memory follows the pages used, and growth needs nothing here (an untouched entry reads zero: never live, never
  * freed, never changed). What happened before the store was opened is known per group only: the sequence carried by
@@ -45,23 +42,20 @@ import java.lang.ref.Cleaner;
  * checkpoint at or after the bound.
  *
  * <p><b>Thread safety:</b> written only by the checkpoint leader (one at a time), read by any thread. A page made
- * live again writes its CRC32C (plain), then {@code liveSince} before {@code freedAt} (both release); a reader loads {@code freedAt} before
+ * live again writes {@code liveSince} before {@code freedAt} (both release); a reader loads {@code freedAt} before
  * {@code liveSince} (both acquire), so a reader that sees the new {@code freedAt} also sees the new {@code liveSince}.
  * Every value written after a snapshot at {@code S} was pinned is above {@code S}, so a torn pair never makes a page
- * visible that was not live at {@code S}; the CRC32C, read after both, is the one of the bytes the reader saw live
- * (an entry is rewritten only once no open snapshot can see the page). A group's entry is written (release) after its pages' entries; a reader
+ * visible that was not live at {@code S}. A group's entry is written (release) after its pages' entries; a reader
  * that pinned {@code S} sees every entry of the checkpoints up to {@code S}, which were recorded before {@code S} was
  * published.
  */
 public final class PageLifetimes implements PageCrcs
 {
     private static final long NEVER = Long.MAX_VALUE;
-    private static final int ENTRY_BYTES = 3 * Long.BYTES;
-    private static final int FREED_AT_OFFSET = Long.BYTES;
-    private static final int CRC_OFFSET = 2 * Long.BYTES;
+    private static final int ENTRY_BYTES = 2 * Long.BYTES;
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final PageTable table;
+    private final PageCrcs crcs;
     private final long address;
     private final long groupsAddress;
 
@@ -75,7 +69,7 @@ public final class PageLifetimes implements PageCrcs
      */
     public PageLifetimes(final PageTable table, final long[] groupSequences)
     {
-        this.table = table;
+        this.crcs = table;
         final long groups = groupsFor(Math.max(1, table.capacity()));
         final long pageBytes = Math.max(1, table.capacity()) * ENTRY_BYTES;
         final long bytes = pageBytes + groups * Long.BYTES;
@@ -101,7 +95,6 @@ public final class PageLifetimes implements PageCrcs
             {
                 if (PageTable.LIVE == PageTable.stateOf(table.statePlain(page)))
                 {
-                    UnsafeApi.putInt(address + page * ENTRY_BYTES + CRC_OFFSET, table.crc(page));
                     UnsafeApi.putLong(address + page * ENTRY_BYTES, encode(sequence));
                 }
             }
@@ -137,16 +130,10 @@ public final class PageLifetimes implements PageCrcs
         return 0 == stored ? NEVER : stored - 2;
     }
 
-    /**
-     * {@return the CRC32C of the page's bytes as they were made live; read it after {@link #liveAt(long, long)} proved
-     * the page live at the reader's snapshot, whose pin keeps the entry unchanged}
-     *
-     * @param page the page.
-     */
     @Override
     public int crc(final long page)
     {
-        return UnsafeApi.getInt(address + page * ENTRY_BYTES + CRC_OFFSET);
+        return crcs.crc(page);
     }
 
     /**
@@ -158,7 +145,7 @@ public final class PageLifetimes implements PageCrcs
     public boolean liveAt(final long page, final long sequence)
     {
         // Acquire: partner of the release of freedAt in madeLive; liveSince read after it is at least as new.
-        final long freedAt = decode(UnsafeApi.getLongAcquire(null, address + page * ENTRY_BYTES + FREED_AT_OFFSET));
+        final long freedAt = decode(UnsafeApi.getLongAcquire(null, address + page * ENTRY_BYTES + Long.BYTES));
         final long liveSince = decode(UnsafeApi.getLongAcquire(null, address + page * ENTRY_BYTES));
         return liveSince <= sequence && sequence < freedAt;
     }
@@ -191,19 +178,16 @@ public final class PageLifetimes implements PageCrcs
     }
 
     /**
-     * Records that checkpoint {@code sequence} made the page live with new bytes, and their CRC32C from the page
-     * table (visible to the leader since its acquire load of the page's WRITTEN state).
+     * Records that checkpoint {@code sequence} made the page live with new bytes.
      *
      * @param page     the page.
      * @param sequence the checkpoint.
      */
     public void madeLive(final long page, final long sequence)
     {
-        // Plain, published by the releases that follow: only a snapshot that sees the page live reads it.
-        UnsafeApi.putInt(address + page * ENTRY_BYTES + CRC_OFFSET, table.crc(page));
         // Release, liveSince first: a reader that sees the new freedAt (acquire in liveAt) sees the new liveSince.
         UnsafeApi.putLongRelease(null, address + page * ENTRY_BYTES, encode(sequence));
-        UnsafeApi.putLongRelease(null, address + page * ENTRY_BYTES + FREED_AT_OFFSET, encode(NEVER));
+        UnsafeApi.putLongRelease(null, address + page * ENTRY_BYTES + Long.BYTES, encode(NEVER));
         touch(page, sequence);
     }
 
@@ -216,7 +200,7 @@ public final class PageLifetimes implements PageCrcs
     public void freed(final long page, final long sequence)
     {
         // Release: partner of the acquire in liveAt.
-        UnsafeApi.putLongRelease(null, address + page * ENTRY_BYTES + FREED_AT_OFFSET, encode(sequence));
+        UnsafeApi.putLongRelease(null, address + page * ENTRY_BYTES + Long.BYTES, encode(sequence));
         touch(page, sequence);
     }
 
