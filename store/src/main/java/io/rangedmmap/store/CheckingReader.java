@@ -64,11 +64,13 @@ final class CheckingReader implements RangeReader
 
     /**
      * {@return this thread's reader, armed for one read of a snapshot's page, which it checks to be live in the
-     * snapshot's checkpoint and takes the CRC32C of from {@code lifetimes}; {@link #disarm()} it when the read returns}
+     * snapshot's checkpoint before taking its CRC32C through {@code lifetimes}; {@link #disarm()} it when the read
+     * returns}
      *
-     * <p>The check runs inside the mapping's access gate, just before the page is read: the miss on the page's
-     * lifetimes entry then overlaps the loads of the page's bytes, where a check before the gate would wait for it to
-     * complete alone before the gate's full fence.
+     * <p>The check runs inside the mapping's access gate, just before the page is read: the misses on the page's
+     * lifetimes entry and on its CRC then overlap the loads of the page's bytes, where a check before the gate would
+     * wait for them to complete alone before the gate's full fence (measured: 0.94x the store's in-place read before
+     * the gate, 1.1x inside it, on this 2-core VM under load).
      *
      * @param lifetimes the store's page lifetimes.
      * @param sequence  the checkpoint the snapshot pins.
