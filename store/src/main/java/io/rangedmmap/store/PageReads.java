@@ -18,7 +18,7 @@ package io.rangedmmap.store;
 import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.RangeReader;
 import io.rangedmmap.store.internal.Crc;
-import io.rangedmmap.store.internal.PageCrcs;
+import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
 
 import java.nio.ByteBuffer;
@@ -26,7 +26,15 @@ import java.nio.ByteBuffer;
 /**
  * The three page reads (into an array, into a buffer, in place) of a page the caller proved readable, shared by
  * {@link PageStore} and {@link StoreSnapshot}: the copy out of the mapping (a fault fails the store) and the check
- * against the CRC32C that {@code crcs} records for the page.
+ * against the page's expected CRC32C.
+ *
+ * <p>The caller loads the expected CRC32C right after the load that proved the page readable, before the copy: a
+ * snapshot proves it from the page's lifetimes entry and takes the CRC from the page table, two cache lines of two
+ * tables, and loading both back to back lets their misses overlap, where a CRC loaded after the copy would miss alone
+ * behind the copy and the access gate's full fences (the store's own read finds its CRC on the line of the page's
+ * state, already loaded). The CRC loaded first is the one the bytes must match: the page is not rewritten while it
+ * stays readable to the caller. A snapshot's in-place read goes further and checks the page's lifetimes and loads its
+ * CRC inside the gate ({@link #readLiveAt}), where those misses also overlap the loads of the page's bytes.
  */
 final class PageReads
 {
@@ -34,7 +42,7 @@ final class PageReads
     {
     }
 
-    static void read(final PageStore store, final PageCrcs crcs, final long page, final byte[] dst)
+    static void read(final PageStore store, final long page, final int expected, final byte[] dst)
     {
         try
         {
@@ -44,10 +52,10 @@ final class PageReads
         {
             throw store.lifecycle().fail(ex);
         }
-        checkCrc(store, crcs, page, Crc.of(dst));
+        checkCrc(store, page, expected, Crc.of(dst));
     }
 
-    static void read(final PageStore store, final PageCrcs crcs, final long page, final ByteBuffer dst)
+    static void read(final PageStore store, final long page, final int expected, final ByteBuffer dst)
     {
         final int position = dst.position();
         try
@@ -61,12 +69,27 @@ final class PageReads
         dst.position(position);
         final int actual = Crc.of(dst);
         dst.position(position + PageStore.PAGE_SIZE);
-        checkCrc(store, crcs, page, actual);
+        checkCrc(store, page, expected, actual);
     }
 
-    static void read(final PageStore store, final PageCrcs crcs, final long page, final RangeReader reader)
+    static void read(final PageStore store, final long page, final int expected, final RangeReader reader)
     {
-        final CheckingReader checking = CheckingReader.arm(crcs, store.path(), page, reader, store.callbacks());
+        readChecked(store, page, CheckingReader.arm(expected, store.path(), page, reader, store.callbacks()));
+    }
+
+    /**
+     * Reads a page of a snapshot in place: {@code checking}, armed for it, checks inside the access gate that the
+     * page was live in the snapshot's checkpoint (see {@link CheckingReader#armLiveAt}).
+     */
+    static void readLiveAt(final PageStore store, final PageLifetimes lifetimes, final long sequence, final long page,
+        final RangeReader reader)
+    {
+        readChecked(store, page,
+            CheckingReader.armLiveAt(lifetimes, sequence, store.path(), page, reader, store.callbacks()));
+    }
+
+    private static void readChecked(final PageStore store, final long page, final CheckingReader checking)
+    {
         try
         {
             store.file().readAt(store.layout().dataOffset(page), PageStore.PAGE_SIZE, checking);
@@ -106,9 +129,8 @@ final class PageReads
         }
     }
 
-    private static void checkCrc(final PageStore store, final PageCrcs crcs, final long page, final int actual)
+    private static void checkCrc(final PageStore store, final long page, final int expected, final int actual)
     {
-        final int expected = crcs.crc(page);
         if (expected != actual)
         {
             throw new CorruptPageException(store.path().toString(), page, expected, actual);

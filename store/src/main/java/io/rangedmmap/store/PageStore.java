@@ -462,7 +462,8 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         PageReads.checkLength(dst.length, "dst.length");
-        PageReads.read(this, table, PageReads.readable(this, table, pageId), dst);
+        final long page = PageReads.readable(this, table, pageId);
+        PageReads.read(this, page, table.crc(page), dst);
     }
 
     /**
@@ -482,7 +483,8 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         PageReads.checkLength(dst.remaining(), "dst.remaining()");
-        PageReads.read(this, table, PageReads.readable(this, table, pageId), dst);
+        final long page = PageReads.readable(this, table, pageId);
+        PageReads.read(this, page, table.crc(page), dst);
     }
 
     /**
@@ -501,7 +503,8 @@ public final class PageStore implements AutoCloseable
     public void read(final long pageId, final RangeReader reader)
     {
         Objects.requireNonNull(reader, "reader");
-        PageReads.read(this, table, PageReads.readable(this, table, pageId), reader);
+        final long page = PageReads.readable(this, table, pageId);
+        PageReads.read(this, page, table.crc(page), reader);
     }
 
     /**

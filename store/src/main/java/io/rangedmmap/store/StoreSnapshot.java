@@ -116,7 +116,8 @@ public final class StoreSnapshot implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         PageReads.checkLength(dst.length, "dst.length");
-        PageReads.read(store, lifetimes, checkLive(pageId), dst);
+        final long page = checkLive(pageId);
+        PageReads.read(store, page, lifetimes.crc(page), dst);
     }
 
     /**
@@ -136,7 +137,8 @@ public final class StoreSnapshot implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         PageReads.checkLength(dst.remaining(), "dst.remaining()");
-        PageReads.read(store, lifetimes, checkLive(pageId), dst);
+        final long page = checkLive(pageId);
+        PageReads.read(store, page, lifetimes.crc(page), dst);
     }
 
     /**
@@ -155,7 +157,8 @@ public final class StoreSnapshot implements AutoCloseable
     public void read(final long pageId, final RangeReader reader)
     {
         Objects.requireNonNull(reader, "reader");
-        PageReads.read(store, lifetimes, checkLive(pageId), reader);
+        checkOpen();
+        PageReads.readLiveAt(store, lifetimes, sequence, store.checkPageId(pageId), reader);
     }
 
     /**
