@@ -40,6 +40,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,18 +65,40 @@ import java.util.zip.CRC32C;
  * reserved by {@code posix_fallocate} (CheckpointFlushProbe measures that separately).
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.rangedmmap.benchmarks.CommitPeers OUT_DIR [SECONDS] [ROUNDS]} writes
- * {@code commits.md} (throughput table, ratios, latency table) and {@code commits.csv}.
+ * {@code commits.md} (throughput table, ratios, latency table) and {@code commits.csv}. To repeat some cells with
+ * more rounds, name them with {@code -Dpeers.writers=1,2} and {@code -Dpeers.sizes=1} (default: every writer count
+ * and commit size).
  */
 public final class CommitPeers
 {
     private static final int PAGE = PageStore.PAGE_SIZE;
     private static final int KEYS = 1 << 14;
     private static final int STORE_PAGES = 1 << 16;
-    private static final int[] WRITERS = {1, 2, 4, 8};
-    private static final int[] SIZES = {1, 8, 64};
+    private static final int[] WRITERS = counts("peers.writers", "1,2,4,8");
+    private static final int[] SIZES = counts("peers.sizes", "1,8,64");
 
     private CommitPeers()
     {
+    }
+
+    private static int[] counts(final String property, final String defaults)
+    {
+        final String value = System.getProperty(property, defaults);
+        try
+        {
+            final int[] counts = Arrays.stream(value.split(",")).map(String::trim)
+                .mapToInt(Integer::parseInt).toArray();
+            if (0 == counts.length || Arrays.stream(counts).anyMatch(c -> c < 1))
+            {
+                throw new NumberFormatException("empty or below 1");
+            }
+            return counts;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(property + "=" + value + " must be a comma-separated list of positive " +
+                "integers, such as " + defaults, ex);
+        }
     }
 
     /**
