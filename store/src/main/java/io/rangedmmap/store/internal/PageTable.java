@@ -118,19 +118,22 @@ public final class PageTable implements PageCrcs
         {
             throw new IllegalArgumentException("pageCount=" + pageCount + " must be in [0, capacity=" + capacity + "]");
         }
-        final long bytes = Math.max(1, capacity) * ENTRY_BYTES;
+        // Reserved with a 2 MiB margin and started on a 2 MiB boundary, so that a fill from page 0 can be backed by
+        // whole 2 MiB pages (see adviseFill); the margin is address space only.
+        final long bytes = Math.max(1, capacity) * ENTRY_BYTES + HUGE_PAGE;
+        final long reserved;
         try
         {
-            address = NativeIo.mmapAnonymous(bytes);
+            reserved = NativeIo.mmapAnonymous(bytes);
         }
         catch (final NativeCallException ex)
         {
             throw new IllegalStateException("cannot reserve " + bytes + " bytes for the page table of " + capacity +
                 " pages", ex);
         }
+        address = (reserved + HUGE_PAGE - 1) & -HUGE_PAGE;
         this.capacity = capacity;
         this.size = pageCount;
-        final long reserved = address;
         CLEANER.register(this, () -> unmap(reserved, bytes));
     }
 
@@ -175,7 +178,8 @@ public final class PageTable implements PageCrcs
     public void adviseFill(final long pages)
     {
         final long end = address + Math.min(pages, capacity) * ENTRY_BYTES;
-        final long first = (address + HUGE_PAGE - 1) & -HUGE_PAGE;
+        // address is on a 2 MiB boundary: only the last, partly filled 2 MiB keeps 4 KiB pages.
+        final long first = address;
         final long last = end & -HUGE_PAGE;
         if (last > first)
         {
