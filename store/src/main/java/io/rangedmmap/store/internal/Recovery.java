@@ -27,7 +27,6 @@ import io.rangedmmap.store.internal.jfr.SuperblockFallbackEvent;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -250,8 +249,9 @@ public record Recovery(
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("reading the metadata pages of group " + tablePage + " at offset=" +
-                offset + " of " + file.path(), ex);
+            // Only a faster way to the same bytes: if the descriptor refuses (a read-only file whose descriptor the
+            // mapping layer could not find, say), read through the mapping, whose faults are reported as ever.
+            file.readAt(offset, pair, 0, pair.length);
         }
     }
 
