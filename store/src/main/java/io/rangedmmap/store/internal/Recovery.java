@@ -236,7 +236,7 @@ public record Recovery(
     /**
      * Reads the two metadata pages of a group, which sit side by side, with one {@code pread}: through the file's
      * descriptor, not its mapping, because on a virtual machine the first touch of each 4 KiB mapping entry costs far
-     * more than the read (measured on this project's VM, 1,961 groups: 170-350 ms through the mapping, 11-31 ms with
+     * more than the read (measured on this project's VM, 1,961 groups: 172-349 ms through the mapping, 11-31 ms with
      * {@code pread}), and open reads each of these pages once.
      */
     private static void readPair(final RawMmapFile file, final StoreLayout layout, final long tablePage,
