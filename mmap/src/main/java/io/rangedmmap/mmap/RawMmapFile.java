@@ -520,6 +520,24 @@ public final class RawMmapFile implements AutoCloseable
     }
 
     /**
+     * Reads {@code dst.length} bytes at {@code offset} with {@code pread} through the file's descriptor; for
+     * {@link RawFileAccess#readThrough}. A failed file does not refuse it, as the mapped reads do not.
+     */
+    void readThrough(final long offset, final byte[] dst) throws IOException
+    {
+        Objects.checkFromIndexSize(offset, dst.length, region.size());
+        final int cell = gate.enter();
+        try
+        {
+            region.readThrough(dst, 0, offset, dst.length);
+        }
+        finally
+        {
+            gate.exit(cell);
+        }
+    }
+
+    /**
      * Writes the first {@code length} bytes of a native segment at {@code offset} with {@code pwrite}; for
      * {@link RawFileAccess#writeThrough(RawMmapFile, long, MemorySegment, long, MemorySegment)}. Unlike the
      * metadata write above, a failed file refuses it: it carries a writer's page, not a durability step.
@@ -614,6 +632,12 @@ public final class RawMmapFile implements AutoCloseable
             final long length, final MemorySegment callState) throws IOException
         {
             file.writeThrough(offset, buffer, length, callState);
+        }
+
+        @Override
+        public void readThrough(final RawMmapFile file, final long offset, final byte[] dst) throws IOException
+        {
+            file.readThrough(offset, dst);
         }
     }
 

@@ -592,6 +592,23 @@ public final class LockedFile implements AutoCloseable
     }
 
     /**
+     * Reads {@code length} bytes at {@code offset} into {@code dst} from {@code dstOffset} with {@code pread} through
+     * {@link #descriptor()}, from the page cache, mapping nothing. An interrupt of the calling thread does not close
+     * the file.
+     *
+     * @param offset    where in the file.
+     * @param dst       the array to fill.
+     * @param dstOffset the first byte of {@code dst} to fill.
+     * @param length    how many bytes.
+     * @throws io.rangedmmap.mmap.NativeCallException if {@code pread} fails or the file ends first (errno kept).
+     * @throws IOException                            if the file's channel is closed.
+     */
+    public void readAt(final long offset, final byte[] dst, final int dstOffset, final int length) throws IOException
+    {
+        NativeIo.pread(descriptor(), path, offset, dst, dstOffset, length);
+    }
+
+    /**
      * Writes the first {@code length} bytes of a native segment at {@code offset} with {@code pwrite} through
      * {@link #descriptor()}, as {@link #writeAt(long, byte[], int, int)} does, allocating nothing.
      *

@@ -462,6 +462,23 @@ public final class MappedRegion
     }
 
     /**
+     * Reads bytes at {@code offset} into a heap array with {@code pread} through the file's one descriptor, not
+     * through the mapping (see {@link LockedFile#readAt}); it sees what the mapping sees (one page cache). No bounds
+     * checks.
+     *
+     * @param dst       the array.
+     * @param dstOffset first byte of the array.
+     * @param offset    where in the file.
+     * @param length    how many bytes.
+     * @throws IOException if the read fails (its errno is kept in a {@code NativeCallException}).
+     */
+    public void readThrough(final byte[] dst, final int dstOffset, final long offset, final int length)
+        throws IOException
+    {
+        file.readAt(offset, dst, dstOffset, length);
+    }
+
+    /**
      * Writes bytes of a heap array at {@code offset} with {@code pwrite} through the file's one descriptor, not
      * through the mapping (see {@link LockedFile#writeAt}); the mapping sees them at once. No bounds checks. A failed
      * region does not refuse it: the flush that must follow does.

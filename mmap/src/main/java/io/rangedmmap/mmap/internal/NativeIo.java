@@ -48,6 +48,7 @@ public final class NativeIo
      */
     public static final int EOPNOTSUPP = 95;
 
+    private static final int EIO = 5;
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
 
@@ -63,6 +64,7 @@ public final class NativeIo
     private static final MethodHandle MUNMAP;
     private static final MethodHandle MSYNC;
     private static final MethodHandle PWRITE;
+    private static final MethodHandle PREAD;
     private static final MethodHandle LSEEK;
     private static final MethodHandle FSTAT;
     /**
@@ -112,6 +114,9 @@ public final class NativeIo
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_INT), errno);
         PWRITE = linker.downcallHandle(libc.findOrThrow("pwrite"),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), errno);
+        PREAD = linker.downcallHandle(libc.findOrThrow("pread"),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
                 ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), errno);
         FSTAT = linker.downcallHandle(libc.findOrThrow("fstat"),
@@ -341,6 +346,59 @@ public final class NativeIo
             final MemorySegment buffer = arena.allocate(Math.max(1, length));
             MemorySegment.copy(data, dataOffset, buffer, ValueLayout.JAVA_BYTE, 0, length);
             pwrite(fd, file, offset, buffer, length, arena.allocate(CAPTURE_LAYOUT));
+        }
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code offset} of a file into {@code dst} from {@code dstOffset} with
+     * {@code pread}, from the page cache, retrying short and interrupted reads. It maps nothing: on a virtual machine
+     * where the first touch of each 4 KiB mapping entry costs tens of microseconds, reading scattered pages once this
+     * way costs a fraction of reading them through a mapping. Like {@link #pwrite}, a thread interrupt cannot close
+     * the descriptor.
+     *
+     * @param fd        a readable descriptor of the file.
+     * @param file      the file, for messages.
+     * @param offset    where in the file.
+     * @param dst       the array to fill.
+     * @param dstOffset the first byte of {@code dst} to fill.
+     * @param length    how many bytes.
+     * @throws NativeCallException if {@code pread} fails ({@code EIO}), with its errno, or reaches the end of the file
+     *                             first (reported as {@code EIO}).
+     */
+    public static void pread(final int fd, final Path file, final long offset, final byte[] dst, final int dstOffset,
+        final int length) throws NativeCallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment buffer = arena.allocate(Math.max(1, length));
+            final MemorySegment callState = arena.allocate(CAPTURE_LAYOUT);
+            long done = 0;
+            while (done < length)
+            {
+                final MemorySegment rest = 0 == done ? buffer : buffer.asSlice(done);
+                final long read = (long)PREAD.invokeExact(callState, fd, rest, length - done, offset + done);
+                if (read > 0)
+                {
+                    done += read;
+                    continue;
+                }
+                final int errno = read < 0 ? (int)ERRNO.get(callState, 0L) : EIO;
+                if (EINTR != errno)
+                {
+                    // Zero bytes read before length: the file ends inside the range.
+                    throw new NativeCallException("pread", errno,
+                        "reading offset=" + (offset + done) + " length=" + (length - done) + " of " + file);
+                }
+            }
+            MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, dst, dstOffset, length);
+        }
+        catch (final NativeCallException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("pread downcall failed for " + file, t);
         }
     }
 

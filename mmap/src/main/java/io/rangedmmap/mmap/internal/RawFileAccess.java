@@ -64,6 +64,17 @@ public final class RawFileAccess
          */
         void writeThrough(RawMmapFile file, long offset, MemorySegment buffer, long length, MemorySegment callState)
             throws IOException;
+
+        /**
+         * Reads {@code dst.length} bytes at {@code offset} of {@code file} with {@code pread}, inside the handle's
+         * gate.
+         *
+         * @param file   the open handle.
+         * @param offset where in the file.
+         * @param dst    the array to fill.
+         * @throws IOException if the read fails.
+         */
+        void readThrough(RawMmapFile file, long offset, byte[] dst) throws IOException;
     }
 
     private static volatile Bridge bridge;
@@ -130,5 +141,23 @@ public final class RawFileAccess
     {
         // Volatile read: partner of the write in install (see above).
         bridge.writeThrough(file, offset, buffer, length, callState);
+    }
+
+    /**
+     * Reads {@code dst.length} bytes at {@code offset} of {@code file} with {@code pread} through its one descriptor,
+     * from the page cache, without touching the mapping: the store's open reads its scattered metadata pages so, where
+     * a first touch of each 4 KiB mapping entry would cost far more than the read.
+     *
+     * @param file   an open handle, read-only or writable.
+     * @param offset where in the file.
+     * @param dst    the array to fill.
+     * @throws IndexOutOfBoundsException if {@code [offset, offset + dst.length)} is not inside the file.
+     * @throws IllegalStateException     if the handle is closed.
+     * @throws IOException               if the read fails (a {@code NativeCallException} keeps its errno).
+     */
+    public static void readThrough(final RawMmapFile file, final long offset, final byte[] dst) throws IOException
+    {
+        // Volatile read: partner of the write in install (see above).
+        bridge.readThrough(file, offset, dst);
     }
 }

@@ -146,6 +146,33 @@ class RawFileAccessTest
     }
 
     @Test
+    void shouldReadThroughTheDescriptorWhatTheMappingHoldsReadOnlyOrWritable() throws IOException
+    {
+        final Path file = dir.resolve("p.bin");
+        try (RawMmapFile mapped = RawMmapFile.create(file, 4 * PAGE))
+        {
+            mapped.writeAt(PAGE, filled(5));
+            mapped.writeAt(2 * PAGE, filled(6));
+            final byte[] two = new byte[2 * PAGE];
+            RawFileAccess.readThrough(mapped, PAGE, two);
+            assertArrayEquals(filled(5), Arrays.copyOfRange(two, 0, PAGE), "pread sees the mapped write at once");
+            assertArrayEquals(filled(6), Arrays.copyOfRange(two, PAGE, 2 * PAGE));
+            assertEquals(1, descriptorsOf(file).size(), "no second descriptor: " + descriptorsOf(file));
+            final IndexOutOfBoundsException outside = assertThrowsExactly(IndexOutOfBoundsException.class,
+                () -> RawFileAccess.readThrough(mapped, 3 * PAGE + 1, new byte[PAGE]));
+            assertTrue(outside.getMessage().contains("16384"), outside.getMessage());
+            mapped.flush();
+        }
+        final RawMmapFile readOnly = RawMmapFile.openReadOnly(file);
+        final byte[] page = new byte[PAGE];
+        RawFileAccess.readThrough(readOnly, 2 * PAGE, page);
+        assertArrayEquals(filled(6), page, "a read-only handle reads too");
+        readOnly.close();
+        assertThrowsExactly(IllegalStateException.class, () -> RawFileAccess.readThrough(readOnly, 0, page));
+        assertEquals(List.of(), descriptorsOf(file));
+    }
+
+    @Test
     void shouldRefuseASecondBridge()
     {
         final RawFileAccess.Bridge foreign = new RawFileAccess.Bridge()
@@ -158,6 +185,11 @@ class RawFileAccessTest
             @Override
             public void writeThrough(final RawMmapFile file, final long offset, final MemorySegment buffer,
                 final long length, final MemorySegment callState)
+            {
+            }
+
+            @Override
+            public void readThrough(final RawMmapFile file, final long offset, final byte[] dst)
             {
             }
         };

@@ -48,6 +48,35 @@ class PageTableTest
     }
 
     @Test
+    void shouldKeepEveryEntryFreeAndWritableAfterTheFillAdvice()
+    {
+        // 4 MiB of entries: at least one whole 2 MiB page inside the advised range, and edges outside it.
+        final long pages = 1L << 19;
+        final PageTable table = new PageTable(pages / 2, pages);
+        table.adviseFill(pages / 2);
+        table.adviseFill(0);
+        table.adviseFill(pages * 4);
+        for (long page = 0; page < pages; page++)
+        {
+            assertEquals(PageTable.FREE, table.statePlain(page), "page " + page);
+        }
+        for (long page = 0; page < pages / 2; page++)
+        {
+            table.setCrc(page, (int)page * 31);
+            table.setStateRelease(page, PageTable.LIVE);
+        }
+        for (long page = 0; page < pages; page++)
+        {
+            final boolean filled = page < pages / 2;
+            assertEquals(filled ? PageTable.LIVE : PageTable.FREE, table.stateAcquire(page), "page " + page);
+            assertEquals(filled ? (int)page * 31 : 0, table.crc(page), "page " + page);
+        }
+        final PageTable small = new PageTable(10);
+        small.adviseFill(10);
+        assertEquals(PageTable.FREE, small.stateAcquire(9));
+    }
+
+    @Test
     void shouldKeepTheOwnerOfAnAllocatedPageApartFromItsState()
     {
         final int mine = PageTable.allocatedBy(7);
