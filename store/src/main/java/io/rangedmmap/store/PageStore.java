@@ -814,6 +814,11 @@ public final class PageStore implements AutoCloseable
         return checkpoints.inFlight();
     }
 
+    CheckpointCoordinator coordinator()
+    {
+        return checkpoints;
+    }
+
     Lifecycle lifecycle()
     {
         return lifecycle;

@@ -16,6 +16,7 @@
 package io.rangedmmap.store;
 
 import io.rangedmmap.mmap.RawMmapFile;
+import io.rangedmmap.store.internal.CheckpointCoordinator;
 import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.StoreIo;
 import org.junit.jupiter.api.Test;
@@ -158,8 +159,12 @@ class PageStoreGroupCommitTest
                             final long seed = seedBase + i;
                             final long startedBefore = io.started.get();
                             final PageReceipt receipt = writer.write(pageId, page(seed));
+                            final long durableBefore = store.lastCheckpoint();
                             final Checkpoint checkpoint = store.checkpoint(List.of(receipt));
                             returned.incrementAndGet();
+                            // The one in flight when it arrived (durableBefore + 1), at most, then its own.
+                            assertTrue(checkpoint.sequence() <= durableBefore + 2, "checkpoint " +
+                                checkpoint.sequence() + " for a call made after " + durableBefore + " was durable");
                             if (checkpoint.sequence() <= previous)
                             {
                                 fail("sequence " + checkpoint.sequence() + " after " + previous);
@@ -191,7 +196,8 @@ class PageStoreGroupCommitTest
             }
             final long checkpoints = store.lastCheckpoint();
             System.out.println("group commit: " + THREADS * COMMITS + " commits in " + checkpoints +
-                " checkpoints, " + io.started.get() + " flushes");
+                " checkpoints, " + io.started.get() + " flushes, " + store.coordinator().gatherWaits() +
+                " gathering waits, longest overrun " + store.coordinator().gatherOverrunNanos() + " ns");
             assertTrue(checkpoints < THREADS * COMMITS, "concurrent callers shared checkpoints: " + checkpoints);
         }
         assertEquals(THREADS * COMMITS, returned.get(), "every call returned once");
@@ -212,6 +218,74 @@ class PageStoreGroupCommitTest
             }
             assertEquals(THREADS * COMMITS, store.stats().livePages());
             assertTrue(store.verify().isClean());
+        }
+    }
+
+    /**
+     * A caller alone never waits for others before its checkpoint, blocking or asynchronous, however many commits it
+     * makes; several callers do, each wait within a quarter of the last checkpoint (at most 1 ms) plus the lateness
+     * of a wake-up on this loaded VM.
+     */
+    @Test
+    @Timeout(300)
+    void shouldGatherOnlyForSeveralCallersAndWithinTheBound() throws Exception
+    {
+        assertEquals(0, CheckpointCoordinator.gatherBoundNanos(0), "no checkpoint yet: no wait");
+        assertEquals(250_000, CheckpointCoordinator.gatherBoundNanos(1_000_000), "a quarter of the last flush");
+        assertEquals(CheckpointCoordinator.MAX_GATHER_NANOS, CheckpointCoordinator.gatherBoundNanos(60_000_000_000L),
+            "at most 1 ms, however slow the last flush");
+        final Path file = dir.resolve("gather.store").toAbsolutePath();
+        try (PageStore store = PageStore.create(file, 8192))
+        {
+            try (PageWriter writer = store.newWriter())
+            {
+                for (int i = 0; i < 300; i++)
+                {
+                    store.checkpoint(List.of(writer.write(writer.allocate(), page(i))));
+                }
+                for (int i = 0; i < 100; i++)
+                {
+                    store.checkpointAsync(List.of(writer.write(writer.allocate(), page(i)))).get(10, TimeUnit.SECONDS);
+                }
+            }
+            assertEquals(0, store.coordinator().gatherWaits(), "a caller alone waited for others");
+            final int threads = 8;
+            final CyclicBarrier start = new CyclicBarrier(threads);
+            final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+            final List<Thread> running = new ArrayList<>();
+            for (int t = 0; t < threads; t++)
+            {
+                running.add(Thread.ofPlatform().start(() ->
+                {
+                    try (PageWriter writer = store.newWriter())
+                    {
+                        start.await();
+                        for (int i = 0; i < 200; i++)
+                        {
+                            store.checkpoint(List.of(writer.write(writer.allocate(), page(i))));
+                        }
+                    }
+                    catch (final Throwable ex)
+                    {
+                        errors.add(ex);
+                    }
+                }));
+            }
+            for (final Thread thread : running)
+            {
+                thread.join();
+            }
+            if (!errors.isEmpty())
+            {
+                throw new AssertionError("a committing thread failed", errors.peek());
+            }
+            final long waits = store.coordinator().gatherWaits();
+            final long overrun = store.coordinator().gatherOverrunNanos();
+            System.out.println("gathering: " + waits + " waits over " + store.lastCheckpoint() +
+                " checkpoints, longest overrun " + overrun + " ns");
+            assertTrue(waits > 0, "8 callers never gathered");
+            assertTrue(overrun < TimeUnit.MILLISECONDS.toNanos(100), "a wait overran its bound by " + overrun + " ns");
+            assertEquals(400 + threads * 200, store.stats().livePages());
         }
     }
 

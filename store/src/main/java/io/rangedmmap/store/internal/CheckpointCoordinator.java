@@ -48,6 +48,14 @@ import java.util.function.Supplier;
  * next group. So a caller waits for at most the flush running when it arrived plus its own. Asynchronous requests
  * with no blocked caller to lead them are led by one daemon thread, started at the first such request.
  *
+ * <p><b>Gathering.</b> Without more, the groups alternate: the callers of one group return from its flush just after
+ * the callers that arrived during it have started the next, so each group holds about half the writers. A leader
+ * therefore first waits, briefly, for as many requests as were in flight at once when the last group ended (that
+ * group plus those queued behind it): at most {@link #gatherBoundNanos(long)} of the last flush (a quarter, and never
+ * more than {@link #MAX_GATHER_NANOS}), and not at all when that many are already queued, so never for a caller alone
+ * (the wait of PostgreSQL's {@code commit_delay}, bounded by the flush it saves instead of a setting). A caller still
+ * waits for at most one flush beyond its own, plus one such bounded wait.
+ *
  * <p><b>Fail-stop.</b> If a group's flush fails, every request of the group gets the error and the store fails;
  * requests queued later get the store's failure.
  *
@@ -64,6 +72,10 @@ public final class CheckpointCoordinator
     private final PopulatedPages populated;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition finished = lock.newCondition();
+    /**
+     * Signalled when a gathering leader's target is queued.
+     */
+    private final Condition joined = lock.newCondition();
     private final ReentrantLock runLock = new ReentrantLock();
     private final ArrayDeque<Request> pending = new ArrayDeque<>();
     private final LongArrayList stagedFrees = new LongArrayList();
@@ -76,6 +88,27 @@ public final class CheckpointCoordinator
     private final LongHashSet reserved = new LongHashSet();
     private volatile InFlight inFlight;
     private boolean running;
+    /**
+     * Under {@code lock}: whether the leader is gathering, and for how many queued requests.
+     */
+    private boolean gathering;
+    private int gatherTarget;
+    /**
+     * Under {@code lock}: how many requests were in flight at once when the last group ended (its own and those
+     * queued behind it), the target of the next leader's gathering.
+     */
+    private int lastConcurrency;
+    /**
+     * The duration of the last group's checkpoint: written by its leader outside {@code lock}, read by the next leader
+     * under it after the first leader took it again to end its group (the lock orders the two).
+     */
+    private long lastFlushNanos;
+    /**
+     * Under {@code lock}: how many leaders waited, and the most any waited beyond its bound (timer and scheduling
+     * lateness), for the tests.
+     */
+    private long gatherWaits;
+    private long gatherOverrunNanos;
     private int blockedWaiting;
     private ExecutorService leaderThread;
     private volatile long lastCheckpoint;
@@ -86,6 +119,16 @@ public final class CheckpointCoordinator
      * checkpoint gets a stamp its discarded receipt does not carry.
      */
     private final AtomicLong discards = new AtomicLong();
+
+    /**
+     * The most a leader waits for more requests before its checkpoint: 1 ms.
+     */
+    public static final long MAX_GATHER_NANOS = 1_000_000L;
+
+    /**
+     * The part of the last checkpoint's duration a leader may wait for more requests: one in four.
+     */
+    private static final int GATHER_FRACTION = 4;
 
     /**
      * Creates the coordinator of an open store.
@@ -122,6 +165,49 @@ public final class CheckpointCoordinator
     public long[] staleTablePages()
     {
         return checkpointer.staleTablePages();
+    }
+
+    /**
+     * {@return the longest a leader waits for more requests after a checkpoint that took {@code lastFlushNanos}: a
+     * quarter of it, at most {@link #MAX_GATHER_NANOS}}
+     *
+     * @param lastFlushNanos the duration of the last checkpoint; none yet is 0.
+     */
+    public static long gatherBoundNanos(final long lastFlushNanos)
+    {
+        return Math.min(Math.max(0, lastFlushNanos) / GATHER_FRACTION, MAX_GATHER_NANOS);
+    }
+
+    /**
+     * {@return how many leaders waited for more requests before their checkpoint}
+     */
+    public long gatherWaits()
+    {
+        lock.lock();
+        try
+        {
+            return gatherWaits;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@return the most any leader waited beyond {@link #gatherBoundNanos(long)}: the lateness of its wake-up}
+     */
+    public long gatherOverrunNanos()
+    {
+        lock.lock();
+        try
+        {
+            return gatherOverrunNanos;
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /**
@@ -364,6 +450,7 @@ public final class CheckpointCoordinator
         {
             pending.addLast(request);
             blockedWaiting++;
+            signalIfGathered();
             while (!request.done)
             {
                 if (running)
@@ -401,6 +488,7 @@ public final class CheckpointCoordinator
         try
         {
             pending.addLast(request);
+            signalIfGathered();
             if (!running && 0 == blockedWaiting)
             {
                 startLeaderThread();
@@ -472,6 +560,7 @@ public final class CheckpointCoordinator
     private void lead()
     {
         running = true;
+        gather();
         final List<Request> group = new ArrayList<>(pending);
         pending.clear();
         for (final Request request : group)
@@ -512,6 +601,7 @@ public final class CheckpointCoordinator
         {
             lock.lock();
             running = false;
+            lastConcurrency = group.size() + pending.size();
             for (final Request request : group)
             {
                 // Published (live) or refused: the pages may be discarded again only in the second case.
@@ -536,6 +626,56 @@ public final class CheckpointCoordinator
             {
                 lock.lock();
             }
+        }
+    }
+
+    /**
+     * Waits, with {@code lock} held and the leader flag up (arrivals queue behind this leader), until as many
+     * requests are queued as were in flight when the last group ended, or the bound passes; not at all when they
+     * already are, which is always the case for a caller alone.
+     */
+    private void gather()
+    {
+        final int target = lastConcurrency;
+        final long bound = gatherBoundNanos(lastFlushNanos);
+        if (pending.size() >= target || 0 == bound)
+        {
+            return;
+        }
+        gathering = true;
+        gatherTarget = target;
+        final long start = System.nanoTime();
+        try
+        {
+            long left = bound;
+            // awaitNanos releases lock: the requests arriving meanwhile queue up, and the one reaching the target
+            // signals joined.
+            while (left > 0 && pending.size() < target)
+            {
+                left = joined.awaitNanos(left);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            // The wait is only an optimisation: run the checkpoint now, and keep the interrupt for the caller.
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            gathering = false;
+            gatherWaits++;
+            gatherOverrunNanos = Math.max(gatherOverrunNanos, System.nanoTime() - start - bound);
+        }
+    }
+
+    /**
+     * Wakes a gathering leader once its target is queued; called with {@code lock} held after queueing a request.
+     */
+    private void signalIfGathered()
+    {
+        if (gathering && pending.size() >= gatherTarget)
+        {
+            joined.signal();
         }
     }
 
@@ -575,9 +715,11 @@ public final class CheckpointCoordinator
         final long live = livePages + pages.length - frees.length;
         final Checkpoint checkpoint;
         inFlight = new InFlight(sequence, pages, frees, rootValues);
+        final long started = System.nanoTime();
         try
         {
             checkpoint = checkpointer.run(sequence, pages, frees, rootValues, live);
+            lastFlushNanos = System.nanoTime() - started;
         }
         catch (final IOException | MappingFaultException ex)
         {

@@ -15,7 +15,7 @@
  */
 package io.rangedmmap.store.internal;
 
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.Arrays;
 
 /**
  * The user pages faulted in writable ahead of time ({@code PageStore.advise} with {@code POPULATE_WRITE}) since the
@@ -25,18 +25,30 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * writes back, so each checkpoint forgets them all; a page forgotten too early, or remembered too long (the kernel
  * wrote it back by itself), only costs a fault or a system call, never a byte.
  *
- * <p><b>Thread safety:</b> any thread. {@link #contains(long)} allocates nothing and takes no lock while no page is
- * remembered, the common case.
+ * <p>The runs are kept as a sorted array of disjoint, non-adjacent {@code [first, end)} pairs, replaced whole (copy on
+ * write) by each {@link #add} and {@link #clear}: a lookup is a binary search over a few longs with no lock, no
+ * boxing and no allocation, on every copying write; an advice, which is a system call anyway, pays the copy. Runs
+ * advised next to or over each other merge, so a bulk load advising page after page keeps one run. At most
+ * {@link #MAX_RUNS} runs are kept between two checkpoints; a run beyond that is not remembered (a hint, see above).
+ *
+ * <p><b>Thread safety:</b> any thread. {@link #contains(long)} allocates nothing and takes no lock; {@link #add} and
+ * {@link #clear} are serialised by the instance's monitor.
  */
 public final class PopulatedPages
 {
     /**
-     * First page of each run to the end of the run (exclusive); runs may overlap, then a page of an overlapped run
-     * may be missed (a hint, see above).
+     * The most runs remembered between two checkpoints: 16 KiB of array, 10 steps of binary search.
      */
-    private final ConcurrentSkipListMap<Long, Long> runs = new ConcurrentSkipListMap<>();
-    // Volatile: read by every copying write; set after the run is in the map, so a write that sees it finds the run.
-    private volatile boolean any;
+    public static final int MAX_RUNS = 1024;
+
+    private static final long[] NONE = new long[0];
+
+    /**
+     * {@code first0, end0, first1, end1, ...}: sorted, disjoint and non-adjacent ({@code end(i) < first(i + 1)}).
+     * Never changed once published. Volatile: written (release) by {@link #add} and {@link #clear} after the array
+     * is filled, read (acquire) by {@link #contains}, which therefore sees a whole array.
+     */
+    private volatile long[] runs = NONE;
 
     /**
      * Creates an empty set: a store remembers no page at open.
@@ -46,15 +58,47 @@ public final class PopulatedPages
     }
 
     /**
-     * Remembers {@code [first, end)} as faulted in writable.
+     * Remembers {@code [first, end)} as faulted in writable, merged with every run it overlaps or touches.
      *
      * @param first the first page.
-     * @param end   the page after the last.
+     * @param end   the page after the last; nothing is remembered if it is not above {@code first}.
      */
-    public void add(final long first, final long end)
+    public synchronized void add(final long first, final long end)
     {
-        runs.merge(first, end, Math::max);
-        any = true;
+        if (end <= first)
+        {
+            return;
+        }
+        final long[] old = runs;
+        final int count = old.length >>> 1;
+        // The runs before the new one: those ending before it starts (not touching it).
+        int lo = 0;
+        while (lo < count && old[2 * lo + 1] < first)
+        {
+            lo++;
+        }
+        // The runs it overlaps or touches: [lo, hi).
+        int hi = lo;
+        long mergedFirst = first;
+        long mergedEnd = end;
+        while (hi < count && old[2 * hi] <= end)
+        {
+            mergedFirst = Math.min(mergedFirst, old[2 * hi]);
+            mergedEnd = Math.max(mergedEnd, old[2 * hi + 1]);
+            hi++;
+        }
+        final int newCount = count - (hi - lo) + 1;
+        if (newCount > MAX_RUNS)
+        {
+            return;
+        }
+        final long[] fresh = new long[2 * newCount];
+        System.arraycopy(old, 0, fresh, 0, 2 * lo);
+        fresh[2 * lo] = mergedFirst;
+        fresh[2 * lo + 1] = mergedEnd;
+        System.arraycopy(old, 2 * hi, fresh, 2 * lo + 2, 2 * (count - hi));
+        // Volatile write (release) of a filled array; partner: the volatile read in contains.
+        runs = fresh;
     }
 
     /**
@@ -64,17 +108,32 @@ public final class PopulatedPages
      */
     public boolean contains(final long page)
     {
-        if (!any)
+        // Volatile read (acquire); partner: the volatile write in add and clear.
+        final long[] current = runs;
+        int lo = 0;
+        int hi = (current.length >>> 1) - 1;
+        // The last run starting at or before page, if any, is the only one that can hold it.
+        while (lo <= hi)
         {
-            return false;
+            final int mid = (lo + hi) >>> 1;
+            if (current[2 * mid] <= page)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
         }
-        final Long first = runs.floorKey(page);
-        if (null == first)
-        {
-            return false;
-        }
-        final Long end = runs.get(first);
-        return null != end && page < end;
+        return hi >= 0 && page < current[2 * hi + 1];
+    }
+
+    /**
+     * {@return the number of runs remembered now: merged runs count once}
+     */
+    public int runCount()
+    {
+        return runs.length >>> 1;
     }
 
     /**
@@ -82,10 +141,19 @@ public final class PopulatedPages
      */
     public void clear()
     {
-        if (any)
+        // Unlocked test first: most checkpoints have nothing to forget.
+        if (NONE != runs)
         {
-            any = false;
-            runs.clear();
+            synchronized (this)
+            {
+                runs = NONE;
+            }
         }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PopulatedPages" + Arrays.toString(runs);
     }
 }
