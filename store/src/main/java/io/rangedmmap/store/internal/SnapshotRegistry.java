@@ -122,12 +122,13 @@ public final class SnapshotRegistry
             {
                 return current;
             }
-            // The durable checkpoint is lastSequence - 1 or lastSequence: lastSequence's states may be changing
-            // in the table now, so its changes are recorded here, and the rest since lastSequence - 1 is.
-            final PageLifetimes created = new PageLifetimes(table, null == lastPages ? lastSequence :
-                lastSequence - 1);
+            // The durable checkpoint is lastSequence - 1 or lastSequence (volatile read: partner of the write in
+            // checkpointed, which follows lastSequence's state changes). If it is lastSequence - 1, lastSequence's
+            // states may be changing in the table now: its changes are recorded here.
+            final boolean publishing = durable.sequence() != lastSequence;
+            final PageLifetimes created = new PageLifetimes(table, publishing ? lastSequence - 1 : lastSequence);
             created.tryHold();
-            if (null != lastPages)
+            if (publishing)
             {
                 created.record(lastSequence, lastPages, lastFrees, pruneBound);
             }
