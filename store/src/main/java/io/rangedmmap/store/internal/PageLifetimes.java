@@ -245,7 +245,8 @@ public final class PageLifetimes implements PageCrcs
     }
 
     /**
-     * Copies the entries changed after {@code bound} into a new array at most a quarter full, and publishes it.
+     * Copies the entries changed after {@code bound} into a new array about a quarter full (at most, and at least an
+     * eighth unless at its smallest), and publishes it.
      */
     private long[] rebuild(final long[] old, final long bound)
     {
@@ -255,7 +256,8 @@ public final class PageLifetimes implements PageCrcs
             kept += 0 != old[slot + KEY] && lastChange(old, slot) > bound ? 1 : 0;
         }
         int capacity = MIN_SLOTS;
-        while (capacity < (kept + 1L) * 4 && capacity < MAX_SLOTS)
+        // A quarter full: kept is half the old capacity when nothing could be dropped, so the table doubles.
+        while (capacity < kept * 4L && capacity < MAX_SLOTS)
         {
             capacity <<= 1;
         }
