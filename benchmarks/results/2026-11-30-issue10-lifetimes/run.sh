@@ -2,7 +2,8 @@
 # Issue 10, snapshot lifetimes only while a snapshot is open: memory per live page and per change (SnapshotMemoryProbe),
 # snapshot reads (SnapshotReadBenchmark, -f 3) and checkpoints (CheckpointBenchmark.checkpoint, -f 2), main (dffaf3b)
 # against this branch, alternated. OUT dir as $1, main's benchmarks.jar as $2, this branch's as $3, a directory holding
-# only io/rangedmmap/benchmarks/SnapshotMemoryProbe.class as $4 (so the probe runs against main's store too).
+# only io/rangedmmap/benchmarks/SnapshotMemoryProbe.class (and, since the figures were taken, AnonMemory.class)
+# as $4, so that the probe runs against main's store too.
 OUT=$1; MAIN=$2; MINE=$3; PROBE=$4; mkdir -p $OUT; cd $OUT
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 F="--add-opens java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-access=ALL-UNNAMED"

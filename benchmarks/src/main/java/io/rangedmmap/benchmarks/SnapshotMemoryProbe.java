@@ -141,13 +141,13 @@ public final class SnapshotMemoryProbe
     private void mark()
     {
         heap = usedHeap();
-        anon = rssAnon();
+        anon = AnonMemory.rssAnon();
     }
 
     private void report(final String step, final long count, final String unit)
     {
         final long heapNow = usedHeap();
-        final long anonNow = rssAnon();
+        final long anonNow = AnonMemory.rssAnon();
         System.out.printf(Locale.ROOT, "%-18s RssAnon %+,12d B (%7.3f B per %s), used heap %+,12d B (%7.3f B per %s)%n",
             step, anonNow - anon, (anonNow - anon) / (double)count, unit, heapNow - heap,
             (heapNow - heap) / (double)count, unit);
@@ -160,24 +160,5 @@ public final class SnapshotMemoryProbe
         System.gc();
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static long rssAnon()
-    {
-        try
-        {
-            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
-            {
-                if (line.startsWith("RssAnon:"))
-                {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("cannot read /proc/self/status", ex);
-        }
-        throw new IllegalStateException("no RssAnon in /proc/self/status");
     }
 }
