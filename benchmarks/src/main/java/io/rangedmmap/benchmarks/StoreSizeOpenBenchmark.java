@@ -146,7 +146,7 @@ public class StoreSizeOpenBenchmark
         if (null != opened)
         {
             final long with = usedHeap();
-            anonHeld.add(rssAnon() - anonBefore);
+            anonHeld.add(AnonMemory.rssAnon() - anonBefore);
             opened.close();
             opened = null;
             heapHeld.add(with - usedHeap());
@@ -191,26 +191,7 @@ public class StoreSizeOpenBenchmark
     public void markAnon()
     {
         usedHeap();
-        anonBefore = rssAnon();
-    }
-
-    private static long rssAnon()
-    {
-        try
-        {
-            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
-            {
-                if (line.startsWith("RssAnon:"))
-                {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("cannot read /proc/self/status", ex);
-        }
-        throw new IllegalStateException("no RssAnon in /proc/self/status");
+        anonBefore = AnonMemory.rssAnon();
     }
 
     private static long usedHeap()

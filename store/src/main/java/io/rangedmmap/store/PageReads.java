@@ -29,12 +29,13 @@ import java.nio.ByteBuffer;
  * against the page's expected CRC32C.
  *
  * <p>The caller loads the expected CRC32C right after the load that proved the page readable, before the copy: a
- * snapshot proves it from the page's lifetimes entry and takes the CRC from the page table, two cache lines of two
- * tables, and loading both back to back lets their misses overlap, where a CRC loaded after the copy would miss alone
- * behind the copy and the access gate's full fences (the store's own read finds its CRC on the line of the page's
- * state, already loaded). The CRC loaded first is the one the bytes must match: the page is not rewritten while it
- * stays readable to the caller. A snapshot's in-place read goes further and checks the page's lifetimes and loads its
- * CRC inside the gate ({@link #readLiveAt}), where those misses also overlap the loads of the page's bytes.
+ * snapshot proves it from the page's state in the page table and, for a page changed while a snapshot is open, its
+ * entry in the lifetimes (a table of the pages changed meanwhile), and takes the CRC from the line of the state,
+ * already loaded, where a CRC loaded after the copy would miss alone behind the copy and the access gate's full fences
+ * (the store's own read finds its CRC on the line of the page's state too). The CRC loaded first is the one the
+ * bytes must match: the page is not rewritten while it stays readable to the caller. A snapshot's in-place read goes
+ * further and checks the page's lifetimes and loads its CRC inside the gate ({@link #readLiveAt}), where those misses
+ * also overlap the loads of the page's bytes.
  */
 final class PageReads
 {

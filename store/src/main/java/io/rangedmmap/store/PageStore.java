@@ -25,7 +25,9 @@ import io.rangedmmap.store.internal.Checkpointer;
 import io.rangedmmap.store.internal.Extent;
 import io.rangedmmap.store.internal.ExtentAllocator;
 import io.rangedmmap.store.internal.Formatter;
+import io.rangedmmap.store.internal.GroupSequences;
 import io.rangedmmap.store.internal.Lifecycle;
+import io.rangedmmap.store.internal.PageChanges;
 import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.PopulatedPages;
@@ -129,7 +131,8 @@ public final class PageStore implements AutoCloseable
             recovery.superblock().maxPages() : table.capacity(), options.growthPages());
         growth.pool(allocator);
         this.storeId = recovery.superblock().storeId();
-        this.snapshots = new SnapshotRegistry(allocator, new PageLifetimes(table, recovery.groupSequences()),
+        this.snapshots = new SnapshotRegistry(allocator, table,
+            new PageChanges(table.capacity(), GroupSequences.of(recovery.groupSequences())),
             recovery.superblock().sequence(), recovery.superblock().roots());
         this.checkpoints = new CheckpointCoordinator(path.toString(), table, snapshots,
             new Checkpointer(file, io, growth, table, recovery.staleTablePages(), recovery.superblock().highWater(),
@@ -844,6 +847,14 @@ public final class PageStore implements AutoCloseable
         return populated;
     }
 
+    PageChanges changes()
+    {
+        return snapshots.changes();
+    }
+
+    /**
+     * {@return the page lifetimes snapshots hold, or {@code null} while none is open}
+     */
     PageLifetimes lifetimes()
     {
         return snapshots.lifetimes();

@@ -18,6 +18,7 @@ package io.rangedmmap.store;
 import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.internal.BackupWriter;
 import io.rangedmmap.store.internal.Formatter;
+import io.rangedmmap.store.internal.PageChanges;
 import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.PwriteStoreIo;
@@ -74,7 +75,7 @@ final class StoreBackup
         checkDirectory(absolute);
         try (StoreSnapshot snapshot = store.snapshot())
         {
-            final PageLifetimes lifetimes = store.lifetimes();
+            final PageLifetimes lifetimes = snapshot.lifetimes();
             final long sequence = snapshot.sequence();
             final BackupWriter.Source source = sourceOf(lifetimes, sequence);
             // Pages copied, metadata pages written, the last live page.
@@ -171,7 +172,8 @@ final class StoreBackup
         throws IOException
     {
         final long sequence = snapshot.sequence();
-        final PageLifetimes lifetimes = store.lifetimes();
+        final PageLifetimes lifetimes = snapshot.lifetimes();
+        final PageChanges changes = store.changes();
         final BackupWriter.Source source = sourceOf(lifetimes, sequence);
         final RawMmapFile file = target.file();
         final StoreLayout layout = new StoreLayout(pageCount);
@@ -187,7 +189,7 @@ final class StoreBackup
         long highWater = heldSuperblock.highWater();
         for (long group = 0; group < layout.metadataPages(); group++)
         {
-            if (lifetimes.groupChangedAfter(group, held.sequence()))
+            if (changes.groupChangedAfter(group, held.sequence()))
             {
                 changed.addLong(group);
                 final long end = Math.min(pageCount, (group + 1) * StoreLayout.GROUP_USER_PAGES);
@@ -199,7 +201,7 @@ final class StoreBackup
                     livePages += (live ? 1 : 0) - (inBackup ? 1 : 0);
                     highWater = live ? Math.max(highWater, group + 1) : highWater;
                     if (live && (!inBackup ||
-                        !sameBytes(snapshot, lifetimes, backupTable, file, layout, id, held.sequence(), page, old)))
+                        !sameBytes(snapshot, changes, backupTable, file, layout, id, held.sequence(), page, old)))
                     {
                         copies.addLong(id);
                         if (inBackup)
@@ -283,15 +285,15 @@ final class StoreBackup
      * {@return whether a page live in both the backup and the pinned checkpoint has the same bytes in both}: known
      * from its history when it has been live since the backup's checkpoint, else compared (the CRC32C first).
      */
-    private static boolean sameBytes(final StoreSnapshot snapshot, final PageLifetimes lifetimes,
+    private static boolean sameBytes(final StoreSnapshot snapshot, final PageChanges changes,
         final PageTable backupTable, final RawMmapFile file, final StoreLayout layout, final long id, final long held,
         final byte[] page, final byte[] old)
     {
-        if (lifetimes.crc(id) != backupTable.crc(id))
+        if (snapshot.lifetimes().crc(id) != backupTable.crc(id))
         {
             return false;
         }
-        if (lifetimes.unchangedSince(id, held))
+        if (changes.unchangedSince(id, held))
         {
             return true;
         }

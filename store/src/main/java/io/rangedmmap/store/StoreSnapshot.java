@@ -70,10 +70,26 @@ public final class StoreSnapshot implements AutoCloseable
     {
         this.store = store;
         this.registry = registry;
+        // Held before the pin: they record every checkpoint after their start, at or below the one pinned.
+        this.lifetimes = registry.hold();
         this.pin = registry.pin();
-        this.lifetimes = registry.lifetimes();
         this.sequence = pin.durable().sequence();
         this.roots = pin.durable().roots();
+        if (sequence < lifetimes.from())
+        {
+            registry.unpin(pin);
+            registry.release(lifetimes);
+            throw new IllegalStateException("snapshot of " + store.path() + " pinned checkpoint " + sequence +
+                ", before checkpoint " + lifetimes.from() + " from which its page lifetimes are recorded");
+        }
+    }
+
+    /**
+     * {@return the lifetimes this snapshot reads, which hold the changes since its checkpoint}
+     */
+    PageLifetimes lifetimes()
+    {
+        return lifetimes;
     }
 
     /**
@@ -185,6 +201,7 @@ public final class StoreSnapshot implements AutoCloseable
         if (CLOSED.compareAndSet(this, false, true))
         {
             registry.unpin(pin);
+            registry.release(lifetimes);
         }
     }
 

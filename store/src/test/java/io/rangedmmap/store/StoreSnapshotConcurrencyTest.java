@@ -20,7 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,13 +33,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Snapshot isolation under load: 8 writers write, free and checkpoint in a small store (so freed pages are reused
  * within a few checkpoints) while 4 readers each hold a snapshot over many checkpoints and check every page against
  * the history of their snapshot's checkpoint, and a backup is taken in the middle of it; 100 rounds, the store
- * reopened between rounds (so pages live before the open are covered too).
+ * reopened between rounds (so pages live before the open are covered too). Then the same with snapshots opened and
+ * closed briefly, alone or together, so that the page lifetimes snapshots read are created and dropped again and again
+ * racing checkpoints, frees, reuse and reads, and incremental backups taken while writers write.
  */
 class StoreSnapshotConcurrencyTest
 {
@@ -98,11 +104,108 @@ class StoreSnapshotConcurrencyTest
             " generations in " + PAGES + " pages");
     }
 
-    private void runRound(final PageStore store, final ExecutorService pool, final int round,
+    @Test
+    void shouldReadEveryPageOfBriefSnapshotsWhileTheirLifetimesAreCreatedAndDropped() throws Exception
+    {
+        final Path file = dir.resolve("brief.store");
+        PageStore.create(file, PAGES, StoreOptions.defaults().withExtentPages(1)).close();
+        final SnapshotHistory history = new SnapshotHistory(0);
+        final List<List<Long>> mine = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++)
+        {
+            mine.add(new ArrayList<>());
+        }
+        final AtomicLong checkedPages = new AtomicLong();
+        final Set<Object> lifetimes = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+        final Path backup = dir.resolve("brief-backup.store");
+        final ExecutorService pool = Executors.newFixedThreadPool(WRITERS + READERS + 1);
+        try
+        {
+            for (int round = 0; round < ROUNDS; round++)
+            {
+                try (PageStore store = PageStore.open(file, StoreOptions.defaults().withExtentPages(1)))
+                {
+                    final long sequence = runBriefRound(store, pool, round, history, mine, checkedPages, lifetimes,
+                        backup);
+                    assertNull(store.lifetimes(), "the last snapshot to close drops the page lifetimes");
+                    assertEquals(0, store.stats().openSnapshots());
+                    assertEquals(0, store.stats().freedPagesWaiting());
+                    try (PageStore copy = PageStore.open(backup))
+                    {
+                        history.checkStore(copy, sequence);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+        }
+        assertTrue(checkedPages.get() > ROUNDS * READERS, "pages checked: " + checkedPages.get());
+        assertTrue(lifetimes.size() > ROUNDS, "page lifetimes created: " + lifetimes.size());
+        assertTrue(history.generations() > 4L * PAGES, "page ids were not reused: " + history.generations() +
+            " generations in " + PAGES + " pages");
+    }
+
+    /**
+     * {@return the checkpoint the backup taken during the round holds}
+     */
+    private long runBriefRound(final PageStore store, final ExecutorService pool, final int round,
         final SnapshotHistory history, final List<List<Long>> mine, final AtomicLong checkedPages,
-        final AtomicLong reused) throws Exception
+        final Set<Object> lifetimes, final Path backup) throws Exception
     {
         final AtomicBoolean writing = new AtomicBoolean(true);
+        final List<Future<?>> writers = startWriters(store, pool, round, history, mine);
+        final List<Future<?>> readers = new ArrayList<>();
+        for (int r = 0; r < READERS; r++)
+        {
+            final Random random = new Random(-round * 1000L - r);
+            readers.add(pool.submit(() ->
+            {
+                final byte[] buffer = new byte[PageStore.PAGE_SIZE];
+                do
+                {
+                    try (StoreSnapshot snapshot = store.snapshot())
+                    {
+                        lifetimes.add(snapshot.lifetimes());
+                        history.awaitRecorded(snapshot.sequence());
+                        for (int i = 0; i < 8; i++)
+                        {
+                            final long pageId = random.nextInt(PAGES);
+                            history.checkPage(snapshot, pageId, buffer);
+                            assertEquals(null != history.seedAt(pageId, snapshot.sequence()),
+                                snapshot.isLive(pageId), "page=" + pageId + " at " + snapshot.sequence());
+                            checkedPages.incrementAndGet();
+                        }
+                    }
+                    // Mostly no snapshot open between two: the lifetimes are dropped and created again.
+                    if (random.nextBoolean())
+                    {
+                        Thread.sleep(random.nextInt(2));
+                    }
+                }
+                while (writing.get());
+                return null;
+            }));
+        }
+        // A hot backup (full in the first round, then incremental) while the writers write.
+        final long sequence = 0 == round ? store.backup(backup).sequence() : store.backupTo(backup).sequence();
+        for (final Future<?> writer : writers)
+        {
+            writer.get(120, TimeUnit.SECONDS);
+        }
+        writing.set(false);
+        for (final Future<?> reader : readers)
+        {
+            reader.get(120, TimeUnit.SECONDS);
+        }
+        return sequence;
+    }
+
+    private static List<Future<?>> startWriters(final PageStore store, final ExecutorService pool, final int round,
+        final SnapshotHistory history, final List<List<Long>> mine)
+    {
         final List<Future<?>> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++)
         {
@@ -128,6 +231,15 @@ class StoreSnapshotConcurrencyTest
                 return null;
             }));
         }
+        return writers;
+    }
+
+    private void runRound(final PageStore store, final ExecutorService pool, final int round,
+        final SnapshotHistory history, final List<List<Long>> mine, final AtomicLong checkedPages,
+        final AtomicLong reused) throws Exception
+    {
+        final AtomicBoolean writing = new AtomicBoolean(true);
+        final List<Future<?>> writers = startWriters(store, pool, round, history, mine);
         final List<Future<?>> readers = new ArrayList<>();
         for (int r = 0; r < READERS; r++)
         {

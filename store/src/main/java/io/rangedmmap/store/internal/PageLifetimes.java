@@ -15,203 +15,310 @@
  */
 package io.rangedmmap.store.internal;
 
-import io.rangedmmap.mmap.NativeCallException;
-import io.rangedmmap.mmap.internal.NativeIo;
-import io.rangedmmap.store.internal.format.StoreLayout;
-import org.agrona.UnsafeApi;
-
-import java.lang.ref.Cleaner;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
- * For each user page, the checkpoint that made its current bytes live and the checkpoint that freed them: what a
- * snapshot pinned at checkpoint {@code S} needs to tell whether a page was live at {@code S} ({@code liveSince <= S
- * < freedAt}). Its CRC32C comes from the store's {@link PageCrcs}: a page live at {@code S} keeps its bytes and CRC
- * while any snapshot that can see it is open, because its space is not reused until then (see
- * {@link SnapshotRegistry}). For each group of {@link StoreLayout#GROUP_USER_PAGES} pages (one metadata page), the
- * last checkpoint that made a page of it live or freed one: what lets an incremental backup skip, without looking at
- * its pages, every group unchanged since the backup's checkpoint.
+ * What snapshots need to tell whether a page was live at their checkpoint {@code S}, kept only while a snapshot is
+ * open and only for the pages that changed meanwhile: for each page made live or freed by a checkpoint after
+ * {@link #from()}, the checkpoint that made its current bytes live and the one that freed them ({@code liveSince
+ * <= S < freedAt}). A page without an entry has not changed since {@code from}, so its state in the {@link PageTable}
+ * answers for every {@code S >= from}: live (or with a free staged) there, live at {@code S}. Its CRC32C comes from
+ * the table too: a page live at {@code S} keeps its bytes and CRC while any snapshot that can see it is open, because
+ * its space is not reused until then (see {@link SnapshotRegistry}).
  *
- * <p>Two {@code long}s a page and one a group, off the Java heap like the {@link PageTable}: address space is
- * reserved for the table's capacity (its maxPages) and only the entries of pages ever made live are touched, so
- * memory follows the pages used, and growth needs nothing here (an untouched entry reads zero: never live, never
- * freed, never changed). What happened before the store was opened is known per group only: the sequence carried by
- * the group's metadata page of the copy the store opened at, an upper bound of the last checkpoint that changed the
- * group (a checkpoint writes the metadata page of every group it changes, and the next one writes the other copy's:
- * see {@link Checkpointer}). A page live at open is recorded as live since that bound: every snapshot of this store
- * instance sees it (the bound is at most the checkpoint the store opened at), and it is known unchanged since any
- * checkpoint at or after the bound.
+ * <p>The {@link SnapshotRegistry} creates one when the first snapshot opens, records in it every checkpoint published
+ * while one is open, and drops it when the last closes; it is held by the snapshots, counted like a
+ * {@link SnapshotRegistry.Pin}. The entries sit on the Java heap, in an open-addressing table of three {@code long}s
+ * a slot (page + 1, liveSince, freedAt) at most half full, so the memory follows the pages changed while a snapshot
+ * is open, not the store; when it fills, it is rebuilt without the entries every open snapshot can do without (those
+ * whose last change is at or below the oldest pinned checkpoint: the table's state answers for them).
  *
- * <p><b>Thread safety:</b> written only by the checkpoint leader (one at a time), read by any thread. A page made
- * live again writes {@code liveSince} before {@code freedAt} (both release); a reader loads {@code freedAt} before
- * {@code liveSince} (both acquire), so a reader that sees the new {@code freedAt} also sees the new {@code liveSince}.
- * Every value written after a snapshot at {@code S} was pinned is above {@code S}, so a torn pair never makes a page
- * visible that was not live at {@code S}. A group's entry is written (release) after its pages' entries; a reader
- * that pinned {@code S} sees every entry of the checkpoints up to {@code S}, which were recorded before {@code S} was
- * published.
+ * <p><b>Thread safety:</b> written only by the checkpoint leader, under the registry's lock, read by any thread
+ * without a lock. The leader records a checkpoint's changes here before it sets their states in the table (release,
+ * in {@code CheckpointCoordinator.publish}); {@link #liveAt} loads the state (acquire) before the slots array
+ * (acquire) and the slot's key (acquire), so a reader that sees the new state finds the entry. A new entry's values
+ * are written before its key (release). A page made live again writes {@code liveSince} before {@code freedAt} (both
+ * release); a reader loads {@code freedAt} before {@code liveSince} (both acquire), so a reader that sees the new
+ * {@code freedAt} also sees the new {@code liveSince}; every value written after a snapshot at {@code S} was pinned
+ * is above {@code S}, so a torn pair never makes a page visible that was not live at {@code S}. A rebuilt array is
+ * filled before it is published (release); the old one is never written again and is left to the collector, so a
+ * reader still probing it reads what it held.
  */
 public final class PageLifetimes implements PageCrcs
 {
+    private static final VarHandle SLOTS;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final long NEVER = Long.MAX_VALUE;
-    private static final int ENTRY_BYTES = 2 * Long.BYTES;
-    private static final Cleaner CLEANER = Cleaner.create();
+    // liveSince of a page freed while tracked, made live before: live at every S >= from until its free.
+    private static final long BEFORE = Long.MIN_VALUE;
+    private static final int KEY = 0;
+    private static final int LIVE_SINCE = 1;
+    private static final int FREED_AT = 2;
+    private static final int STRIDE = 3;
+    private static final int MIN_SLOTS = 64;
+    // The most slots an array of three longs a slot can hold.
+    private static final int MAX_SLOTS = 1 << 29;
+    private static final int RETIRED = -1;
 
-    private final PageCrcs crcs;
-    private final long address;
-    private final long groupsAddress;
+    static
+    {
+        try
+        {
+            SLOTS = MethodHandles.lookup().findVarHandle(PageLifetimes.class, "slots", long[].class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final PageTable table;
+    private final long from;
+    private final AtomicInteger holders = new AtomicInteger();
+    @SuppressWarnings("unused") // through SLOTS
+    private long[] slots = new long[MIN_SLOTS * STRIDE];
+    // Written and read by the leader only.
+    private int entries;
 
     /**
-     * Records the groups' last changes as the metadata says, and the pages live in {@code table} as live since the
-     * last change of their group.
+     * Starts tracking the changes of the checkpoints after {@code from}.
      *
-     * @param table          the store's page table, just recovered.
-     * @param groupSequences for each group the open read (those below the high-water mark), the sequence of its
-     *                       metadata page in the copy the store opened at; the other groups never held a live page.
+     * @param table the store's page table, whose states answer for the pages without an entry.
+     * @param from  the checkpoint after which every change is recorded here.
      */
-    public PageLifetimes(final PageTable table, final long[] groupSequences)
+    PageLifetimes(final PageTable table, final long from)
     {
-        this.crcs = table;
-        final long groups = groupsFor(Math.max(1, table.capacity()));
-        final long pageBytes = Math.max(1, table.capacity()) * ENTRY_BYTES;
-        final long bytes = pageBytes + groups * Long.BYTES;
-        try
-        {
-            address = NativeIo.mmapAnonymous(bytes);
-        }
-        catch (final NativeCallException ex)
-        {
-            throw new IllegalStateException("cannot reserve " + bytes + " bytes for the page lifetimes of " +
-                table.capacity() + " pages", ex);
-        }
-        groupsAddress = address + pageBytes;
-        final long reserved = address;
-        CLEANER.register(this, () -> unmap(reserved, bytes));
-        final long size = table.size();
-        for (long group = 0; group < groupSequences.length; group++)
-        {
-            final long sequence = groupSequences[(int)group];
-            UnsafeApi.putLong(groupsAddress + group * Long.BYTES, encode(sequence));
-            final long end = Math.min(size, (group + 1) * StoreLayout.GROUP_USER_PAGES);
-            for (long page = group * StoreLayout.GROUP_USER_PAGES; page < end; page++)
-            {
-                if (PageTable.LIVE == PageTable.stateOf(table.statePlain(page)))
-                {
-                    UnsafeApi.putLong(address + page * ENTRY_BYTES, encode(sequence));
-                }
-            }
-        }
-        // Published to other threads with the store itself (final fields, and the open's happens-before).
+        this.table = table;
+        this.from = from;
     }
 
-    private static long groupsFor(final long pages)
+    /**
+     * {@return the checkpoint after which every change is recorded here: snapshots pinned at or after it can use it}
+     */
+    public long from()
     {
-        return (pages + StoreLayout.GROUP_USER_PAGES - 1) / StoreLayout.GROUP_USER_PAGES;
-    }
-
-    private static void unmap(final long address, final long bytes)
-    {
-        try
-        {
-            NativeIo.munmap(address, bytes);
-        }
-        catch (final NativeCallException ex)
-        {
-            // Nothing refers to the memory any more: a failed munmap only leaks address space.
-        }
-    }
-
-    // Stored as value + 2, so that zero (an untouched entry) reads NEVER.
-    private static long encode(final long sequence)
-    {
-        return NEVER == sequence ? 0 : sequence + 2;
-    }
-
-    private static long decode(final long stored)
-    {
-        return 0 == stored ? NEVER : stored - 2;
+        return from;
     }
 
     @Override
     public int crc(final long page)
     {
-        return crcs.crc(page);
+        return table.crc(page);
     }
 
     /**
-     * {@return whether the page's current bytes were live at checkpoint {@code sequence}}
+     * {@return whether the page's bytes were live at checkpoint {@code sequence}}
      *
      * @param page     the page.
-     * @param sequence a checkpoint pinned by a snapshot, at or after the one the store opened at.
+     * @param sequence a checkpoint pinned by a snapshot holding this, at or after {@link #from()}.
      */
     public boolean liveAt(final long page, final long sequence)
     {
-        // Acquire: partner of the release of freedAt in madeLive; liveSince read after it is at least as new.
-        final long freedAt = decode(UnsafeApi.getLongAcquire(null, address + page * ENTRY_BYTES + Long.BYTES));
-        final long liveSince = decode(UnsafeApi.getLongAcquire(null, address + page * ENTRY_BYTES));
+        // Acquire: partner of setStateRelease in CheckpointCoordinator.publish, which follows record; the slots and
+        // the entry are loaded after it, so a reader that sees a new state sees the entry recorded before it.
+        final int state = PageTable.stateOf(table.stateAcquire(page));
+        // Acquire: partner of the release in rebuild.
+        final long[] current = (long[])SLOTS.getAcquire(this);
+        final int slot = find(current, page);
+        if (slot < 0)
+        {
+            return PageTable.LIVE == state || PageTable.FREEING == state;
+        }
+        // Acquire, freedAt first: partner of the releases in madeLive; liveSince read after it is at least as new.
+        final long freedAt = (long)SLOT.getAcquire(current, slot + FREED_AT);
+        final long liveSince = (long)SLOT.getAcquire(current, slot + LIVE_SINCE);
         return liveSince <= sequence && sequence < freedAt;
     }
 
     /**
-     * {@return whether the page's current bytes are known to have been live since checkpoint {@code sequence} or
-     * before}: {@code false} for a page live at open whose group changed after {@code sequence}, though the page
-     * itself may not have.
+     * Records what checkpoint {@code sequence} made live and freed, before their states change in the table; called
+     * by the checkpoint leader (or the first snapshot, for the checkpoint being published) under the registry's
+     * lock.
      *
-     * @param page     the page, live now.
-     * @param sequence a checkpoint.
+     * @param sequence   the checkpoint, after {@link #from()}.
+     * @param pages      the pages it made live.
+     * @param frees      the pages it freed.
+     * @param pruneBound gives, when the table fills, a checkpoint at or below every snapshot open or to come.
      */
-    public boolean unchangedSince(final long page, final long sequence)
+    void record(final long sequence, final long[] pages, final long[] frees, final LongSupplier pruneBound)
     {
-        return decode(UnsafeApi.getLongAcquire(null, address + page * ENTRY_BYTES)) <= sequence;
-    }
-
-    /**
-     * {@return whether a page of the group may have been made live or freed by a checkpoint after {@code sequence}}:
-     * {@code false} only if none was.
-     *
-     * @param group    the group (its metadata page's index).
-     * @param sequence a checkpoint.
-     */
-    public boolean groupChangedAfter(final long group, final long sequence)
-    {
-        // Acquire: partner of the release in touch. Zero (never changed) decodes as NEVER: tested apart.
-        final long stored = UnsafeApi.getLongAcquire(null, groupsAddress + group * Long.BYTES);
-        return 0 != stored && decode(stored) > sequence;
-    }
-
-    /**
-     * Records that checkpoint {@code sequence} made the page live with new bytes.
-     *
-     * @param page     the page.
-     * @param sequence the checkpoint.
-     */
-    public void madeLive(final long page, final long sequence)
-    {
-        // Release, liveSince first: a reader that sees the new freedAt (acquire in liveAt) sees the new liveSince.
-        UnsafeApi.putLongRelease(null, address + page * ENTRY_BYTES, encode(sequence));
-        UnsafeApi.putLongRelease(null, address + page * ENTRY_BYTES + Long.BYTES, encode(NEVER));
-        touch(page, sequence);
-    }
-
-    /**
-     * Records that checkpoint {@code sequence} freed the page.
-     *
-     * @param page     the page.
-     * @param sequence the checkpoint.
-     */
-    public void freed(final long page, final long sequence)
-    {
-        // Release: partner of the acquire in liveAt.
-        UnsafeApi.putLongRelease(null, address + page * ENTRY_BYTES + Long.BYTES, encode(sequence));
-        touch(page, sequence);
-    }
-
-    private void touch(final long page, final long sequence)
-    {
-        final long entry = groupsAddress + (page / StoreLayout.GROUP_USER_PAGES) * Long.BYTES;
-        // Only the leader writes: a plain read of its own last write, then release (partner of groupChangedAfter).
-        final long stored = UnsafeApi.getLong(entry);
-        if (0 == stored || decode(stored) < sequence)
+        for (final long page : pages)
         {
-            UnsafeApi.putLongRelease(null, entry, encode(sequence));
+            madeLive(page, sequence, pruneBound);
         }
+        for (final long page : frees)
+        {
+            freed(page, sequence, pruneBound);
+        }
+    }
+
+    /**
+     * {@return the number of pages with an entry}: the pages changed since {@link #from()}, less those dropped by a
+     * rebuild; for tests and measurements.
+     */
+    public int entries()
+    {
+        return entries;
+    }
+
+    /**
+     * {@return the bytes of the slots array}, for measurements.
+     */
+    public long bytes()
+    {
+        return (long)((long[])SLOTS.getAcquire(this)).length * Long.BYTES;
+    }
+
+    /**
+     * Counts one more snapshot holding this, unless the last one already let go.
+     *
+     * @return whether it is held; if not, the registry starts a new one.
+     */
+    boolean tryHold()
+    {
+        int current = holders.get();
+        while (current >= 0)
+        {
+            if (holders.compareAndSet(current, current + 1))
+            {
+                return true;
+            }
+            current = holders.get();
+        }
+        return false;
+    }
+
+    /**
+     * Lets go of one hold.
+     *
+     * @return whether it was the last one: this is retired, never held again.
+     */
+    boolean release()
+    {
+        return 0 == holders.decrementAndGet() && holders.compareAndSet(0, RETIRED);
+    }
+
+    private void madeLive(final long page, final long sequence, final LongSupplier pruneBound)
+    {
+        final long[] current = slotsForLeader();
+        final int slot = find(current, page);
+        if (slot >= 0)
+        {
+            // Release, liveSince first: a reader that sees the new freedAt (acquire in liveAt) sees the new liveSince.
+            SLOT.setRelease(current, slot + LIVE_SINCE, sequence);
+            SLOT.setRelease(current, slot + FREED_AT, NEVER);
+            return;
+        }
+        insert(page, sequence, NEVER, pruneBound);
+    }
+
+    private void freed(final long page, final long sequence, final LongSupplier pruneBound)
+    {
+        final long[] current = slotsForLeader();
+        final int slot = find(current, page);
+        if (slot >= 0)
+        {
+            // Release: partner of the acquire of freedAt in liveAt.
+            SLOT.setRelease(current, slot + FREED_AT, sequence);
+            return;
+        }
+        // Not changed since from, so live since before it.
+        insert(page, BEFORE, sequence, pruneBound);
+    }
+
+    private void insert(final long page, final long liveSince, final long freedAt, final LongSupplier pruneBound)
+    {
+        long[] current = slotsForLeader();
+        if ((entries + 1) * 2 > current.length / STRIDE)
+        {
+            current = rebuild(current, pruneBound.getAsLong());
+        }
+        final int slot = -1 - find(current, page);
+        current[slot + LIVE_SINCE] = liveSince;
+        current[slot + FREED_AT] = freedAt;
+        // Release, after the values: partner of the acquire of the key in find.
+        SLOT.setRelease(current, slot + KEY, page + 1);
+        entries++;
+    }
+
+    /**
+     * Copies the entries changed after {@code bound} into a new array about a quarter full (at most, and at least an
+     * eighth unless at its smallest), and publishes it.
+     */
+    private long[] rebuild(final long[] old, final long bound)
+    {
+        int kept = 0;
+        for (int slot = 0; slot < old.length; slot += STRIDE)
+        {
+            kept += 0 != old[slot + KEY] && lastChange(old, slot) > bound ? 1 : 0;
+        }
+        int capacity = MIN_SLOTS;
+        // A quarter full: kept is half the old capacity when nothing could be dropped, so the table doubles.
+        while (capacity < kept * 4L && capacity < MAX_SLOTS)
+        {
+            capacity <<= 1;
+        }
+        if ((kept + 1L) * 2 > capacity)
+        {
+            throw new IllegalStateException("cannot track the lifetimes of more than " + MAX_SLOTS / 2 +
+                " pages changed while a snapshot is open (since checkpoint " + bound + "); close older snapshots");
+        }
+        final long[] rebuilt = new long[capacity * STRIDE];
+        for (int slot = 0; slot < old.length; slot += STRIDE)
+        {
+            if (0 != old[slot + KEY] && lastChange(old, slot) > bound)
+            {
+                final int to = -1 - find(rebuilt, old[slot + KEY] - 1);
+                System.arraycopy(old, slot, rebuilt, to, STRIDE);
+            }
+        }
+        entries = kept;
+        // Release, after every plain store into it: partner of the acquire in liveAt.
+        SLOTS.setRelease(this, rebuilt);
+        return rebuilt;
+    }
+
+    private static long lastChange(final long[] slots, final int slot)
+    {
+        final long freedAt = slots[slot + FREED_AT];
+        return NEVER == freedAt ? slots[slot + LIVE_SINCE] : freedAt;
+    }
+
+    private long[] slotsForLeader()
+    {
+        // Plain: only the leader writes the field, and it reads its own last write.
+        return (long[])SLOTS.get(this);
+    }
+
+    /**
+     * {@return the index of the page's slot, or {@code -1 - index} of the empty slot where it would go}
+     */
+    private static int find(final long[] slots, final long page)
+    {
+        final int mask = slots.length / STRIDE - 1;
+        int index = mix(page) & mask;
+        while (true)
+        {
+            // Acquire: partner of the release of the key in insert; the values written before it are visible.
+            final long key = (long)SLOT.getAcquire(slots, index * STRIDE + KEY);
+            if (0 == key)
+            {
+                return -1 - index * STRIDE;
+            }
+            if (page + 1 == key)
+            {
+                return index * STRIDE;
+            }
+            index = (index + 1) & mask;
+        }
+    }
+
+    private static int mix(final long page)
+    {
+        // Fibonacci hashing: nearby pages (which checkpoints change together) spread over the table.
+        return (int)((page * 0x9E3779B97F4A7C15L) >>> 32);
     }
 }

@@ -51,7 +51,7 @@ import java.util.zip.CRC32C;
  *                        other slot valid too.
  * @param groupSequences  for each group below the high-water mark, the sequence carried by its metadata page in the
  *                        current copy: at or after the last checkpoint that changed the group (see
- *                        {@link PageLifetimes}).
+ *                        {@link GroupSequences}).
  */
 public record Recovery(
     Superblock superblock, StoreLayout layout, PageTable table, long[] staleTablePages, Runs free,

@@ -18,6 +18,7 @@ package io.rangedmmap.store.internal;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The open snapshots of a store and the freed pages they hold back, as LMDB's reader table does: a page freed by
@@ -30,17 +31,38 @@ import java.util.concurrent.atomic.AtomicInteger;
  * frees to hold. All of these are volatile accesses, in one total order: either the leader sees the pin, or the
  * snapshot sees the newer checkpoint and pins that one instead. Neither waits for the other.
  *
+ * <p><b>Lifetimes only while a snapshot is open.</b> What a snapshot needs to tell the pages of its checkpoint
+ * ({@link PageLifetimes}) exists only while a snapshot is open: the first to open creates it, the leader records in
+ * it each checkpoint it publishes meanwhile, and the last to close drops it. The leader records, and remembers the
+ * checkpoint it publishes (its sequence and the arrays of pages it changed), under {@code tracking}; the first
+ * snapshot creates the lifetimes under the same lock and records in them that remembered checkpoint, whose states
+ * may be changing in the table right now, so they hold every change after the durable checkpoint before it (which
+ * was published before the leader started this one). Either the leader records a checkpoint or the first snapshot
+ * does; a snapshot pins a durable checkpoint at or after the lifetimes' start. With no snapshot open a checkpoint
+ * records only its {@link PageChanges} and remembers two references.
+ *
  * <p><b>Thread safety:</b> every method from any thread. The held frees are guarded by {@code this}, taken by the
- * checkpoint leader after its flush and by the close of a snapshot when frees are waiting; never on a read.
+ * checkpoint leader after its flush and by the close of a snapshot when frees are waiting; never on a read. The
+ * lifetimes are created and dropped under {@code tracking}, also taken by the leader once a checkpoint; a snapshot
+ * that finds them held takes them without a lock.
  */
 public final class SnapshotRegistry
 {
     private final ExtentAllocator allocator;
-    private final PageLifetimes lifetimes;
+    private final PageTable table;
+    private final PageChanges changes;
+    private final Object tracking = new Object();
+    private final LongSupplier pruneBound = this::pruneBound;
     private final ConcurrentHashMap<Long, Pin> pins = new ConcurrentHashMap<>();
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private volatile Durable durable;
     private volatile long heldPages;
+    // Null while no snapshot is open; written under tracking, read without it by snapshots that open.
+    private volatile PageLifetimes lifetimes;
+    // The checkpoint the leader published last: guarded by tracking.
+    private long lastSequence;
+    private long[] lastPages;
+    private long[] lastFrees;
 
     /**
      * The durable checkpoint a snapshot pins: its sequence and roots.
@@ -56,20 +78,86 @@ public final class SnapshotRegistry
      * Creates the registry of an open store.
      *
      * @param allocator the allocator freed pages go back to.
-     * @param lifetimes when each page became live and was freed.
+     * @param table     the store's page table.
+     * @param changes   the last change of each group and chunk, for incremental backups.
      * @param sequence  the checkpoint the store opened at.
      * @param roots     its roots.
      */
-    public SnapshotRegistry(final ExtentAllocator allocator, final PageLifetimes lifetimes, final long sequence,
-        final long[] roots)
+    public SnapshotRegistry(final ExtentAllocator allocator, final PageTable table, final PageChanges changes,
+        final long sequence, final long[] roots)
     {
         this.allocator = allocator;
-        this.lifetimes = lifetimes;
+        this.table = table;
+        this.changes = changes;
+        this.lastSequence = sequence;
         this.durable = new Durable(sequence, roots.clone());
     }
 
     /**
-     * {@return when each page became live and was freed}
+     * {@return the last change of each group and chunk}
+     */
+    public PageChanges changes()
+    {
+        return changes;
+    }
+
+    /**
+     * Holds the lifetimes of the pages changed while a snapshot is open, creating them if none is: call before
+     * {@link #pin()}, whose checkpoint they then cover.
+     *
+     * @return the lifetimes; {@link #release(PageLifetimes)} them exactly once, after {@link #unpin(Pin)}.
+     */
+    public PageLifetimes hold()
+    {
+        // Volatile read: partner of the write under tracking below; a held one covers every durable checkpoint since.
+        final PageLifetimes seen = lifetimes;
+        if (null != seen && seen.tryHold())
+        {
+            return seen;
+        }
+        synchronized (tracking)
+        {
+            final PageLifetimes current = lifetimes;
+            if (null != current && current.tryHold())
+            {
+                return current;
+            }
+            // The durable checkpoint is lastSequence - 1 or lastSequence (volatile read: partner of the write in
+            // checkpointed, which follows lastSequence's state changes). If it is lastSequence - 1, lastSequence's
+            // states may be changing in the table now: its changes are recorded here.
+            final boolean publishing = durable.sequence() != lastSequence;
+            final PageLifetimes created = new PageLifetimes(table, publishing ? lastSequence - 1 : lastSequence);
+            created.tryHold();
+            if (publishing)
+            {
+                created.record(lastSequence, lastPages, lastFrees, pruneBound);
+            }
+            lifetimes = created;
+            return created;
+        }
+    }
+
+    /**
+     * Lets go of lifetimes from {@link #hold()}; the last snapshot to let go drops them.
+     *
+     * @param held the lifetimes.
+     */
+    public void release(final PageLifetimes held)
+    {
+        if (held.release())
+        {
+            synchronized (tracking)
+            {
+                if (lifetimes == held)
+                {
+                    lifetimes = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@return the lifetimes of the pages changed while a snapshot is open, or {@code null} if none is}
      */
     public PageLifetimes lifetimes()
     {
@@ -132,13 +220,19 @@ public final class SnapshotRegistry
      */
     public void published(final long sequence, final long[] pages, final long[] frees)
     {
-        for (final long page : pages)
+        changes.record(sequence, pages, frees);
+        synchronized (tracking)
         {
-            lifetimes.madeLive(page, sequence);
-        }
-        for (final long page : frees)
-        {
-            lifetimes.freed(page, sequence);
+            // Under tracking: either a snapshot's hold() created the lifetimes before (seen here), or it runs after
+            // and records this checkpoint itself from what is remembered here.
+            final PageLifetimes current = lifetimes;
+            if (null != current)
+            {
+                current.record(sequence, pages, frees, pruneBound);
+            }
+            lastSequence = sequence;
+            lastPages = pages;
+            lastFrees = frees;
         }
     }
 
@@ -201,6 +295,16 @@ public final class SnapshotRegistry
     public long heldPages()
     {
         return heldPages;
+    }
+
+    /**
+     * {@return a checkpoint at or below every snapshot open or to come}: called by the leader, before it publishes
+     * the next checkpoint. A snapshot pinning now pins the durable checkpoint read here or a later one; one that
+     * pinned before is seen in the pins (the same order as in {@link #pin()}).
+     */
+    private long pruneBound()
+    {
+        return Math.min(oldest(), durable.sequence());
     }
 
     private long oldest()
