@@ -16,6 +16,7 @@
 package io.rangedmmap.mmap;
 
 import io.rangedmmap.mmap.internal.MappedRegion;
+import io.rangedmmap.mmap.internal.RegionOpener;
 import io.rangedmmap.mmap.internal.RuntimeFlags;
 
 import java.io.IOException;
@@ -120,7 +121,7 @@ public final class MmapFile implements AutoCloseable
         RuntimeFlags.check();
         final boolean replace = Arrays.asList(options).contains(CreateOption.REPLACE_EXISTING);
         final boolean sparse = Arrays.asList(options).contains(CreateOption.SPARSE);
-        final MappedRegion region = MappedRegion.create(path, size, replace, sparse);
+        final MappedRegion region = RegionOpener.create(path, size, replace, sparse);
         return new Mapping<>(new MmapFile(new RawMmapFile(region)), type.newAllocator(region, 0));
     }
 
@@ -186,7 +187,7 @@ public final class MmapFile implements AutoCloseable
             throw new IllegalArgumentException(
                 "resumeAt=" + resumeAt + " must be a non-negative multiple of " + Alignment.ALIGNMENT);
         }
-        final MappedRegion region = MappedRegion.open(path);
+        final MappedRegion region = RegionOpener.open(path);
         if (resumeAt > region.size())
         {
             region.release();
@@ -439,7 +440,7 @@ public final class MmapFile implements AutoCloseable
      */
     public boolean isFailed()
     {
-        return null != region.failure();
+        return null != region.failStop().failure();
     }
 
     /**

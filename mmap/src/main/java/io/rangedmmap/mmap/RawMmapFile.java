@@ -17,8 +17,10 @@ package io.rangedmmap.mmap;
 
 import io.rangedmmap.mmap.internal.HandleGate;
 import io.rangedmmap.mmap.internal.MappedRegion;
+import io.rangedmmap.mmap.internal.RegionOpener;
 import io.rangedmmap.mmap.internal.RawFileAccess;
 import io.rangedmmap.mmap.internal.RuntimeFlags;
+import io.rangedmmap.mmap.internal.WriteThrough;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -94,7 +96,7 @@ public final class RawMmapFile implements AutoCloseable
         RuntimeFlags.check();
         final boolean replace = Arrays.asList(options).contains(CreateOption.REPLACE_EXISTING);
         final boolean sparse = Arrays.asList(options).contains(CreateOption.SPARSE);
-        return new RawMmapFile(MappedRegion.create(path, size, replace, sparse));
+        return new RawMmapFile(RegionOpener.create(path, size, replace, sparse));
     }
 
     /**
@@ -111,7 +113,7 @@ public final class RawMmapFile implements AutoCloseable
     {
         Objects.requireNonNull(path, "path");
         RuntimeFlags.check();
-        return new RawMmapFile(MappedRegion.open(path));
+        return new RawMmapFile(RegionOpener.open(path));
     }
 
     /**
@@ -130,7 +132,7 @@ public final class RawMmapFile implements AutoCloseable
     {
         Objects.requireNonNull(path, "path");
         RuntimeFlags.check();
-        return new RawMmapFile(MappedRegion.openReadOnly(path));
+        return new RawMmapFile(RegionOpener.openReadOnly(path));
     }
 
     /**
@@ -152,7 +154,7 @@ public final class RawMmapFile implements AutoCloseable
     {
         Objects.requireNonNull(path, "path");
         RuntimeFlags.check();
-        return new RawMmapFile(MappedRegion.openGrowable(path, reserve));
+        return new RawMmapFile(RegionOpener.openGrowable(path, reserve));
     }
 
     /**
@@ -482,7 +484,7 @@ public final class RawMmapFile implements AutoCloseable
      */
     public boolean isFailed()
     {
-        return null != region.failure();
+        return null != region.failStop().failure();
     }
 
     /**
@@ -511,7 +513,7 @@ public final class RawMmapFile implements AutoCloseable
         final int cell = gate.enter();
         try
         {
-            region.writeThrough(data, 0, offset, data.length);
+            WriteThrough.write(region, data, 0, offset, data.length);
         }
         finally
         {
@@ -529,7 +531,7 @@ public final class RawMmapFile implements AutoCloseable
         final int cell = gate.enter();
         try
         {
-            region.readThrough(dst, 0, offset, dst.length);
+            WriteThrough.read(region, dst, 0, offset, dst.length);
         }
         finally
         {
@@ -549,7 +551,7 @@ public final class RawMmapFile implements AutoCloseable
         final int cell = enterWrite();
         try
         {
-            region.writeThrough(buffer, length, offset, callState);
+            WriteThrough.write(region, buffer, length, offset, callState);
         }
         finally
         {
@@ -573,7 +575,7 @@ public final class RawMmapFile implements AutoCloseable
         final int cell = gate.enter();
         try
         {
-            region.checkNotFailed();
+            region.failStop().checkWritable();
         }
         catch (final IllegalStateException ex)
         {

@@ -17,7 +17,6 @@ package io.rangedmmap.mmap.internal;
 
 import io.rangedmmap.mmap.Advice;
 import io.rangedmmap.mmap.Alignment;
-import io.rangedmmap.mmap.FileLockedException;
 import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.NativeCallException;
 import io.rangedmmap.mmap.RangeReader;
@@ -36,33 +35,20 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One file mapped read-write as a single segment of a shared {@link Arena}, held with an exclusive lock, shared by
  * every handle on it and unmapped when the last handle releases it.
  *
- * <p>It owns the file's fail-stop state: the first flush error or mapping fault fails the region, after which every
- * write and flush through any handle throws with that first error as the cause. A failed flush is never retried,
- * since Linux may report a later flush as successful after dropping the data (fsyncgate).
+ * <p>It is the one place a mapping fault is recognised (its copy routines and callbacks, see {@link #fault}); a fault
+ * or a failed flush fails the file's {@link FailStop}. {@link RegionOpener} opens and maps files as regions;
+ * {@link WriteThrough} writes through the file's descriptor instead of the mapping.
  *
  * <p><b>Thread safety:</b> all methods are safe from any thread. Callers keep accesses inside a
  * {@link HandleGate} so the region is never unmapped under an access.
  */
 public final class MappedRegion
 {
-    /**
-     * The largest file the library maps: 16 TiB, ext4's own limit. Bounding it leaves the concurrent allocator's
-     * counter room for 2^18 simultaneous overshooting requests before it could come near {@code Long.MAX_VALUE}.
-     */
-    public static final long MAX_SIZE = 1L << 44;
-
-    /**
-     * The longest mapping {@link #openGrowable(Path, long)} makes: 32 TiB, room for a page store of 16 TiB of user
-     * pages and its metadata.
-     */
-    public static final long MAX_RESERVE = 1L << 45;
-
     private static final Logger LOG = LoggerFactory.getLogger(MappedRegion.class);
     private static final long ARRAY_BASE = BufferUtil.ARRAY_BASE_OFFSET;
     private static final byte[] EMPTY = new byte[0];
@@ -75,16 +61,18 @@ public final class MappedRegion
     private final long address;
     // Volatile: grows by extend() while other threads access the mapping; the bounds checks read it.
     private volatile long size;
-    private final boolean readOnly;
+    private final FailStop failStop;
     private final AtomicInteger handles = new AtomicInteger(1);
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private MappedRegion(final LockedFile file, final long size, final boolean readOnly) throws IOException
+    /**
+     * Maps a whole file, just opened and locked, as one segment of a shared arena.
+     */
+    MappedRegion(final LockedFile file, final long size, final boolean readOnly) throws IOException
     {
         this.path = file.path();
         this.file = file;
         this.size = size;
-        this.readOnly = readOnly;
+        this.failStop = new FailStop(path, readOnly);
         final Arena arena = Arena.ofShared();
         try
         {
@@ -103,61 +91,18 @@ public final class MappedRegion
 
     /**
      * Maps {@code [0, reserve)} of a file natively, past its end, so that it can grow under the mapping (see
-     * {@link #openGrowable(Path, long)}).
+     * {@link RegionOpener#openGrowable(Path, long)}).
      */
-    private MappedRegion(final LockedFile file, final long size, final long reserve) throws IOException
+    MappedRegion(final LockedFile file, final long size, final long reserve) throws IOException
     {
         this.path = file.path();
         this.file = file;
         this.size = size;
-        this.readOnly = false;
+        this.failStop = new FailStop(path, false);
         this.arena = null;
         this.segment = null;
         this.reserve = reserve;
         this.address = NativeIo.mmapShared(file.descriptor(), reserve, path);
-    }
-
-    /**
-     * Opens an existing file read-write and maps {@code reserve} bytes of it, or its whole size if that is larger:
-     * the mapping reaches past the end of the file, which {@link #extend(long)} then grows under it. Nothing is ever
-     * remapped or moved, so an address handed out stays valid however the file grows: the approach of LMDB, which
-     * maps its whole map size and grows the file beneath. ({@code FileChannel.map} cannot map past the end: it
-     * extends the file to the mapped size.) Pages past the end of the file fault if touched; the caller keeps its
-     * accesses inside {@link #size()}, which the bounds checks of {@code RawMmapFile} enforce.
-     *
-     * @param path    the file.
-     * @param reserve the length of the mapping, at most {@link #MAX_RESERVE}.
-     * @return the mapping.
-     * @throws IOException if the file cannot be opened, locked or mapped.
-     */
-    public static MappedRegion openGrowable(final Path path, final long reserve) throws IOException
-    {
-        if (reserve <= 0 || reserve > MAX_RESERVE)
-        {
-            throw new IllegalArgumentException("reserve=" + reserve + " must be in [1, " + MAX_RESERVE + "]");
-        }
-        final LockedFile file = LockedFile.open(path);
-        try
-        {
-            final long size = file.channel().size();
-            if (0 == size)
-            {
-                throw new IOException("cannot map " + file.path() + ": the file is empty (size=0)");
-            }
-            if (size > MAX_RESERVE)
-            {
-                throw new IOException("cannot map " + file.path() + ": size=" + size + " is over the limit of " +
-                    MAX_RESERVE);
-            }
-            final MappedRegion region = new MappedRegion(file, size, Math.max(size, reserve));
-            LOG.info("opened {} size={} reserve={}", file.path(), size, reserve);
-            return region;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            file.close();
-            throw ex;
-        }
     }
 
     /**
@@ -180,7 +125,7 @@ public final class MappedRegion
      */
     public void extend(final long newSize) throws IOException
     {
-        checkNotFailed();
+        failStop.checkWritable();
         final long current = size;
         if (newSize <= current || newSize > reserve)
         {
@@ -192,111 +137,11 @@ public final class MappedRegion
     }
 
     /**
-     * Creates a file of {@code size} bytes, reserves its blocks unless {@code sparse}, makes its creation durable
-     * and maps it; see {@link LockedFile#create} for how a crash or a racing create is handled.
-     *
-     * @param path    the file.
-     * @param size    its size in bytes, in {@code [1, MAX_SIZE]}.
-     * @param replace replace an existing file instead of refusing it.
-     * @param sparse  leave the file sparse instead of reserving its blocks.
-     * @return the region, with one handle.
-     * @throws IOException on any I/O error; nothing this call created is left behind.
-     */
-    public static MappedRegion create(final Path path, final long size, final boolean replace, final boolean sparse)
-        throws IOException
-    {
-        checkSize(size);
-        final LockedFile file = LockedFile.create(path, size, replace, sparse);
-        try
-        {
-            final MappedRegion region = new MappedRegion(file, size, false);
-            LOG.info("created {} size={} sparse={}", file.path(), size, sparse);
-            return region;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            file.close();
-            throw ex;
-        }
-    }
-
-    /**
-     * Opens and maps an existing file, whole.
-     *
-     * @param path the file.
-     * @return the region, with one handle.
-     * @throws IOException on any I/O error, {@link FileLockedException} if the file is open elsewhere.
-     */
-    public static MappedRegion open(final Path path) throws IOException
-    {
-        return mapExisting(LockedFile.open(path), false);
-    }
-
-    /**
-     * Opens and maps an existing file, whole, read-only, under a shared lock: other read-only opens may hold it too,
-     * a writer may not. The file is opened for reading only, so a read-only file or mount is no obstacle, and
-     * nothing is ever written to it.
-     *
-     * @param path the file.
-     * @return the region, with one handle; its writes and flushes are refused.
-     * @throws IOException on any I/O error, {@link FileLockedException} if a writer holds the file (in this JVM, any
-     *                     open handle on it).
-     */
-    public static MappedRegion openReadOnly(final Path path) throws IOException
-    {
-        return mapExisting(LockedFile.openReadOnly(path), true);
-    }
-
-    /**
-     * Maps an existing file just opened and locked, whole; closes it if that fails.
-     */
-    private static MappedRegion mapExisting(final LockedFile file, final boolean readOnly) throws IOException
-    {
-        try
-        {
-            final long size = file.channel().size();
-            if (0 == size)
-            {
-                throw new IOException("cannot map " + file.path() + ": the file is empty (size=0)");
-            }
-            if (size > MAX_SIZE)
-            {
-                throw new IOException("cannot map " + file.path() + ": size=" + size + " is over the limit of " +
-                    MAX_SIZE);
-            }
-            final MappedRegion region = new MappedRegion(file, size, readOnly);
-            LOG.info("opened {}{} size={}", file.path(), readOnly ? " read-only" : "", size);
-            return region;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            file.close();
-            throw ex;
-        }
-    }
-
-
-
-    /**
      * {@return whether the region was opened read-only}
      */
     public boolean isReadOnly()
     {
-        return readOnly;
-    }
-
-    /**
-     * Checks a size for {@code create}.
-     *
-     * @param size the requested size.
-     * @throws IllegalArgumentException if {@code size <= 0} or {@code size > MAX_SIZE}.
-     */
-    public static void checkSize(final long size)
-    {
-        if (size <= 0 || size > MAX_SIZE)
-        {
-            throw new IllegalArgumentException("size=" + size + " must be in [1, " + MAX_SIZE + "]");
-        }
+        return failStop.isReadOnly();
     }
 
     /**
@@ -371,47 +216,23 @@ public final class MappedRegion
         {
             file.close();
         }
-        LOG.info("closed {}{}", path, null == failure.get() ? "" : " (failed)");
+        LOG.info("closed {}{}", path, null == failStop.failure() ? "" : " (failed)");
     }
 
     /**
-     * Throws if the region is read-only or has failed; every write calls it first.
-     *
-     * @throws IllegalStateException if the region was opened read-only.
-     * @throws IllegalStateException with the first error as its cause, if the region has failed.
+     * {@return the file's fail-stop state, shared by every handle on it}
      */
-    public void checkNotFailed()
+    public FailStop failStop()
     {
-        if (readOnly)
-        {
-            throw new IllegalStateException(path + " is mapped read-only and refuses all writes and flushes");
-        }
-        final Throwable cause = failure.get();
-        if (null != cause)
-        {
-            throw new IllegalStateException(path + " has failed and refuses all writes and flushes: " + cause, cause);
-        }
+        return failStop;
     }
 
     /**
-     * {@return the first error that failed the region, or {@code null}}
+     * {@return the locked file under the mapping, for {@link WriteThrough}}
      */
-    public Throwable failure()
+    LockedFile file()
     {
-        return failure.get();
-    }
-
-    /**
-     * Fails the region; only the first cause is kept.
-     *
-     * @param cause the error.
-     */
-    public void fail(final Throwable cause)
-    {
-        if (failure.compareAndSet(null, cause))
-        {
-            LOG.error("{} failed; every later write and flush will throw", path, cause);
-        }
+        return file;
     }
 
     /**
@@ -424,11 +245,8 @@ public final class MappedRegion
      */
     public void flush(final long offset, final long length) throws IOException
     {
-        if (readOnly)
-        {
-            throw new IllegalStateException(path + " is mapped read-only and refuses all writes and flushes");
-        }
-        checkFlushable();
+        failStop.checkNotReadOnly();
+        failStop.checkFlushable();
         final long from = Alignment.alignDown(offset);
         try
         {
@@ -444,12 +262,12 @@ public final class MappedRegion
         catch (final IOException ex)
         {
             // The native msync of a growable mapping: the first flush error fails the file for good, as force's does.
-            fail(ex);
+            failStop.fail(ex);
             throw new IOException("msync of [" + offset + ", " + (offset + length) + ") of " + path + " failed", ex);
         }
         catch (final UncheckedIOException ex)
         {
-            fail(ex.getCause());
+            failStop.fail(ex.getCause());
             throw new IOException("msync of [" + offset + ", " + (offset + length) + ") of " + path + " failed",
                 ex.getCause());
         }
@@ -458,83 +276,7 @@ public final class MappedRegion
             throw new IOException(fault(ex, "flush", offset, length));
         }
         // A concurrent flush may have failed meanwhile: report nothing as durable once the file has failed.
-        checkFlushable();
-    }
-
-    /**
-     * Reads bytes at {@code offset} into a heap array with {@code pread} through the file's one descriptor, not
-     * through the mapping (see {@link LockedFile#readAt}); it sees what the mapping sees (one page cache). No bounds
-     * checks.
-     *
-     * @param dst       the array.
-     * @param dstOffset first byte of the array.
-     * @param offset    where in the file.
-     * @param length    how many bytes.
-     * @throws IOException if the read fails (its errno is kept in a {@code NativeCallException}).
-     */
-    public void readThrough(final byte[] dst, final int dstOffset, final long offset, final int length)
-        throws IOException
-    {
-        file.readAt(offset, dst, dstOffset, length);
-    }
-
-    /**
-     * Writes bytes of a heap array at {@code offset} with {@code pwrite} through the file's one descriptor, not
-     * through the mapping (see {@link LockedFile#writeAt}); the mapping sees them at once. No bounds checks. A failed
-     * region does not refuse it: the flush that must follow does.
-     *
-     * @param src       the array.
-     * @param srcOffset first byte of the array.
-     * @param offset    where in the file.
-     * @param length    how many bytes.
-     * @throws IllegalStateException if the region was opened read-only.
-     * @throws IOException           if the write fails (its errno is kept in a {@code NativeCallException}).
-     */
-    public void writeThrough(final byte[] src, final int srcOffset, final long offset, final int length)
-        throws IOException
-    {
-        if (readOnly)
-        {
-            throw new IllegalStateException(path + " is mapped read-only and refuses all writes and flushes");
-        }
-        file.writeAt(offset, src, srcOffset, length);
-    }
-
-    /**
-     * Writes the first {@code length} bytes of a native segment at {@code offset} with {@code pwrite}, as
-     * {@link #writeThrough(byte[], int, long, int)} does, allocating nothing.
-     *
-     * @param buffer    the bytes, native memory.
-     * @param length    how many bytes.
-     * @param offset    where in the file.
-     * <p>A write through the mapping into a file truncated under it faults; a {@code pwrite} would extend the file
-     * again, silently, and leave zeros in place of what the truncation took. So the write is followed by an
-     * {@code fstat}: a file smaller than the mapping fails the region, as a fault does.
-     *
-     * @param callState the caller's call state.
-     * @throws IllegalStateException if the region was opened read-only.
-     * @throws IOException           if the write fails (its errno is kept in a {@code NativeCallException}), or
-     *                               found the file truncated (which fails the region).
-     */
-    public void writeThrough(final MemorySegment buffer, final long length, final long offset,
-        final MemorySegment callState) throws IOException
-    {
-        if (readOnly)
-        {
-            throw new IllegalStateException(path + " is mapped read-only and refuses all writes and flushes");
-        }
-        file.writeAt(offset, buffer, length, callState);
-        // The size is published after a growth extended the file, so only a truncation makes the file smaller.
-        final long mapped = size;
-        final long actual = file.size(callState);
-        if (actual < mapped)
-        {
-            final IOException ex = new IOException("pwrite of [" + offset + ", " + (offset + length) + ") of " +
-                path + " found the file truncated under its mapping (size=" + actual + ", mapped=" + mapped +
-                "; another process truncated it): the bytes past the truncation are lost");
-            fail(ex);
-            throw ex;
-        }
+        failStop.checkFlushable();
     }
 
     /**
@@ -744,7 +486,7 @@ public final class MappedRegion
         }
         final MappingFaultException ex = new MappingFaultException(operation + " of [" + offset + ", " +
             (offset + length) + ") of " + path + " faulted (file truncated, disk error or disk full)", error);
-        fail(ex);
+        failStop.fail(ex);
         return ex;
     }
 
@@ -752,14 +494,5 @@ public final class MappedRegion
     public String toString()
     {
         return "MappedRegion{path=" + path + ", size=" + size + "}";
-    }
-
-    private void checkFlushable() throws IOException
-    {
-        final Throwable cause = failure.get();
-        if (null != cause)
-        {
-            throw new IOException(path + " has failed and refuses all flushes: " + cause, cause);
-        }
     }
 }
