@@ -141,9 +141,11 @@ public class GrowthWriteBenchmark
         if (allocates.getTotalCount() > 0)
         {
             System.out.printf("%nallocate, %s, writers=%d: count=%d p50=%.1f us p99=%.1f us p99.9=%.1f us " +
-                "max=%.3f ms%n", arm, writers, allocates.getTotalCount(), allocates.getValueAtPercentile(50) / 1e3,
-                allocates.getValueAtPercentile(99) / 1e3, allocates.getValueAtPercentile(99.9) / 1e3,
-                allocates.getMaxValue() / 1e6);
+                "max=%.3f ms, over 1 ms: %d%n", arm, writers, allocates.getTotalCount(),
+                allocates.getValueAtPercentile(50) / 1e3, allocates.getValueAtPercentile(99) / 1e3,
+                allocates.getValueAtPercentile(99.9) / 1e3, allocates.getMaxValue() / 1e6,
+                allocates.getCountBetweenValues(TimeUnit.MILLISECONDS.toNanos(1),
+                allocates.getHighestTrackableValue()));
         }
         TempDirs.deleteTree(dir);
     }
