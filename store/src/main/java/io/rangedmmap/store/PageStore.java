@@ -790,6 +790,8 @@ public final class PageStore implements AutoCloseable
         {
             return;
         }
+        // The growth-ahead thread ends first, its growth in flight (if any) done while the file is still open.
+        growth.close();
         checkpoints.close(file::close);
         LOG.info("closed page store {} at checkpoint={}", path, checkpoints.lastCheckpoint());
     }
@@ -932,6 +934,22 @@ public final class PageStore implements AutoCloseable
     long checkPageId(final long pageId)
     {
         return growth.checkPageId(pageId);
+    }
+
+    /**
+     * Waits until no growth ahead is pending or running: for tests and crash simulations.
+     */
+    void awaitGrowthAhead()
+    {
+        growth.awaitGrowthAhead();
+    }
+
+    /**
+     * {@return whether a growth ahead failed at the current page count (the writer that runs out gets the error)}
+     */
+    boolean growthAheadRefused()
+    {
+        return growth.growthAheadRefused();
     }
 
     /**

@@ -22,8 +22,9 @@ import java.util.List;
 
 /**
  * Run by {@link PageStoreGrowthTest} in a mount namespace of its own, on a small tmpfs: fills the disk by growing a
- * store, then checks that the store stays healthy and, after frees, goes on writing. Prints {@code FULL <message>}
- * and {@code OK <counts>}, or a stack trace.
+ * store, then checks that the store stays healthy and, after frees, goes on writing. Prints {@code FULL
+ * ahead-refused=<whether the growth-ahead thread found the disk full first> <message>} and {@code OK <counts>}, or a
+ * stack trace.
  */
 final class GrowthFullDiskChild
 {
@@ -46,10 +47,13 @@ final class GrowthFullDiskChild
                 try
                 {
                     page = writer.allocate();
+                    // Each growth ahead done before the next allocate: the growth-ahead thread, not this writer, is
+                    // the first to find the disk full; the writer gets the error when it runs dry and retries.
+                    store.awaitGrowthAhead();
                 }
                 catch (final StoreFullException ex)
                 {
-                    full = ex.getMessage();
+                    full = "ahead-refused=" + store.growthAheadRefused() + " " + ex.getMessage();
                     break;
                 }
                 receipts.add(writer.write(page, PageStoreGrowthTest.content(page)));

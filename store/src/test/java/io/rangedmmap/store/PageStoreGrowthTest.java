@@ -131,6 +131,7 @@ class PageStoreGrowthTest
             {
                 writer.get();
             }
+            assertTrue(null != PageStoreGrowthAheadTest.growthThread(file), "the store grew ahead on its own thread");
             done.set(true);
             checkpointer.get();
             assertEquals(GIB_PAGES, store.pageCount(), "the writers filled the store to its maxPages");
@@ -243,7 +244,8 @@ class PageStoreGrowthTest
     /**
      * A real full disk: a child JVM in a user and mount namespace of its own ({@code unshare -rm}, no root needed
      * where unprivileged user namespaces are allowed) mounts a 12 MiB tmpfs and grows a store on it until
-     * {@code posix_fallocate} reports {@code ENOSPC}.
+     * {@code posix_fallocate} reports {@code ENOSPC}: first to the growth-ahead thread (which must neither fail the
+     * store nor lose the error), then to the writer that runs dry and grows synchronously.
      */
     @Test
     void shouldReportAFullDiskDuringGrowthAndStayHealthy() throws Exception
@@ -257,6 +259,9 @@ class PageStoreGrowthTest
             "this machine cannot mount a tmpfs in a user namespace (unshare -rm)");
         assertTrue(first.contains("needs ") && first.contains(" more bytes of disk, but only ") &&
             first.contains(" bytes are available"), first);
+        // The growth ahead, on the store's thread, found the disk full first; the writer that ran dry retried and
+        // got the exception itself.
+        assertTrue(first.startsWith("FULL ahead-refused=true "), first);
         final String ok = child.awaitLine("OK ");
         final String reopened = child.awaitLine("REOPENED ");
         child.finish(60);

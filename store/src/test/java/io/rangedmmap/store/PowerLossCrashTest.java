@@ -257,6 +257,9 @@ class PowerLossCrashTest
                     final List<PageReceipt> receipts = new ArrayList<>();
                     // Enough pages that most checkpoints grow the store first.
                     final long first = writer.allocate(60 + random.nextInt(200));
+                    // A growth ahead runs on the store's own thread: its crash points come before the writes below
+                    // (the recorder and the images are single-threaded), and the size the checkpoint records is known.
+                    run.store.awaitGrowthAhead();
                     for (long pageId = first; receipts.size() < 3 + random.nextInt(4); pageId += 7)
                     {
                         final long contentSeed = seed * 1_000_000 + checkpoint * 1_000 + receipts.size();

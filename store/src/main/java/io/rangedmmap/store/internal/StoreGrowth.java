@@ -15,6 +15,7 @@
  */
 package io.rangedmmap.store.internal;
 
+import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.NativeCallException;
 import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.StoreFullException;
@@ -22,6 +23,8 @@ import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.jfr.GrowthEvent;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,6 +45,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * reuses (its metadata pages are written again). Nothing already mapped moves: the file is mapped once, for
  * {@code maxPages}, when the store is opened (see {@link RawMmapFile#openGrowable(Path, long)}).
  *
+ * <p>A growth ahead (a refill left the pool low) runs on the store's {@link GrowthAhead} thread, so that no writer's
+ * {@code allocate} waits for it; a writer waits for a growth only when the pool has no run for it.
+ *
  * <p><b>Thread safety:</b> {@link #pageCount()} and {@link #maxPages()} may be read by any thread; growths are
  * serialised by a lock that is never taken on the read or write path of existing pages.
  */
@@ -51,6 +57,8 @@ public final class StoreGrowth
      * The smallest automatic growth step: 64 MiB of pages.
      */
     public static final long MIN_DEFAULT_STEP = (64L << 20) / StoreLayout.PAGE_SIZE;
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.rangedmmap.store.PageStore");
 
     private static final int ENOSPC = 28;
 
@@ -74,10 +82,12 @@ public final class StoreGrowth
     private final long maxPages;
     private final long growthPages;
     private final ReentrantLock lock = new ReentrantLock();
+    private final GrowthAhead ahead;
     private ExtentAllocator allocator;
     /**
-     * The page count at which a growth ahead found the disk full: not tried again ahead at that size (the writer that
-     * runs out grows itself, and gets the {@link StoreFullException}).
+     * The page count at which a growth ahead failed (a full disk, or an I/O error that did not fail the store): not
+     * tried again ahead at that size; the writer that runs out grows itself and gets the exception. Volatile: written
+     * by the growth-ahead thread before its release of the request word, read by writers deciding to ask again.
      */
     private volatile long aheadRefusedAt = -1;
     // Volatile: read by checkpoints, writers' bounds checks and stats while a growth publishes a new count.
@@ -106,6 +116,7 @@ public final class StoreGrowth
         this.pageCount = pageCount;
         this.maxPages = maxPages;
         this.growthPages = growthPages;
+        this.ahead = new GrowthAhead(path.toString(), this::growAhead);
     }
 
     /**
@@ -266,32 +277,73 @@ public final class StoreGrowth
     }
 
     /**
-     * Grows the store by one step, in the calling writer's thread, when its refill left the pool with less than a
-     * quarter of a step and an eighth of the store, and no other growth is running: the other writers go on with
-     * what is left while this one extends the file and flushes the new metadata, instead of all of them waiting for
-     * the growth once the pool is empty (which serialised concurrent writers). A writer that runs out meanwhile
-     * waits for it and claims from it. A full disk here is not this writer's failure (its refill succeeded): the
-     * growth is not tried ahead again at this size, and the writer that runs out grows itself and gets the
-     * {@link StoreFullException}.
+     * Waits until no growth ahead is pending or running (or the store is closed): for tests and crash simulations that
+     * need the page count to settle.
+     */
+    public void awaitGrowthAhead()
+    {
+        ahead.awaitIdle();
+    }
+
+    /**
+     * {@return whether a growth ahead failed at the current page count, so that the writer that runs out will grow
+     * synchronously and get the error}
+     */
+    public boolean growthAheadRefused()
+    {
+        return aheadRefusedAt == pageCount;
+    }
+
+    /**
+     * Stops the growth-ahead thread, waiting for a growth in flight; called by the store's close after its lifecycle
+     * is closed, before the file is. Nothing happens if the store never grew ahead.
+     */
+    public void close()
+    {
+        ahead.close();
+    }
+
+    /**
+     * Asks the store's growth-ahead thread for a growth by one step when a refill left the pool with less than a
+     * quarter of a step and an eighth of the store: the writers go on with what is left while that thread extends the
+     * file and flushes the new metadata, instead of one writer stalling for the whole growth (and the others waiting
+     * for it once the pool is empty). A writer that runs out meanwhile waits for that growth (on the growth lock) and
+     * claims from it. No allocation here: a volatile compare-and-set and an unpark (the thread is made once).
      */
     private void growAheadIfLow(final long observed)
     {
-        if (observed >= maxPages || allocator.poolPages() >= Math.min(step() / AHEAD_FRACTION,
-            observed / AHEAD_STORE_FRACTION) || aheadRefusedAt == observed || !lock.tryLock())
+        if (observed < maxPages && aheadRefusedAt != observed && allocator.poolPages() < Math.min(step() /
+            AHEAD_FRACTION, observed / AHEAD_STORE_FRACTION))
         {
-            return;
+            ahead.request(observed);
         }
+    }
+
+    /**
+     * The growth ahead, on its thread: one step from {@code observed}, unless another growth made room meanwhile. A
+     * full disk or another I/O error that leaves the store healthy is not lost: the growth is not tried ahead again at
+     * this size, and the writer that runs out grows synchronously and gets the exception itself. A failed flush or a
+     * mapping fault has failed the store in {@link #growLocked(long)} (every later call throws); a closed store grows
+     * nothing.
+     */
+    private void growAhead(final long observed)
+    {
+        lock.lock();
         try
         {
-            // Another growth since the refill already made room.
-            if (pageCount == observed)
+            if (pageCount == observed && observed < maxPages)
             {
                 growLocked(Math.min(maxPages, observed + step()));
             }
         }
-        catch (final StoreFullException ex)
+        catch (final RuntimeException ex)
         {
-            aheadRefusedAt = observed;
+            if (Lifecycle.State.OPEN == lifecycle.state())
+            {
+                aheadRefusedAt = observed;
+                LOG.warn("growth ahead of page store {} from pageCount={} failed; the writer that runs out of pages " +
+                    "will grow it and get the error: {}", path, observed, ex.toString());
+            }
         }
         finally
         {
@@ -327,7 +379,7 @@ public final class StoreGrowth
                 io.flushRange(file, oldSize - StoreLayout.PAGE_SIZE, newSize - oldSize + StoreLayout.PAGE_SIZE);
             }
         }
-        catch (final IOException ex)
+        catch (final IOException | MappingFaultException ex)
         {
             throw lifecycle.fail(ex);
         }
