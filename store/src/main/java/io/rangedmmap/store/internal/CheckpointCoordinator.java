@@ -146,8 +146,8 @@ public final class CheckpointCoordinator
      * @param roots        its root slots.
      */
     public CheckpointCoordinator(final String name, final PageTable table, final SnapshotRegistry snapshots,
-        final ExtentAllocator counts, final Checkpointer checkpointer, final Lifecycle lifecycle, final PopulatedPages populated,
-        final long sequence, final long livePages, final long[] roots)
+        final ExtentAllocator counts, final Checkpointer checkpointer, final Lifecycle lifecycle,
+        final PopulatedPages populated, final long sequence, final long livePages, final long[] roots)
     {
         this.populated = populated;
         this.name = name;
