@@ -57,7 +57,7 @@ class PageStoreStatsConcurrencyTest
     @Test
     void shouldMatchTheFullScanAtQuiescenceAndNeverGoNegativeOnAFullStore() throws Exception
     {
-        contend(StoreOptions.defaults().withExtentPages(16), 512, 120, 200, 21);
+        contend(StoreOptions.defaults().withExtentPages(1), 128, 120, 200, 21);
     }
 
     @Test
