@@ -670,9 +670,9 @@ public final class PageStore implements AutoCloseable
      * {@link StoreStats#writtenPages()} shows the pages written and neither checkpointed nor discarded: a count that
      * only grows points at receipts an engine forgot to checkpoint or discard.
      *
-     * <p>The counts are exact when no writer call, checkpoint or free is in progress. While some are, each count
-     * may lag a change in progress, and a page changing state meanwhile may be missed but is never counted twice:
-     * no count is ever negative, and {@code livePages + freePages + inFlightPages == pageCount}.
+     * <p>The counts are exact when no writer call, checkpoint or free is in progress. Taken while some are, a page
+     * changing state meanwhile may be counted in its old or its new state, or not at all, but never twice: no count
+     * is ever negative, and {@code livePages + freePages + inFlightPages == pageCount}.
      *
      * @return the counts and the last durable checkpoint.
      * @throws IllegalStateException if the store is closed.
