@@ -24,11 +24,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
+import static io.rangedmmap.store.PageModel.ALLOCATED;
+import static io.rangedmmap.store.PageModel.FREE;
+import static io.rangedmmap.store.PageModel.FREEING;
+import static io.rangedmmap.store.PageModel.LIVE;
+import static io.rangedmmap.store.PageModel.WRITTEN;
 import static io.rangedmmap.store.PageStoreTest.page;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,12 +48,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class PageStoreStatsTest
 {
-    private static final int FREE = 0;
-    private static final int ALLOCATED = 1;
-    private static final int WRITTEN = 2;
-    private static final int LIVE = 3;
-    private static final int FREEING = 4;
-
     @TempDir
     Path dir;
 
@@ -121,75 +118,6 @@ class PageStoreStatsTest
         }
     }
 
-    /**
-     * The model: each page's state, its receipt while written, and the owner of each allocated page.
-     */
-    private static final class Model
-    {
-        int[] states;
-        final Map<Long, PageReceipt> receipts = new HashMap<>();
-        final Map<Long, PageWriter> owners = new HashMap<>();
-
-        Model(final int maxPages)
-        {
-            states = new int[maxPages];
-        }
-
-        List<Long> inState(final int state)
-        {
-            final List<Long> pages = new ArrayList<>();
-            for (int page = 0; page < states.length; page++)
-            {
-                if (state == states[page])
-                {
-                    pages.add((long)page);
-                }
-            }
-            return pages;
-        }
-
-        long count(final int state)
-        {
-            long count = 0;
-            for (final int s : states)
-            {
-                count += state == s ? 1 : 0;
-            }
-            return count;
-        }
-
-        List<Long> allocatedBy(final PageWriter writer)
-        {
-            final List<Long> pages = inState(ALLOCATED);
-            pages.removeIf(page -> writer != owners.get(page));
-            return pages;
-        }
-
-        void closed(final PageWriter writer)
-        {
-            for (final long page : allocatedBy(writer))
-            {
-                states[(int)page] = FREE;
-                owners.remove(page);
-            }
-        }
-
-        void reopened()
-        {
-            for (int page = 0; page < states.length; page++)
-            {
-                states[page] = switch (states[page])
-                {
-                    case ALLOCATED, WRITTEN -> FREE;
-                    case FREEING -> LIVE;
-                    default -> states[page];
-                };
-            }
-            owners.clear();
-            receipts.clear();
-        }
-    }
-
     private long sequence(final long seed) throws IOException
     {
         final Random random = new Random(seed);
@@ -202,11 +130,11 @@ class PageStoreStatsTest
             options = options.withMaxPages(maxPages).withGrowthPages(1 + random.nextInt(initial));
         }
         final Path file = dir.resolve("stats-" + seed + ".store");
-        final Model model = new Model(maxPages);
+        final PageModel model = new PageModel(maxPages);
         final int steps = 1_000 + random.nextInt(200);
         PageStore store = PageStore.create(file, initial, options, NoFlushIo.INSTANCE);
         final PageWriter[] writers = new PageWriter[1 + random.nextInt(3)];
-        openWriters(store, writers);
+        PageModel.openWriters(store, writers);
         try
         {
             check(store, model, -1);
@@ -220,23 +148,26 @@ class PageStoreStatsTest
                 }
                 else if (action < 50)
                 {
-                    write(random, writers[w], model, seed * 10_000 + step);
+                    PageModel.write(random, writers[w], model, seed * 10_000 + step);
                 }
                 else if (action < 58)
                 {
-                    discardReceipt(random, writers[w], model);
+                    PageModel.discardReceipt(random, writers[w], model);
                 }
                 else if (action < 64)
                 {
-                    discardAllocated(random, writers[w], model);
+                    PageModel.discardAllocated(random, writers[w], model);
                 }
                 else if (action < 74)
                 {
-                    free(random, store, model);
+                    for (int i = random.nextInt(3); i >= 0; i--)
+                    {
+                        PageModel.free(random, store, model);
+                    }
                 }
                 else if (action < 88)
                 {
-                    checkpoint(random, store, model);
+                    PageModel.checkpoint(random, store, model, random.nextBoolean());
                 }
                 else if (action < 93)
                 {
@@ -250,44 +181,25 @@ class PageStoreStatsTest
                 }
                 else
                 {
-                    closeWriters(writers);
+                    PageModel.closeWriters(writers);
                     store.close();
                     store = PageStore.open(file, options, NoFlushIo.INSTANCE);
-                    openWriters(store, writers);
-                    model.reopened();
+                    PageModel.openWriters(store, writers);
+                    PageModel.reopened(store, model);
                 }
                 check(store, model, step);
             }
         }
         finally
         {
-            closeWriters(writers);
+            PageModel.closeWriters(writers);
             store.close();
         }
         Files.delete(file);
         return steps;
     }
 
-    private static void openWriters(final PageStore store, final PageWriter[] writers)
-    {
-        for (int i = 0; i < writers.length; i++)
-        {
-            writers[i] = store.newWriter();
-        }
-    }
-
-    private static void closeWriters(final PageWriter[] writers)
-    {
-        for (final PageWriter writer : writers)
-        {
-            if (null != writer)
-            {
-                writer.close();
-            }
-        }
-    }
-
-    private static void allocate(final Random random, final PageWriter writer, final Model model)
+    private static void allocate(final Random random, final PageWriter writer, final PageModel model)
     {
         final int count = 1 + random.nextInt(4);
         final long first;
@@ -307,82 +219,6 @@ class PageStoreStatsTest
         }
     }
 
-    private static void write(final Random random, final PageWriter writer, final Model model, final long content)
-    {
-        final List<Long> allocated = model.allocatedBy(writer);
-        if (allocated.isEmpty())
-        {
-            return;
-        }
-        final long page = allocated.get(random.nextInt(allocated.size()));
-        model.owners.remove(page);
-        model.receipts.put(page, writer.write(page, page(content)));
-        model.states[(int)page] = WRITTEN;
-    }
-
-    private static void discardReceipt(final Random random, final PageWriter writer, final Model model)
-    {
-        final List<Long> written = model.inState(WRITTEN);
-        written.removeIf(page -> writer != model.receipts.get(page).writer());
-        if (written.isEmpty())
-        {
-            return;
-        }
-        final long page = written.get(random.nextInt(written.size()));
-        writer.discard(model.receipts.remove(page));
-        model.states[(int)page] = FREE;
-    }
-
-    private static void discardAllocated(final Random random, final PageWriter writer, final Model model)
-    {
-        final List<Long> allocated = model.allocatedBy(writer);
-        if (allocated.isEmpty())
-        {
-            return;
-        }
-        final long page = allocated.get(random.nextInt(allocated.size()));
-        model.owners.remove(page);
-        writer.discard(page);
-        model.states[(int)page] = FREE;
-    }
-
-    private static void free(final Random random, final PageStore store, final Model model)
-    {
-        final List<Long> live = model.inState(LIVE);
-        for (int i = 0; i < 1 + random.nextInt(3) && !live.isEmpty(); i++)
-        {
-            final long page = live.remove(random.nextInt(live.size()));
-            store.free(page);
-            model.states[(int)page] = FREEING;
-        }
-    }
-
-    private static void checkpoint(final Random random, final PageStore store, final Model model)
-    {
-        final List<PageReceipt> receipts = new ArrayList<>();
-        for (final long page : model.inState(WRITTEN))
-        {
-            if (random.nextInt(3) > 0)
-            {
-                receipts.add(model.receipts.remove(page));
-                model.states[(int)page] = LIVE;
-            }
-        }
-        for (final long page : model.inState(FREEING))
-        {
-            model.states[(int)page] = FREE;
-        }
-        if (random.nextBoolean())
-        {
-            store.checkpoint(receipts);
-        }
-        else
-        {
-            // Quiescent once it completed: the asynchronous leader published the counts before completing.
-            store.checkpointAsync(receipts).join();
-        }
-    }
-
     private static void grow(final Random random, final PageStore store, final int maxPages)
     {
         final long target = store.pageCount() + random.nextInt(8);
@@ -395,7 +231,7 @@ class PageStoreStatsTest
     /**
      * Compares the stats with the model and with a full pass over the page table.
      */
-    private static void check(final PageStore store, final Model model, final int step)
+    private static void check(final PageStore store, final PageModel model, final int step)
     {
         final long pageCount = store.pageCount();
         for (int page = (int)pageCount; page < model.states.length; page++)
