@@ -40,6 +40,7 @@ import io.rangedmmap.store.internal.StoreIo;
 import io.rangedmmap.store.internal.StoreOpening;
 import io.rangedmmap.store.internal.StoreSeams;
 import io.rangedmmap.store.internal.StoreVerifier;
+import io.rangedmmap.store.internal.WriterCounts;
 import io.rangedmmap.store.internal.WriterIds;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
@@ -123,7 +124,7 @@ public final class PageStore implements AutoCloseable
         this.file = file;
         this.layout = recovery.layout();
         this.table = recovery.table();
-        this.allocator = new ExtentAllocator(recovery.free());
+        this.allocator = new ExtentAllocator(recovery.free(), recovery.superblock().livePages());
         this.lifecycle = new Lifecycle(path.toString());
         this.options = options;
         // Read-only: the table has no room to grow, but maxPages is reported as the file records it.
@@ -134,7 +135,7 @@ public final class PageStore implements AutoCloseable
         this.snapshots = new SnapshotRegistry(allocator, table,
             new PageChanges(table.capacity(), GroupSequences.of(recovery.groupSequences())),
             recovery.superblock().sequence(), recovery.superblock().roots());
-        this.checkpoints = new CheckpointCoordinator(path.toString(), table, snapshots,
+        this.checkpoints = new CheckpointCoordinator(path.toString(), table, snapshots, allocator,
             new Checkpointer(file, io, growth, table, recovery.staleTablePages(), recovery.superblock().highWater(),
                 storeId),
             lifecycle, populated,
@@ -664,9 +665,14 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
-     * Counts the pages by state; the cost grows with the store's size (one pass over the in-memory table).
+     * Counts the pages by state, from counts kept at each change of state: the cost grows with the number of open
+     * writers and snapshots, never with the store's size (no pass over the pages).
      * {@link StoreStats#writtenPages()} shows the pages written and neither checkpointed nor discarded: a count that
      * only grows points at receipts an engine forgot to checkpoint or discard.
+     *
+     * <p>The counts are exact when no writer call, checkpoint or free is in progress. Taken while some are, a page
+     * changing state meanwhile may be counted in its old or its new state, or not at all, but never twice: no count
+     * is ever negative, and {@code livePages + freePages + inFlightPages == pageCount}.
      *
      * @return the counts and the last durable checkpoint.
      * @throws IllegalStateException if the store is closed.
@@ -676,9 +682,11 @@ public final class PageStore implements AutoCloseable
     {
         lifecycle.checkOpen();
         final long checkpoint = checkpoints.lastCheckpoint();
-        final long[] counts = table.countLiveAndInFlight();
+        // Kept at each change of state (PageCounts): no pass over the pages.
+        final long[] counts = allocator.countLiveAndInFlight();
         final long live = counts[0];
         final long inFlight = counts[1];
+        // After the counts: a page a writer counted from a growth is below the page count read after its count.
         final long pageCount = growth.pageCount();
         return new StoreStats(pageCount, live, pageCount - live - inFlight, inFlight, checkpoint, growth.maxPages(),
             snapshots.openSnapshots(), snapshots.oldestPinned(), snapshots.heldPages(), counts[2]);
@@ -882,14 +890,14 @@ public final class PageStore implements AutoCloseable
         return growth.claim(extent, count, pages);
     }
 
-    void register(final Extent extent)
+    void register(final Extent extent, final WriterCounts counts)
     {
-        allocator.register(extent);
+        allocator.register(extent, counts);
     }
 
-    void unregister(final Extent extent)
+    void unregister(final Extent extent, final WriterCounts counts)
     {
-        allocator.unregister(extent);
+        allocator.unregister(extent, counts);
     }
 
     void giveBack(final Runs free)

@@ -24,6 +24,7 @@ import io.rangedmmap.store.internal.Extent;
 import io.rangedmmap.store.internal.Lifecycle;
 import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.Runs;
+import io.rangedmmap.store.internal.WriterCounts;
 
 import org.agrona.MutableDirectBuffer;
 
@@ -89,7 +90,11 @@ public final class PageWriter implements AutoCloseable
     private final CRC32C crc = new CRC32C();
     private final Filler filler = new Filler();
     private final PwriteBuffer staging = new PwriteBuffer(PageStore.PAGE_SIZE);
-    private long unwritten;
+    /**
+     * This writer's share of the store's page counts ({@link PageStore#stats()}); its allocated count is also the
+     * number of pages handed out and not yet written or discarded.
+     */
+    private final WriterCounts counts = new WriterCounts();
     private boolean closed;
 
     /**
@@ -103,7 +108,7 @@ public final class PageWriter implements AutoCloseable
         this.id = id;
         this.allocatedWord = PageTable.allocatedBy(id);
         this.table = store.table();
-        store.register(extent);
+        store.register(extent, counts);
     }
 
     /**
@@ -280,6 +285,8 @@ public final class PageWriter implements AutoCloseable
                 // A checkpoint published the page meanwhile: the next check says so.
                 word = table.stateAcquire(page);
             }
+            // Uncounted before the pool's lock hands the page to another writer (see PageCounts).
+            counts.discardedWrite();
             store.giveBack(page);
         }
         finally
@@ -316,7 +323,8 @@ public final class PageWriter implements AutoCloseable
             // Only this writer changes a page it allocated, so a plain release store suffices; the pool's lock
             // orders it before the ALLOCATED store of the writer that claims the page next.
             table.setStateRelease(page, PageTable.FREE);
-            if (0 == --unwritten)
+            // Uncounted before the pool's lock hands the page to another writer (see PageCounts).
+            if (0 == counts.unallocated())
             {
                 handedOut.clear();
             }
@@ -351,7 +359,7 @@ public final class PageWriter implements AutoCloseable
                 return;
             }
             final Runs free = new Runs();
-            if (0 != unwritten)
+            if (0 != counts.allocatedPlain())
             {
                 for (int i = 0; i < handedOut.count(); i++)
                 {
@@ -365,10 +373,12 @@ public final class PageWriter implements AutoCloseable
                     }
                 }
             }
-            store.unregister(extent);
+            // Uncounted before the pages go back to the pool; the written count is folded into the store's total in
+            // the pool lock's hold that forgets this writer's counts.
+            counts.unallocatedAll();
+            store.unregister(extent, counts);
             store.giveBack(free);
             handedOut.clear();
-            unwritten = 0;
             // No page carries this id any more: another writer may have it.
             store.releaseWriterId(id);
         }
@@ -381,7 +391,8 @@ public final class PageWriter implements AutoCloseable
     @Override
     public String toString()
     {
-        return "PageWriter{store=" + store.path() + ", unwritten=" + unwritten + (closed ? ", closed" : "") + "}";
+        return "PageWriter{store=" + store.path() + ", unwritten=" + counts.allocatedPlain() +
+            (closed ? ", closed" : "") + "}";
     }
 
     /**
@@ -512,7 +523,7 @@ public final class PageWriter implements AutoCloseable
             table.setStateRelease(page, allocatedWord);
         }
         handedOut.add(first, first + count);
-        unwritten += count;
+        counts.allocated(count);
         return first;
     }
 
@@ -520,9 +531,12 @@ public final class PageWriter implements AutoCloseable
     {
         final int stamp = store.writeStamp();
         table.setCrc(page, checksum);
+        // Counted before the WRITTEN state is released: the checkpoint that publishes the page acquires that state
+        // before it counts the page published (see WriterCounts.wrote).
+        final long left = counts.wrote();
         // Release: partner of the acquire loads in read and checkpoint; publishes the page's bytes, CRC and stamp.
         table.setStateRelease(page, PageTable.writtenWith(stamp));
-        if (0 == --unwritten)
+        if (0 == left)
         {
             handedOut.clear();
         }

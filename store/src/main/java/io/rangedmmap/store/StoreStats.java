@@ -16,9 +16,10 @@
 package io.rangedmmap.store;
 
 /**
- * A snapshot of a store's page counts, returned by {@link PageStore#stats()}. Taken while writers run, the counts
- * are each exact for some instant but may not add up to one instant; {@code livePages + freePages + inFlightPages
- * == pageCount} always holds.
+ * A snapshot of a store's page counts, returned by {@link PageStore#stats()}. The counts are exact when no writer
+ * call, checkpoint or free is in progress; taken while some are, a page changing state meanwhile may be counted in
+ * its old or its new state, or not at all, but never twice, and no count is negative;
+ * {@code livePages + freePages + inFlightPages == pageCount} always holds.
  *
  * @param pageCount      the number of user pages of the store.
  * @param livePages      pages live in the last durable checkpoint (including those with a staged free).

@@ -22,15 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import static io.rangedmmap.store.PageStoreTest.page;
-import static io.rangedmmap.store.PageStoreTest.read;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.rangedmmap.store.PageModel.ALLOCATED;
+import static io.rangedmmap.store.PageModel.FREE;
+import static io.rangedmmap.store.PageModel.FREEING;
+import static io.rangedmmap.store.PageModel.LIVE;
+import static io.rangedmmap.store.PageModel.WRITTEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -48,11 +48,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class FreeSpaceModelTest
 {
-    private static final int FREE = 0;
-    private static final int ALLOCATED = 1;
-    private static final int WRITTEN = 2;
-    private static final int LIVE = 3;
-    private static final int FREEING = 4;
     private static final int[] EXTENTS = {1, 2, 3, 8, StoreOptions.DEFAULT_EXTENT_PAGES};
 
     @TempDir
@@ -101,86 +96,18 @@ class FreeSpaceModelTest
         System.out.println("free-space model: sequences=" + count + " steps=" + steps);
     }
 
-    /**
-     * The model: each page's state and, for written and live pages, the seed of its bytes and its receipt.
-     */
-    private static final class Model
-    {
-        final int[] states;
-        final long[] seeds;
-        final Map<Long, PageReceipt> receipts = new HashMap<>();
-        /**
-         * The writer of each page in state ALLOCATED.
-         */
-        final Map<Long, PageWriter> owners = new HashMap<>();
-
-        Model(final int pageCount)
-        {
-            states = new int[pageCount];
-            seeds = new long[pageCount];
-        }
-
-        boolean hasRun(final int count)
-        {
-            int run = 0;
-            for (final int state : states)
-            {
-                run = FREE == state ? run + 1 : 0;
-                if (run >= count)
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        List<Long> allocatedBy(final PageWriter writer)
-        {
-            final List<Long> pages = inState(ALLOCATED);
-            pages.removeIf(page -> writer != owners.get(page));
-            return pages;
-        }
-
-        void closed(final PageWriter writer)
-        {
-            for (final long page : allocatedBy(writer))
-            {
-                states[(int)page] = FREE;
-                owners.remove(page);
-            }
-        }
-
-        List<Long> inState(final int state)
-        {
-            final List<Long> pages = new ArrayList<>();
-            for (int page = 0; page < states.length; page++)
-            {
-                if (state == states[page])
-                {
-                    pages.add((long)page);
-                }
-            }
-            return pages;
-        }
-
-        long count(final int state)
-        {
-            return inState(state).size();
-        }
-    }
-
     private long sequence(final long seed) throws IOException
     {
         final Random random = new Random(seed);
         final int pageCount = 4 + random.nextInt(61);
         final StoreOptions options = StoreOptions.defaults().withExtentPages(EXTENTS[random.nextInt(EXTENTS.length)]);
         final Path file = dir.resolve("model.store");
-        final Model model = new Model(pageCount);
+        final PageModel model = new PageModel(pageCount);
         final int steps = 10 + random.nextInt(50);
         Files.copy(template(pageCount), file);
         PageStore store = PageStore.open(file, options, NoFlushIo.INSTANCE);
         final PageWriter[] writers = new PageWriter[1 + random.nextInt(3)];
-        openWriters(store, writers);
+        PageModel.openWriters(store, writers);
         try
         {
             for (int step = 0; step < steps; step++)
@@ -194,23 +121,23 @@ class FreeSpaceModelTest
                 }
                 else if (action < 50)
                 {
-                    write(random, writer, model, seed * 1_000 + step);
+                    PageModel.write(random, writer, model, seed * 1_000 + step);
                 }
                 else if (action < 60)
                 {
-                    discardReceipt(random, writer, model);
+                    PageModel.discardReceipt(random, writer, model);
                 }
                 else if (action < 68)
                 {
-                    discardAllocated(random, writer, model);
+                    PageModel.discardAllocated(random, writer, model);
                 }
                 else if (action < 76)
                 {
-                    free(random, store, model);
+                    PageModel.free(random, store, model);
                 }
                 else if (action < 90)
                 {
-                    checkpoint(random, store, model);
+                    PageModel.checkpoint(random, store, model, false);
                 }
                 else if (action < 95)
                 {
@@ -220,41 +147,22 @@ class FreeSpaceModelTest
                 }
                 else
                 {
-                    closeWriters(writers);
+                    PageModel.closeWriters(writers);
                     store.close();
                     store = PageStore.open(file, options, NoFlushIo.INSTANCE);
-                    openWriters(store, writers);
-                    reopened(store, model);
+                    PageModel.openWriters(store, writers);
+                    PageModel.reopened(store, model);
                 }
                 checkCounts(store, model, step);
             }
         }
         finally
         {
-            closeWriters(writers);
+            PageModel.closeWriters(writers);
             store.close();
         }
         Files.delete(file);
         return steps;
-    }
-
-    private static void openWriters(final PageStore store, final PageWriter[] writers)
-    {
-        for (int i = 0; i < writers.length; i++)
-        {
-            writers[i] = store.newWriter();
-        }
-    }
-
-    private static void closeWriters(final PageWriter[] writers)
-    {
-        for (final PageWriter writer : writers)
-        {
-            if (null != writer)
-            {
-                writer.close();
-            }
-        }
     }
 
     private Path template(final int pageCount) throws IOException
@@ -269,7 +177,7 @@ class FreeSpaceModelTest
         return template;
     }
 
-    private static void allocate(final Random random, final PageWriter writer, final Model model)
+    private static void allocate(final Random random, final PageWriter writer, final PageModel model)
     {
         final int pageCount = model.states.length;
         final int count = 1 + random.nextInt(random.nextInt(4) > 0 ? Math.min(3, pageCount) : pageCount);
@@ -293,105 +201,7 @@ class FreeSpaceModelTest
         }
     }
 
-    private static void write(final Random random, final PageWriter writer, final Model model, final long content)
-    {
-        final List<Long> allocated = model.allocatedBy(writer);
-        if (allocated.isEmpty())
-        {
-            return;
-        }
-        final long page = allocated.get(random.nextInt(allocated.size()));
-        model.owners.remove(page);
-        model.receipts.put(page, writer.write(page, page(content)));
-        model.states[(int)page] = WRITTEN;
-        model.seeds[(int)page] = content;
-    }
-
-    private static void discardReceipt(final Random random, final PageWriter writer, final Model model)
-    {
-        // A writer discards only its own receipts: those of writers closed since stay for a checkpoint or a reopen.
-        final List<Long> written = model.inState(WRITTEN);
-        written.removeIf(page -> writer != model.receipts.get(page).writer());
-        if (written.isEmpty())
-        {
-            return;
-        }
-        final long page = written.get(random.nextInt(written.size()));
-        writer.discard(model.receipts.remove(page));
-        model.states[(int)page] = FREE;
-    }
-
-    private static void discardAllocated(final Random random, final PageWriter writer, final Model model)
-    {
-        final List<Long> allocated = model.allocatedBy(writer);
-        if (allocated.isEmpty())
-        {
-            return;
-        }
-        final long page = allocated.get(random.nextInt(allocated.size()));
-        model.owners.remove(page);
-        writer.discard(page);
-        model.states[(int)page] = FREE;
-    }
-
-    private static void free(final Random random, final PageStore store, final Model model)
-    {
-        final List<Long> live = model.inState(LIVE);
-        if (live.isEmpty())
-        {
-            return;
-        }
-        final long page = live.get(random.nextInt(live.size()));
-        store.free(page);
-        model.states[(int)page] = FREEING;
-    }
-
-    private static void checkpoint(final Random random, final PageStore store, final Model model)
-    {
-        final List<PageReceipt> receipts = new ArrayList<>();
-        for (final long page : model.inState(WRITTEN))
-        {
-            if (random.nextInt(3) > 0)
-            {
-                receipts.add(model.receipts.remove(page));
-                model.states[(int)page] = LIVE;
-            }
-        }
-        for (final long page : model.inState(FREEING))
-        {
-            model.states[(int)page] = FREE;
-        }
-        store.checkpoint(receipts);
-    }
-
-    /**
-     * A reopen: pages in flight are free again, staged frees were never checkpointed, and live pages read back.
-     */
-    private static void reopened(final PageStore store, final Model model)
-    {
-        forget(model, ALLOCATED);
-        forget(model, WRITTEN);
-        model.owners.clear();
-        model.receipts.clear();
-        for (final long page : model.inState(FREEING))
-        {
-            model.states[(int)page] = LIVE;
-        }
-        for (final long page : model.inState(LIVE))
-        {
-            assertArrayEquals(page(model.seeds[(int)page]), read(store, page), "page " + page + " after reopen");
-        }
-    }
-
-    private static void forget(final Model model, final int state)
-    {
-        for (final long page : model.inState(state))
-        {
-            model.states[(int)page] = FREE;
-        }
-    }
-
-    private static void checkCounts(final PageStore store, final Model model, final int step)
+    private static void checkCounts(final PageStore store, final PageModel model, final int step)
     {
         final long live = model.count(LIVE) + model.count(FREEING);
         final long inFlight = model.count(ALLOCATED) + model.count(WRITTEN);
@@ -404,7 +214,7 @@ class FreeSpaceModelTest
         }
     }
 
-    private static String stateString(final Model model)
+    private static String stateString(final PageModel model)
     {
         final StringBuilder builder = new StringBuilder();
         for (final int state : model.states)

@@ -67,6 +67,7 @@ public final class CheckpointCoordinator
     private final String name;
     private final PageTable table;
     private final SnapshotRegistry snapshots;
+    private final ExtentAllocator counts;
     private final Checkpointer checkpointer;
     private final Lifecycle lifecycle;
     private final PopulatedPages populated;
@@ -136,6 +137,7 @@ public final class CheckpointCoordinator
      * @param name         the store, for messages.
      * @param table        the page table.
      * @param snapshots    the open snapshots, told of each durable checkpoint; they hand its frees to the allocator.
+     * @param counts       the allocator, told the page counts of each durable checkpoint before its frees.
      * @param checkpointer writes each checkpoint.
      * @param lifecycle    the store's lifecycle, failed by a failed flush.
      * @param populated    the pages faulted in writable, forgotten after each checkpoint's flush.
@@ -144,13 +146,14 @@ public final class CheckpointCoordinator
      * @param roots        its root slots.
      */
     public CheckpointCoordinator(final String name, final PageTable table, final SnapshotRegistry snapshots,
-        final Checkpointer checkpointer, final Lifecycle lifecycle, final PopulatedPages populated,
-        final long sequence, final long livePages, final long[] roots)
+        final ExtentAllocator counts, final Checkpointer checkpointer, final Lifecycle lifecycle,
+        final PopulatedPages populated, final long sequence, final long livePages, final long[] roots)
     {
         this.populated = populated;
         this.name = name;
         this.table = table;
         this.snapshots = snapshots;
+        this.counts = counts;
         this.checkpointer = checkpointer;
         this.lifecycle = lifecycle;
         this.lastCheckpoint = sequence;
@@ -739,6 +742,10 @@ public final class CheckpointCoordinator
             populated.clear();
         }
         publish(sequence, pages, frees);
+        // Under the pool's lock, after the page states and before snapshots.checkpointed hands the frees to the
+        // pool: a sum of the counts (stats) sees this checkpoint whole or not at all, and a freed page counted by a
+        // writer is no longer counted live.
+        counts.checkpointed(pages.length, live);
         livePages = live;
         // Volatile write: a caller that reads lastCheckpoint after its commit returned sees this one or later.
         lastCheckpoint = sequence;

@@ -33,6 +33,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * runs, never a pass over the store; a large batch of runs is added a slice at a time, so a writer waiting to
  * refill waits for one slice, not for the whole checkpoint.
  *
+ * <p>The pool's lock also guards the store's {@link PageCounts}: a counted page passes from one writer to another,
+ * and from a checkpoint's frees to a writer, only through this pool, so the counts summed under its lock never count
+ * such a page twice ({@link #countLiveAndInFlight()}).
+ *
  * <p><b>Thread safety:</b> every method from any thread. The lock orders a page's {@code FREE} state, stored
  * before the page is added, before the {@code ALLOCATED} state the claiming writer stores after its claim.
  */
@@ -49,16 +53,32 @@ public final class ExtentAllocator
      * The extents of the open writers, for {@link #steal(Extent, long, long)}; guarded by {@link #lock}.
      */
     private final List<Extent> extents = new ArrayList<>();
+    /**
+     * The store's page counts by state; guarded by {@link #lock}.
+     */
+    private final PageCounts counts;
     // Volatile: written under the lock by each refill, read without it by StoreGrowth's check for a growth ahead.
     private volatile long poolPages;
 
     /**
-     * Creates a pool holding {@code free}.
+     * Creates a pool holding {@code free}, of a store with no live page.
      *
      * @param free the free runs, ascending.
      */
     public ExtentAllocator(final Runs free)
     {
+        this(free, 0);
+    }
+
+    /**
+     * Creates a pool holding {@code free}, of a store that opened with {@code livePages} live pages.
+     *
+     * @param free      the free runs, ascending.
+     * @param livePages the live pages of the checkpoint the store opened at, for {@link #countLiveAndInFlight()}.
+     */
+    public ExtentAllocator(final Runs free, final long livePages)
+    {
+        this.counts = new PageCounts(livePages);
         append(free);
     }
 
@@ -98,16 +118,19 @@ public final class ExtentAllocator
     }
 
     /**
-     * Registers a writer's extent, so that {@link #steal(Extent, long, long)} can take its free pages back.
+     * Registers a writer's extent, so that {@link #steal(Extent, long, long)} can take its free pages back, and its
+     * counts, for {@link #countLiveAndInFlight()}.
      *
      * @param extent the writer's extent, empty.
+     * @param writer the writer's counts, zero.
      */
-    public void register(final Extent extent)
+    public void register(final Extent extent, final WriterCounts writer)
     {
         lock.lock();
         try
         {
             extents.add(extent);
+            counts.register(writer);
         }
         finally
         {
@@ -116,17 +139,21 @@ public final class ExtentAllocator
     }
 
     /**
-     * Returns the free pages of a closing writer's extent to the pool and forgets the extent.
+     * Returns the free pages of a closing writer's extent to the pool and forgets the extent; folds the pages the
+     * writer wrote and did not discard into the closed writers' total, in the same hold of the lock that forgets its
+     * counts, so {@link #countLiveAndInFlight()} counts them exactly once.
      *
      * @param extent the writer's extent.
+     * @param writer the writer's counts, with no page allocated any more.
      */
-    public void unregister(final Extent extent)
+    public void unregister(final Extent extent, final WriterCounts writer)
     {
         lock.lock();
         try
         {
             extent.drainTo(free);
             extents.remove(extent);
+            counts.unregister(writer);
         }
         finally
         {
@@ -181,6 +208,47 @@ public final class ExtentAllocator
                 extents.get(i).drainTo(free);
             }
             return fillLocked(extent, count, want);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Counts a durable checkpoint, for the checkpoint coordinator: after it published the page states (WRITTEN to
+     * LIVE, FREEING to FREE) and before its frees reach this pool.
+     *
+     * @param published the pages it moved from WRITTEN to LIVE.
+     * @param live      the live pages after it (LIVE or FREEING).
+     */
+    public void checkpointed(final long published, final long live)
+    {
+        lock.lock();
+        try
+        {
+            counts.checkpointed(published, live);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Counts the pages by state from the counts kept at each change of state: O(open writers), never a pass over the
+     * pages. Exact when no writer call, checkpoint or free is in progress; otherwise a page changing state meanwhile
+     * may be missed, but none is counted twice and no count is negative (see {@link PageCounts}).
+     *
+     * @return {@code {live, inFlight, written}}, as {@link PageTable#countLiveAndInFlight()} counts them when nothing
+     *         changes.
+     */
+    public long[] countLiveAndInFlight()
+    {
+        lock.lock();
+        try
+        {
+            return counts.countLiveAndInFlight();
         }
         finally
         {

@@ -35,7 +35,8 @@ import java.lang.ref.Cleaner;
  * which the checkpoint coordinator orders against the checkpoints); WRITTEN to LIVE (a checkpoint that includes the
  * page); LIVE to FREEING
  * ({@code free}); FREEING to FREE (the checkpoint that includes the free, once durable). Pages that are WRITTEN,
- * LIVE or FREEING can be read.
+ * LIVE or FREEING can be read. Whoever makes a transition also counts it ({@code PageCounts}), so that the store's
+ * counts by state never need a pass over this table.
  *
  * <p><b>Memory:</b> the table lives off the Java heap, 8 bytes a page (the state word and the CRC32C side by side), in
  * anonymous memory reserved once for the store's largest size ({@code capacity}, its maxPages) and backed by the
@@ -371,7 +372,9 @@ public final class PageTable implements PageCrcs
     }
 
     /**
-     * Counts the pages by state, each read with acquire ordering; exact only while nothing changes.
+     * Counts the pages by state, each read with acquire ordering; exact only while nothing changes. One pass over
+     * every page: for tests and checks only. {@code PageStore.stats()} reads the counts kept at each change of state
+     * instead ({@code PageCounts}), which equal this when nothing changes.
      *
      * @return {@code {live, inFlight, written}}: LIVE or FREEING pages, ALLOCATED or WRITTEN pages, and of these
      *         the WRITTEN ones.
