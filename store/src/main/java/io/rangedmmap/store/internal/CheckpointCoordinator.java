@@ -109,6 +109,8 @@ public final class CheckpointCoordinator
      * lateness), for the tests.
      */
     private long gatherWaits;
+    // Written by the leader running a group, before it takes the lock again to hand the results over; read under it.
+    private long callsOvertaken;
     private long gatherOverrunNanos;
     private int blockedWaiting;
     private ExecutorService leaderThread;
@@ -190,6 +192,24 @@ public final class CheckpointCoordinator
         try
         {
             return gatherWaits;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@return how many calls got a checkpoint later than the one after the checkpoint in flight when they queued}:
+     * the contract is that a caller waits at most for the flush in flight and then its own, so this stays 0; kept
+     * here, where a call queues, because a caller cannot read the checkpoint in flight and queue in one step
+     */
+    public long callsOvertaken()
+    {
+        lock.lock();
+        try
+        {
+            return callsOvertaken;
         }
         finally
         {
@@ -451,6 +471,7 @@ public final class CheckpointCoordinator
         lock.lock();
         try
         {
+            request.durableWhenQueued = lastCheckpoint;
             pending.addLast(request);
             blockedWaiting++;
             signalIfGathered();
@@ -490,6 +511,7 @@ public final class CheckpointCoordinator
         lock.lock();
         try
         {
+            request.durableWhenQueued = lastCheckpoint;
             pending.addLast(request);
             signalIfGathered();
             if (!running && 0 == blockedWaiting)
@@ -756,6 +778,8 @@ public final class CheckpointCoordinator
             if (null == request.error)
             {
                 request.result = checkpoint;
+                // The checkpoint in flight when it queued is at most durableWhenQueued + 1; its own the one after.
+                callsOvertaken += sequence > request.durableWhenQueued + 2 ? 1 : 0;
             }
         }
     }
@@ -955,6 +979,8 @@ public final class CheckpointCoordinator
         private Checkpoint result;
         private RuntimeException error;
         private boolean done;
+        // The last durable checkpoint when it queued; written and read under the coordinator's lock.
+        private long durableWhenQueued;
 
         private Request(final long[] pages, final CompletableFuture<Checkpoint> future)
         {
