@@ -211,9 +211,12 @@ class PageStoreConcurrencyTest
                         continue;
                     }
                     final long seed = seeds.incrementAndGet();
-                    pending.add(new Written(writer.write(pageId, page(seed)), seed));
+                    final PageReceipt receipt = writer.write(pageId, page(seed));
+                    // Read back before the receipt is handed on: once queued, the page can be checkpointed, freed by
+                    // another writer and its free made durable before this thread runs again.
                     store.read(pageId, readBack);
                     assertArrayEquals(page(seed), readBack);
+                    pending.add(new Written(receipt, seed));
                 }
                 for (int f = random.nextInt(7); f > 0; f--)
                 {
