@@ -61,13 +61,18 @@ import java.util.concurrent.TimeUnit;
  * faulted in (every byte written once in {@code @Setup}), at 1 and 2 threads. Each thread owns one contiguous half
  * (or all) of the file and cycles over its own blocks, so threads never write the same bytes. Every file is created
  * the same way ({@link MmapFile#create}, blocks reserved with {@code posix_fallocate}) and then filled the way its
- * variant writes. Only one variant's file exists at a time (1 GiB, deleted in {@code @TearDown}).
+ * variant writes. Only one variant's file exists at a time (1 GiB, deleted in {@code @TearDown}), except for
+ * {@code unsafeBufferAtRange}, which has two.
  * <ul>
  *     <li>{@code writeRange}: the library; each thread writes its own {@link AllocatedRange}s, issued by the
  *     file's {@link ConcurrentAllocator}. Returns the {@link WriteReceipt}, the one allocation a write may make.</li>
  *     <li>{@code unsafeBuffer}, baseline (a), the ceiling: {@link UnsafeBuffer#putBytes(int, byte[])} over a
  *     {@code FileChannel.map(READ_WRITE, 0, 1 GiB, Arena.ofShared())} of a second file, no checks but Agrona's
  *     bounds check. (The library's own mapping is not reachable: it holds the file's lock.)</li>
+ *     <li>{@code unsafeBufferAtRange}: baseline (a) writing at the offset it reads from the block's
+ *     {@link AllocatedRange} (those of a {@code writeRange} file), which prices the cache miss on a range object
+ *     that the cycle over 262,144 of them makes on every write; the library's checks cost {@code writeRange} minus
+ *     this arm.</li>
  *     <li>{@code fileChannel}, baseline (b): {@link FileChannel#write(ByteBuffer, long)} from a direct buffer,
  *     one channel shared by the threads.</li>
  *     <li>{@code randomAccessFile}, baseline (c): {@link RandomAccessFile} {@code seek} + {@code write} under one
@@ -348,6 +353,39 @@ public class MmapWriteBenchmark
     }
 
     /**
+     * Baseline (a) with the library's bookkeeping access pattern at one thread: the same copy as
+     * {@code unsafeBuffer}, to the offset read from this block's {@link AllocatedRange} (the objects
+     * {@code writeRange} cycles over) instead of computed. Over a 1 GiB file the thread cycles over 262,144 range
+     * objects, so each write's offset is a load that misses the cache, and the copy waits for it; this arm prices
+     * that miss alone, so that {@code writeRange} minus this arm is what the library's checks cost.
+     *
+     * @param mapping the mapping written.
+     * @param file    the ranged file whose ranges give the offsets (not written).
+     * @param slice   this thread's blocks.
+     */
+    @Benchmark
+    @Threads(1)
+    public void unsafeBufferAtRangeOneThread(final RawMapping mapping, final RangedFile file, final Slice slice)
+    {
+        unsafeBufferAtRange(mapping, file, slice);
+    }
+
+    /**
+     * Baseline (a) with the library's bookkeeping access pattern at two threads; see
+     * {@link #unsafeBufferAtRangeOneThread}.
+     *
+     * @param mapping the mapping written.
+     * @param file    the ranged file whose ranges give the offsets (not written).
+     * @param slice   this thread's blocks.
+     */
+    @Benchmark
+    @Threads(2)
+    public void unsafeBufferAtRangeTwoThreads(final RawMapping mapping, final RangedFile file, final Slice slice)
+    {
+        unsafeBufferAtRange(mapping, file, slice);
+    }
+
+    /**
      * Baseline (b) at one thread.
      *
      * @param file  the file.
@@ -413,6 +451,11 @@ public class MmapWriteBenchmark
     private void unsafeBuffer(final RawMapping mapping, final Slice slice)
     {
         mapping.buffer.putBytes(slice.nextBlock() * size, slice.data);
+    }
+
+    private static void unsafeBufferAtRange(final RawMapping mapping, final RangedFile file, final Slice slice)
+    {
+        mapping.buffer.putBytes((int)file.ranges[slice.nextBlock()].start(), slice.data);
     }
 
     private int fileChannel(final PlainFile file, final Slice slice) throws IOException
