@@ -44,10 +44,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * 4 KiB writes each into a block the writer has just cut off, at 1 and 2 threads: the pattern of a writer that takes a
@@ -145,7 +143,7 @@ public class FreshRangeWriteBenchmark
         public void tearDown() throws IOException
         {
             mapping.close();
-            deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -239,7 +237,7 @@ public class FreshRangeWriteBenchmark
         {
             arena.close();
             channel.close();
-            deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -325,16 +323,5 @@ public class FreshRangeWriteBenchmark
         final int offset = bumper.next;
         bumper.next = offset + SIZE;
         bumper.share.putBytes(offset, bumper.data);
-    }
-
-    private static void deleteTree(final Path dir) throws IOException
-    {
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }
