@@ -250,6 +250,12 @@ public final class StoreGrowth
     {
         if (observed >= maxPages)
         {
+            // The growth that reached maxPages publishes the page count before it hands its pages to the pool (a
+            // bounds check must admit them first), so a writer can see maxPages while those pages are not yet in the
+            // pool. Wait for that growth to finish (it holds the lock throughout), so that the steal that follows
+            // finds them; only a writer at maxPages with no run in the pool comes here.
+            lock.lock();
+            lock.unlock();
             return false;
         }
         lock.lock();
