@@ -73,30 +73,41 @@ import java.util.concurrent.TimeUnit;
  * these machines, which would swamp both arms (that is also why the file is small).
  *
  * <p>A block can be cut only once, so a trial is a fixed number of writes: each iteration is one batch of
- * {@value #BATCH} writes per thread ({@code SingleShotTime}, the score is the time of a batch; warm-up batches are half
- * that), and the default iterations stay inside each thread's share at 2 threads. Throughput ratio = the baseline's
- * time / the library's. Run with {@code -prof gc}: the library allocates two ranges, their receipts and a
- * {@code Split} a write; the baseline nothing.
+ * {@value #BATCH} writes per thread ({@code SingleShotTime}, the score is the time of a batch), and the default
+ * iterations stay inside each thread's share at 2 threads. The warm-up is long (30 batches) because a fixed number of
+ * writes is all a trial has: with 12 half batches, C2 was still compiling the library's write path (tier 4 of
+ * {@code writeRange}, an OSR of the batch loop, the lower tiers made not entrant) during the measured batches, and at
+ * 2 threads on 2 cores the compiler thread took a core from a writer, so batches slowed from 1 ms to 3-20 ms
+ * ({@code -XX:+PrintCompilation}, 2026-11-30). The heap is fixed and touched at start ({@code -XX:+AlwaysPreTouch}):
+ * the library's arm allocates about 140 bytes a write, and once its young generation grew past the memory the JVM had
+ * touched before, every new 4 KiB of heap cost a first-touch fault (on these Firecracker guests, backed by the host
+ * only then: about 10 microseconds), so its batches stepped from 1 ms to 2.5-3.5 ms after about 105,000 writes, at 1
+ * or 2 threads alike (with {@code -XX:+UseEpsilonGC}, whose heap is always fresh, they took 2.6 ms throughout). That
+ * was the "2-thread slowdown" of the first runs: the 2-thread trial wrote twice as much in the same iterations.
+ * Throughput ratio = the baseline's time / the library's. Run with {@code -prof gc}: the library allocates two ranges,
+ * their receipts and a {@code Split} a write; the baseline nothing.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 12, batchSize = FreshRangeWriteBenchmark.BATCH / 2)
+@Warmup(iterations = 30, batchSize = FreshRangeWriteBenchmark.BATCH)
 @Measurement(iterations = 12, batchSize = FreshRangeWriteBenchmark.BATCH)
 @Fork(value = 3, jvmArgsAppend = {
-    "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"})
+    "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+    "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 public class FreshRangeWriteBenchmark
 {
     /**
-     * Writes per thread per measured iteration (a warm-up iteration makes half as many): 12 x 2,000 + 12 x 4,000 writes
-     * of 4 KiB = 281 MiB, inside a thread's share at 2 threads (320 MiB).
+     * Writes per thread per iteration: (30 + 12) x 4,000 writes of 4 KiB = 656 MiB, inside a thread's share at 2
+     * threads (768 MiB).
      */
     static final int BATCH = 4_000;
 
     /**
      * File size in MiB: small enough that the file's dirty pages stay under the kernel's background writeback
-     * threshold (10% of memory by default), whose cleaning would write-protect pages before the benchmark reaches them.
+     * threshold (10% of available memory by default: 2.3 GB on these 24 GB machines), whose cleaning would
+     * write-protect pages before the benchmark reaches them.
      */
-    static final int FILE_MIB = 640;
+    static final int FILE_MIB = 1536;
 
     private static final long FILE_SIZE = (long)FILE_MIB << 20;
     private static final int CHUNK = 1 << 20;
