@@ -189,18 +189,18 @@ class PageStoreBadFileTest
     void shouldRefuseNewerVersion() throws IOException
     {
         final Path file = twoCheckpoints();
-        patchBothSuperblocks(file, 8, 4, false);
-        assertIncompatible(file, IncompatibleStoreException.Problem.NEWER_FORMAT, "format version=4");
+        patchBothSuperblocks(file, 8, 5, false);
+        assertIncompatible(file, IncompatibleStoreException.Problem.NEWER_FORMAT, "format version=5");
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2})
+    @ValueSource(ints = {1, 2, 3})
     void shouldRefuseOlderVersionNamingBoth(final int version) throws IOException
     {
         final Path file = twoCheckpoints();
         patchBothSuperblocks(file, 8, version, false);
         assertIncompatible(file, IncompatibleStoreException.Problem.OLDER_FORMAT,
-            "format version=" + version + ", older than the version=3");
+            "format version=" + version + ", older than the version=4");
     }
 
     @ParameterizedTest

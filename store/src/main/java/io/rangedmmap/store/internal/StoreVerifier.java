@@ -150,8 +150,11 @@ public final class StoreVerifier
         // A backup's checkpoint follows whichever older one the backup held: the spare need only be older. The spare
         // may be smaller: the checkpoint before a growth recorded the size before it.
         final boolean backup = null != current && 0 != (current.flags() & SuperblockDescriptor.FLAG_BACKUP);
-        final boolean spareSequenceWrong = backup ? spare != null && spare.sequence() > spareSequence :
-            spare != null && spare.sequence() != spareSequence;
+        // After a clean close the spare holds the same checkpoint (see SuperblockDescriptor.FLAG_CLEAN), until the next
+        // checkpoint overwrites it.
+        final boolean sameCheckpoint = null != spare && null != current && current.sameCheckpointAs(spare);
+        final boolean spareSequenceWrong = !sameCheckpoint && (backup ? spare != null &&
+            spare.sequence() > spareSequence : spare != null && spare.sequence() != spareSequence);
         if (null != spare && (spareSequenceWrong || spare.pageCount() > layout.pageCount() ||
             spare.metadataPages() != MetadataPageDescriptor.metadataPagesFor(spare.pageCount())))
         {
