@@ -137,7 +137,7 @@ public final class PageStore implements AutoCloseable
             recovery.superblock().sequence(), recovery.superblock().roots());
         this.checkpoints = new CheckpointCoordinator(path.toString(), table, snapshots, allocator,
             new Checkpointer(file, io, growth, table, recovery.staleTablePages(), recovery.superblock().highWater(),
-                storeId, recovery.clean()),
+                storeId, recovery.clean(), null != recovery.fallback()),
             lifecycle, populated,
             recovery.superblock().sequence(), recovery.superblock().livePages(), recovery.superblock().roots());
         this.fallback = recovery.fallback();

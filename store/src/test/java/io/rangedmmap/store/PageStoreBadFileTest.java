@@ -66,11 +66,15 @@ class PageStoreBadFileTest
     private Path twoCheckpoints() throws IOException
     {
         final Path file = dir.resolve("s.store").toAbsolutePath();
+        final byte[] killed;
         try (PageStore store = PageStore.create(file, 20); PageWriter writer = store.newWriter())
         {
             store.checkpoint(List.of(writer.write(writer.allocate(), page(1))));
             store.checkpoint(List.of(writer.write(writer.allocate(), page(2))));
+            killed = Files.readAllBytes(file);
         }
+        // As a kill -9 leaves it: a clean close would have written checkpoint 2 over checkpoint 1's superblock.
+        Files.write(file, killed);
         return file;
     }
 

@@ -82,7 +82,8 @@ public final class Checkpointer
     private long[] previousDirty;
     private long highWater;
     private boolean cleanToClear;
-    private boolean consistent = true;
+    private boolean consistent;
+    private boolean forgone;
 
     /**
      * Creates the checkpointer of an open store.
@@ -95,12 +96,16 @@ public final class Checkpointer
      * @param highWater     the high-water mark of the durable checkpoint: groups at or above it are all free.
      * @param storeId       the store's identity, kept in every superblock.
      * @param clean         whether the store was opened from a clean close, whose mark the first checkpoint clears.
+     * @param fellBack      whether the open fell back from, or rejected, a superblock: close leaves the file as it
+     *                      found it (for whoever looks into why) unless a checkpoint ran since.
      */
     public Checkpointer(final RawMmapFile file, final StoreIo io, final StoreGrowth size, final PageTable table,
-        final long[] previousDirty, final long highWater, final long storeId, final boolean clean)
+        final long[] previousDirty, final long highWater, final long storeId, final boolean clean,
+        final boolean fellBack)
     {
         this.storeId = storeId;
         this.cleanToClear = clean;
+        this.consistent = !fellBack;
         this.file = file;
         this.io = io;
         this.size = size;
@@ -215,8 +220,8 @@ public final class Checkpointer
 
     /**
      * Marks the store closed cleanly, if it is in a state to be: no checkpoint failed or was interrupted in this run,
-     * nothing else wrote the file (see {@link #forgoCleanClose}), and the file's superblocks are the durable
-     * checkpoint's. Copies the current copy's pages of the groups in which the copies may differ into the other copy,
+     * nothing else wrote the file (see {@link #forgoCleanClose}), the open did not fall back (or a checkpoint ran
+     * since), and the file's superblocks are the durable checkpoint's. Copies the current copy's pages of the groups in which the copies may differ into the other copy,
      * byte for byte (same sequence and CRC32C), and flushes them; then writes the durable superblock again, with
      * {@link SuperblockDescriptor#FLAG_CLEAN} and without {@link SuperblockDescriptor#FLAG_ONE_FLUSH} (close made
      * everything durable), into the spare slot, and flushes it. A crash at any point leaves the durable checkpoint
@@ -230,7 +235,7 @@ public final class Checkpointer
      */
     public boolean closeClean(final long durable) throws IOException
     {
-        if (!consistent || file.isReadOnly())
+        if (!consistent || forgone || file.isReadOnly())
         {
             return false;
         }
@@ -274,7 +279,7 @@ public final class Checkpointer
      */
     public void forgoCleanClose()
     {
-        consistent = false;
+        forgone = true;
     }
 
     /**
