@@ -137,7 +137,7 @@ public final class Checkpointer
         final long livePages) throws IOException
     {
         final long startNanos = System.nanoTime();
-        // Set again only if this checkpoint completes: after a failed one the copies hold what it left (see closeClean).
+        // Set again only if this checkpoint completes: after a failed one the copies hold what it left (closeClean).
         consistent = false;
         clearClean(sequence - 1);
         final CheckpointTrace trace = CheckpointTrace.begin();
@@ -221,13 +221,14 @@ public final class Checkpointer
     /**
      * Marks the store closed cleanly, if it is in a state to be: no checkpoint failed or was interrupted in this run,
      * nothing else wrote the file (see {@link #forgoCleanClose}), the open did not fall back (or a checkpoint ran
-     * since), and the file's superblocks are the durable checkpoint's. Copies the current copy's pages of the groups in which the copies may differ into the other copy,
-     * byte for byte (same sequence and CRC32C), and flushes them; then writes the durable superblock again, with
-     * {@link SuperblockDescriptor#FLAG_CLEAN} and without {@link SuperblockDescriptor#FLAG_ONE_FLUSH} (close made
-     * everything durable), into the spare slot, and flushes it. A crash at any point leaves the durable checkpoint
-     * intact: the other copy only gains pages equal to the current copy's, and the spare slot held the previous
-     * checkpoint, which the current one no longer needs once durable. Writes nothing on a read-only file, nor if
-     * the mark is still on disk from the open (no checkpoint since).
+     * since), and the file's superblocks are the durable checkpoint's. Copies the current copy's pages of the groups
+     * in which the copies may differ into the other copy, byte for byte (same sequence and CRC32C), and flushes them;
+     * then writes the durable superblock again, with {@link SuperblockDescriptor#FLAG_CLEAN} and without
+     * {@link SuperblockDescriptor#FLAG_ONE_FLUSH} (close made everything durable), into the spare slot, and flushes
+     * it. A crash at any point leaves the durable checkpoint intact: the other copy only gains pages equal to the
+     * current copy's, and the spare slot held the previous checkpoint, which the current one no longer needs once
+     * durable. Writes nothing on a read-only file, nor if the mark is still on disk from the open (no checkpoint
+     * since).
      *
      * @param durable the sequence of the durable checkpoint.
      * @return whether the store is marked clean.

@@ -39,7 +39,9 @@ import java.util.zip.CRC32C;
  * (falling back to the previous checkpoint if it did not all reach the disk), and finds the table pages where the
  * other copy differs (those the next checkpoint must rewrite). The only user pages it reads are those of a
  * checkpoint made durable by one flush, at most {@link Checkpointer#ONE_FLUSH_MAX_PAGES}: {@code verify} checks
- * the others.
+ * the others. After a clean close (see {@link SuperblockDescriptor#FLAG_CLEAN}) the copies are equal and were
+ * flushed before the mark: it reads the current copy only, checks every page of it as ever, and finds nothing
+ * stale.
  *
  * @param superblock      the superblock of the last durable checkpoint.
  * @param layout          the file's layout.
