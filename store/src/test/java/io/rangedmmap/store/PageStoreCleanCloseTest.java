@@ -96,6 +96,17 @@ class PageStoreCleanCloseTest
         return state;
     }
 
+    /**
+     * Creates a store, fills it (see {@link #fill}) and closes it cleanly.
+     */
+    private static Snapshot cleanlyClosed(final Path file) throws IOException
+    {
+        try (PageStore store = PageStore.create(file, PAGES))
+        {
+            return fill(store);
+        }
+    }
+
     private static Superblock superblock(final byte[] file, final int slot)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(file, slot * PageStore.PAGE_SIZE, PageStore.PAGE_SIZE);
@@ -167,11 +178,7 @@ class PageStoreCleanCloseTest
     void shouldWriteNothingWhenACleanStoreIsOpenedReadOnlyOrWithoutACheckpoint() throws IOException
     {
         final Path file = dir.resolve("s.store");
-        final Snapshot state;
-        try (PageStore store = PageStore.create(file, PAGES))
-        {
-            state = fill(store);
-        }
+        final Snapshot state = cleanlyClosed(file);
         final byte[] before = Files.readAllBytes(file);
         try (PageStore store = PageStore.openReadOnly(file))
         {
@@ -315,11 +322,7 @@ class PageStoreCleanCloseTest
     void shouldNotMarkAStoreWhoseCheckpointFailed() throws IOException
     {
         final Path file = dir.resolve("s.store");
-        final Snapshot state;
-        try (PageStore store = PageStore.create(file, PAGES))
-        {
-            state = fill(store);
-        }
+        final Snapshot state = cleanlyClosed(file);
         final int[] flushes = {0};
         final IOException failure = new IOException("injected flush failure");
         final StoreIo failing = new StoreIo()
@@ -418,20 +421,12 @@ class PageStoreCleanCloseTest
     void shouldRefuseADamagedCurrentCopyOfACleanStore() throws IOException
     {
         final Path file = dir.resolve("s.store");
-        final Snapshot state;
-        try (PageStore store = PageStore.create(file, PAGES))
-        {
-            state = fill(store);
-        }
+        final Snapshot state = cleanlyClosed(file);
         final StoreLayout layout = new StoreLayout(PAGES);
-        final byte[] one = new byte[1];
-        final long offset = layout.metadataOffset((int)(state.sequence() & 1), 1) + 300;
-        try (RawMmapFile raw = RawMmapFile.open(file))
-        {
-            raw.readAt(offset, one);
-        }
-        one[0] ^= 0x10;
-        overwrite(file, offset, one);
+        final long offset = layout.metadataOffset((int)(state.sequence() & 1), 1);
+        final byte[] damaged = readPage(file, offset);
+        damaged[300] ^= 0x10;
+        overwrite(file, offset, damaged);
         final byte[] before = Files.readAllBytes(file);
         final IncompatibleStoreException ex =
             assertThrowsExactly(IncompatibleStoreException.class, () -> PageStore.open(file));
@@ -450,19 +445,11 @@ class PageStoreCleanCloseTest
     void shouldDetectInVerifyASparePageTheOpenNoLongerCompares() throws IOException
     {
         final Path file = dir.resolve("s.store");
-        final Snapshot state;
-        try (PageStore store = PageStore.create(file, PAGES))
-        {
-            state = fill(store);
-        }
+        final Snapshot state = cleanlyClosed(file);
         final StoreLayout layout = new StoreLayout(PAGES);
         final int spare = 1 - (int)(state.sequence() & 1);
-        final byte[] planted = new byte[PageStore.PAGE_SIZE];
+        final byte[] planted = readPage(file, layout.metadataOffset(spare, 1));
         final UnsafeBuffer buffer = new UnsafeBuffer(planted);
-        try (RawMmapFile raw = RawMmapFile.open(file))
-        {
-            raw.readAt(layout.metadataOffset(spare, 1), planted);
-        }
         // Group 1 with one more live page, sealed as a valid page of the newest checkpoint's sequence.
         final long extra = MetadataPageDescriptor.ENTRIES_PER_PAGE + 400;
         assertFalse(state.pages().containsKey(extra));
