@@ -323,6 +323,20 @@ final class KillChild
     private static void write(final PageStore store, final ConcurrentLinkedQueue<Written> queue,
         final AtomicLong seeds, final boolean discarding)
     {
+        try
+        {
+            writeUntilClosed(store, queue, seeds, discarding);
+        }
+        catch (final IllegalStateException closed)
+        {
+            // Phase "close": the store was closed under the writer. Quietly: the parent reads this JVM's output for
+            // its PHASE line, which a stack trace on stderr could split.
+        }
+    }
+
+    private static void writeUntilClosed(final PageStore store, final ConcurrentLinkedQueue<Written> queue,
+        final AtomicLong seeds, final boolean discarding)
+    {
         final PageWriter writer = store.newWriter();
         final Random random = new Random(seeds.get() + Thread.currentThread().threadId());
         while (true)
