@@ -1,24 +1,13 @@
+import io.rangedmmap.benchmarks.StoreSizeOpenBenchmark;
 import io.rangedmmap.mmap.RawMmapFile;
-import io.rangedmmap.store.PageReceipt;
 import io.rangedmmap.store.PageStore;
-import io.rangedmmap.store.PageWriter;
 import io.rangedmmap.store.internal.Recovery;
-import io.rangedmmap.store.internal.StoreIo;
-import io.rangedmmap.store.internal.format.StoreLayout;
-import io.rangedmmap.store.internal.format.Superblock;
-import io.rangedmmap.store.internal.format.SuperblockDescriptor;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Issue 10 (h10-clean): open of one store after a clean close against after a crash (the close's mark removed), in
@@ -33,28 +22,8 @@ public class CleanOpenProbe
         final Path path = Path.of(a[0]);
         if ("create".equals(a[1]))
         {
-            final long pageCount = Long.parseLong(a[2]);
-            final int live = Integer.parseInt(a[3]);
             Files.deleteIfExists(path);
-            io.rangedmmap.store.internal.Formatter.format(path, pageCount, pageCount, StoreIo.DIRECT, true);
-            final byte[] data = new byte[PageStore.PAGE_SIZE];
-            try (PageStore store = PageStore.open(path); PageWriter writer = store.newWriter())
-            {
-                int written = 0;
-                while (written < live)
-                {
-                    final int batch = Math.min(65_536, live - written);
-                    final List<PageReceipt> receipts = new ArrayList<>(batch);
-                    final long first = writer.allocate(batch);
-                    for (int i = 0; i < batch; i++)
-                    {
-                        data[0] = (byte)(written + i);
-                        receipts.add(writer.write(first + i, data));
-                    }
-                    store.checkpoint(receipts);
-                    written += batch;
-                }
-            }
+            StoreSizeOpenBenchmark.build(path, Long.parseLong(a[2]), Integer.parseInt(a[3]));
             return;
         }
         final int rounds = Integer.parseInt(a[1]);
@@ -68,7 +37,7 @@ public class CleanOpenProbe
                 final int state = (i + k) % 2;
                 if (1 == state)
                 {
-                    unmark(path);
+                    StoreSizeOpenBenchmark.unmark(path);
                 }
                 long cpu = mx.getCurrentThreadCpuTime();
                 long wall = System.nanoTime();
@@ -109,27 +78,5 @@ public class CleanOpenProbe
         final long[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
-    }
-
-    private static void unmark(final Path path) throws Exception
-    {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
-        {
-            for (int slot = 0; slot < StoreLayout.SUPERBLOCK_SLOTS; slot++)
-            {
-                final ByteBuffer page = ByteBuffer.allocate(StoreLayout.PAGE_SIZE);
-                channel.read(page, StoreLayout.superblockOffset(slot));
-                final UnsafeBuffer buffer = new UnsafeBuffer(page.array());
-                if (SuperblockDescriptor.isCrcValid(buffer) &&
-                    0 != (SuperblockDescriptor.decode(buffer).flags() & SuperblockDescriptor.FLAG_CLEAN))
-                {
-                    final Superblock superblock = SuperblockDescriptor.decode(buffer);
-                    SuperblockDescriptor.encode(buffer,
-                        superblock.withFlags(superblock.flags() & ~SuperblockDescriptor.FLAG_CLEAN));
-                    channel.write(ByteBuffer.wrap(page.array()), StoreLayout.superblockOffset(slot));
-                    channel.force(false);
-                }
-            }
-        }
     }
 }

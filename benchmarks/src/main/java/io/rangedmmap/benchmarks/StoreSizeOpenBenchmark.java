@@ -125,26 +125,7 @@ public class StoreSizeOpenBenchmark
         {
             throw new IllegalArgumentException("live=" + live + " must be at most the store's pageCount=" + pageCount);
         }
-        Formatter.format(path, pageCount, pageCount, StoreIo.DIRECT, true);
-        final byte[] data = new byte[PageStore.PAGE_SIZE];
-        try (PageStore store = PageStore.open(path); PageWriter writer = store.newWriter())
-        {
-            // Checkpoints of at most 65,536 pages, so the receipts of a million pages are never all held at once.
-            int written = 0;
-            while (written < live)
-            {
-                final int batch = Math.min(65_536, live - written);
-                final List<PageReceipt> receipts = new ArrayList<>(batch);
-                final long first = writer.allocate(batch);
-                for (int i = 0; i < batch; i++)
-                {
-                    data[0] = (byte)(written + i);
-                    receipts.add(writer.write(first + i, data));
-                }
-                store.checkpoint(receipts);
-                written += batch;
-            }
-        }
+        build(path, pageCount, live);
         final Path lmdb = Files.createDirectories(dir.resolve("lmdb"));
         try (Env<ByteBuffer> build = Lmdb.env(lmdb, EnvFlags.MDB_NOSYNC))
         {
@@ -215,10 +196,47 @@ public class StoreSizeOpenBenchmark
     }
 
     /**
-     * Rewrites the spare superblock slot's clean mark (left by the previous iteration's close) without the flag, and
-     * syncs it: the state a crash leaves after a run cleared the mark and before it wrote any metadata.
+     * Creates a store (sparse) of {@code pageCount} pages with {@code live} live pages from page 0, and closes it
+     * (cleanly). Also used by the probes in {@code benchmarks/results}.
+     *
+     * @param path      the store to create.
+     * @param pageCount its page count.
+     * @param live      the live pages to write.
+     * @throws IOException if it cannot be built.
      */
-    private static void unmark(final Path path) throws IOException
+    public static void build(final Path path, final long pageCount, final int live) throws IOException
+    {
+        Formatter.format(path, pageCount, pageCount, StoreIo.DIRECT, true);
+        final byte[] data = new byte[PageStore.PAGE_SIZE];
+        try (PageStore store = PageStore.open(path); PageWriter writer = store.newWriter())
+        {
+            // Checkpoints of at most 65,536 pages, so the receipts of a million pages are never all held at once.
+            int written = 0;
+            while (written < live)
+            {
+                final int batch = Math.min(65_536, live - written);
+                final List<PageReceipt> receipts = new ArrayList<>(batch);
+                final long first = writer.allocate(batch);
+                for (int i = 0; i < batch; i++)
+                {
+                    data[0] = (byte)(written + i);
+                    receipts.add(writer.write(first + i, data));
+                }
+                store.checkpoint(receipts);
+                written += batch;
+            }
+        }
+    }
+
+    /**
+     * Rewrites the spare superblock slot's clean mark (left by the previous iteration's close) without the flag, and
+     * syncs it: the state a crash leaves after a run cleared the mark and before it wrote any metadata. Also used by
+     * the probes in {@code benchmarks/results}.
+     *
+     * @param path the store, closed.
+     * @throws IOException if it cannot be read or written.
+     */
+    public static void unmark(final Path path) throws IOException
     {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
