@@ -413,12 +413,14 @@ class PageStoreCleanCloseTest
     }
 
     /**
-     * Damage to the current copy of a cleanly closed store is refused with a typed error (the close flushed that
-     * checkpoint whole: no fallback to an older one, which the close's equal copies no longer hold anyway), and the
-     * file is left unmodified.
+     * Damage to the current copy of a cleanly closed store: the open reads no metadata group, so it opens; the first
+     * touch of the damaged group fails the store with a typed error naming the group (fail-stop: that call and every
+     * later one throw, nothing is read as free or live from it, nothing is written, not even by close), while the
+     * groups before it read as ever. An eager open (as after a crash) refuses the file as it always did: the close
+     * flushed that checkpoint whole, so there is no older one to fall back to.
      */
     @Test
-    void shouldRefuseADamagedCurrentCopyOfACleanStore() throws IOException
+    void shouldFailTheStoreAtTheFirstTouchOfADamagedGroupOfACleanStore() throws IOException
     {
         final Path file = dir.resolve("s.store");
         final Snapshot state = cleanlyClosed(file);
@@ -428,10 +430,36 @@ class PageStoreCleanCloseTest
         damaged[300] ^= 0x10;
         overwrite(file, offset, damaged);
         final byte[] before = Files.readAllBytes(file);
-        final IncompatibleStoreException ex =
-            assertThrowsExactly(IncompatibleStoreException.class, () -> PageStore.open(file));
-        assertEquals(IncompatibleStoreException.Problem.CORRUPT_METADATA, ex.problem());
-        assertTrue(ex.getMessage().contains("metadata page 1"), ex.getMessage());
+        final long inGroup0 = state.pages().keySet().stream().filter(p -> p < StoreLayout.GROUP_USER_PAGES)
+            .findFirst().orElseThrow();
+        final long inGroup1 = state.pages().keySet().stream().filter(p -> p >= StoreLayout.GROUP_USER_PAGES &&
+            p < 2 * StoreLayout.GROUP_USER_PAGES).findFirst().orElseThrow();
+        try (PageStore store = PageStore.open(file))
+        {
+            assertEquals(0, store.lazyGroups().loads(), "the open read no metadata group");
+            assertEquals(state.pages().size(), store.stats().livePages(), "live count from the superblock");
+            final byte[] page = new byte[PageStore.PAGE_SIZE];
+            store.read(inGroup0, page);
+            assertArrayEquals(StoreOracle.content(state.pages().get(inGroup0)), page);
+            final StoreFailedException ex =
+                assertThrowsExactly(StoreFailedException.class, () -> store.read(inGroup1, page));
+            final IncompatibleStoreException cause = (IncompatibleStoreException)ex.getCause();
+            assertEquals(IncompatibleStoreException.Problem.CORRUPT_METADATA, cause.problem());
+            assertTrue(cause.getMessage().contains("metadata group=1") &&
+                cause.getMessage().contains("metadata page 1"), cause.getMessage());
+            assertThrowsExactly(StoreFailedException.class, () -> store.read(inGroup0, page), "fail-stop");
+            assertThrowsExactly(StoreFailedException.class, () -> store.read(inGroup1, page), "fail-stop");
+            assertThrowsExactly(StoreFailedException.class, store::stats);
+            assertThrowsExactly(StoreFailedException.class, () -> store.checkpoint(List.of()));
+        }
+        assertArrayEquals(before, Files.readAllBytes(file), "nothing written after the failure, close included");
+        try (RawMmapFile raw = RawMmapFile.open(file))
+        {
+            final IncompatibleStoreException eager = assertThrowsExactly(IncompatibleStoreException.class,
+                () -> io.rangedmmap.store.internal.Recovery.recover(raw, file));
+            assertEquals(IncompatibleStoreException.Problem.CORRUPT_METADATA, eager.problem());
+            assertTrue(eager.getMessage().contains("metadata page 1"), eager.getMessage());
+        }
         assertArrayEquals(before, Files.readAllBytes(file));
     }
 

@@ -51,16 +51,17 @@ import java.util.zip.CRC32C;
  * @param fallback        why the newest superblock was not used (rejected, or naming a checkpoint that did not all
  *                        reach the disk), or {@code null} if the store opened at its newest valid superblock with the
  *                        other slot valid too.
- * @param groupSequences  for each group below the high-water mark, the sequence carried by its metadata page in the
- *                        current copy: at or after the last checkpoint that changed the group (see
- *                        {@link GroupSequences}).
+ * @param lazy            whether the groups below the high-water mark were left unloaded, for the store to load at
+ *                        their first touch ({@link LazyGroups}): only after a clean close, when asked for. Otherwise
+ *                        the table holds, for each group below the mark, the sequence carried by its metadata page in
+ *                        the current copy (see {@link PageTable#groupSequence(long)}).
  * @param clean           whether the store was closed cleanly (see {@link SuperblockDescriptor#FLAG_CLEAN}): the
  *                        spare superblock slot holds the same checkpoint with that flag, the two metadata copies are
  *                        equal, and a writable open must clear the flag before it writes any metadata.
  */
 public record Recovery(
     Superblock superblock, StoreLayout layout, PageTable table, long[] staleTablePages, Runs free,
-    SuperblockFallback fallback, long[] groupSequences, boolean clean)
+    SuperblockFallback fallback, boolean lazy, boolean clean)
 {
     /**
      * Recovers the last durable checkpoint of a store file; writes nothing.
@@ -79,7 +80,7 @@ public record Recovery(
      */
     public static Recovery recover(final RawMmapFile file, final Path path)
     {
-        return recover(file, path, 0);
+        return recover(file, path, 0, false);
     }
 
     /**
@@ -87,14 +88,20 @@ public record Recovery(
      * ({@code maxPages} if not 0, else the one the superblock records); writes nothing. See
      * {@link #recover(RawMmapFile, Path)}.
      *
+     * <p>With {@code lazy}, a store closed cleanly is opened by its superblocks alone: the metadata groups are left
+     * unloaded ({@link #lazy()}), and their checks (each page's CRC32C, table index and sequence, its entries) are
+     * made by whoever loads each group at its first touch; the count of live pages is the superblock's. After a
+     * crash the open is the full one whatever {@code lazy} says.
+     *
      * @param file     the mapped store file, locked.
      * @param path     the store, for messages.
      * @param maxPages the maxPages an open option sets, at least the recovered page count; 0 if none.
+     * @param lazy     whether a clean store's groups may be left unloaded.
      * @return the recovered state.
      * @throws IncompatibleStoreException as {@link #recover(RawMmapFile, Path)}.
      * @throws IllegalArgumentException   if {@code maxPages} is not 0 and below the recovered page count.
      */
-    public static Recovery recover(final RawMmapFile file, final Path path, final long maxPages)
+    public static Recovery recover(final RawMmapFile file, final Path path, final long maxPages, final boolean lazy)
     {
         final String[] rejected = new String[StoreLayout.SUPERBLOCK_SLOTS];
         final long[] claimed = new long[StoreLayout.SUPERBLOCK_SLOTS];
@@ -109,7 +116,7 @@ public record Recovery(
         final boolean clean = isClean(candidates, slots);
         try
         {
-            return recoverAt(file, path, newest, true, rejectedSlot, maxPages, clean);
+            return recoverAt(file, path, newest, true, rejectedSlot, maxPages, clean, lazy && clean);
         }
         catch (final IncompatibleStoreException ex)
         {
@@ -129,7 +136,8 @@ public record Recovery(
                 final SuperblockFallback fallback = new SuperblockFallback(slots[1], previous.sequence(),
                     newestSlot, newest.sequence(), "the checkpoint it names did not all reach the disk: " +
                     ex.getMessage());
-                final Recovery recovery = recoverAt(file, path, previous, false, fallback, maxPages, false);
+                final Recovery recovery = recoverAt(file, path, previous, false, fallback, maxPages, false,
+                    false);
                 SuperblockFallbackEvent.emit(path.toString(), newestSlot, ex.getMessage(), previous.sequence());
                 return recovery;
             }
@@ -160,7 +168,8 @@ public record Recovery(
     }
 
     private static Recovery recoverAt(final RawMmapFile file, final Path path, final Superblock superblock,
-        final boolean newest, final SuperblockFallback fallback, final long maxPages, final boolean clean)
+        final boolean newest, final SuperblockFallback fallback, final long maxPages, final boolean clean,
+        final boolean lazy)
     {
         final StoreLayout layout = new StoreLayout(superblock.pageCount());
         if (0 != maxPages && maxPages < layout.pageCount())
@@ -174,6 +183,18 @@ public record Recovery(
         // address space only; the loop below refuses its first metadata page that fails its check, having touched
         // the table only for the valid groups before it.
         final PageTable table = newTable(path, layout, Math.max(capacity, layout.pageCount()));
+        if (lazy)
+        {
+            // Nothing below the high-water mark is read here: the store loads each group at its first touch, and
+            // hands its free pages to the pool then. Above the mark every page is free, known without reading.
+            final Runs free = new Runs();
+            final long above = Math.min(table.size(), superblock.highWater() * MetadataPageDescriptor.ENTRIES_PER_PAGE);
+            if (above < table.size())
+            {
+                free.add(above, table.size());
+            }
+            return new Recovery(superblock, layout, table, new long[0], free, fallback, true, true);
+        }
         table.adviseFill(superblock.highWater() * MetadataPageDescriptor.ENTRIES_PER_PAGE);
         final byte[] pair = new byte[2 * StoreLayout.PAGE_SIZE];
         final byte[] current = new byte[StoreLayout.PAGE_SIZE];
@@ -190,7 +211,6 @@ public record Recovery(
         // grows with the part of the store ever used, not with the store's size.
         final long groups = superblock.highWater();
         final UnsafeBuffer allFree = new UnsafeBuffer(new byte[StoreLayout.PAGE_SIZE]);
-        final long[] groupSequences = new long[(int)groups];
         for (long tablePage = 0; tablePage < groups; tablePage++)
         {
             if (clean)
@@ -206,8 +226,8 @@ public record Recovery(
                 System.arraycopy(pair, (1 - copy) * StoreLayout.PAGE_SIZE, other, 0, StoreLayout.PAGE_SIZE);
             }
             MetadataPageDescriptor.checkPage(currentBuffer, tablePage, superblock.sequence(), path);
-            groupSequences[(int)tablePage] = MetadataPageDescriptor.pageSequence(currentBuffer);
-            live += load(currentBuffer, tablePage, table, path);
+            table.setGroupSequence(tablePage, MetadataPageDescriptor.pageSequence(currentBuffer));
+            live += load(currentBuffer, tablePage, table, table.size(), path);
             final boolean otherValid = !clean && null == MetadataPageDescriptor.check(otherBuffer, tablePage,
                 superblock.sequence());
             if (!clean && (!otherValid || !Arrays.equals(current, MetadataPageDescriptor.HEADER_LENGTH,
@@ -260,8 +280,7 @@ public record Recovery(
         {
             free.add(scanned, table.size());
         }
-        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback,
-            groupSequences, clean);
+        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback, false, clean);
     }
 
     /**
@@ -270,7 +289,7 @@ public record Recovery(
      * of each 4 KiB mapping entry costs far more than the read (measured on this project's VM, 1,961 groups: 172-349
      * ms through the mapping, 11-31 ms with {@code pread}), and open reads each of these pages once.
      */
-    private static void read(final RawMmapFile file, final long offset, final byte[] into)
+    static void read(final RawMmapFile file, final long offset, final byte[] into)
     {
         try
         {
@@ -393,11 +412,17 @@ public record Recovery(
         }
     }
 
-    private static long load(final UnsafeBuffer page, final long tablePage, final PageTable table, final Path path)
+    /**
+     * Loads a checked metadata page's live entries into the table, without its gate (the group is not published yet);
+     * refuses an entry that is neither live nor zero, or live past the page count.
+     *
+     * @return the number of live entries.
+     */
+    static long load(final UnsafeBuffer page, final long tablePage, final PageTable table, final long size,
+        final Path path)
     {
         long live = 0;
         final long first = tablePage * MetadataPageDescriptor.ENTRIES_PER_PAGE;
-        final long size = table.size();
         // Entries in order, by offset: MetadataPageDescriptor's per-page-id accessors divide by the entries per page
         // for every entry, which cost more than the rest of a million-entry load.
         int offset = MetadataPageDescriptor.HEADER_LENGTH;
@@ -408,8 +433,7 @@ public record Recovery(
             offset += MetadataPageDescriptor.ENTRY_LENGTH;
             if (MetadataPageDescriptor.FLAG_LIVE == flags && pageId < size)
             {
-                table.setCrc(pageId, crc);
-                table.setStateRelease(pageId, PageTable.LIVE);
+                table.loadLive(pageId, crc);
                 live++;
             }
             else if (0 != flags || 0 != crc)
