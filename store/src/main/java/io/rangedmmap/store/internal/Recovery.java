@@ -41,7 +41,8 @@ import java.util.zip.CRC32C;
  * checkpoint made durable by one flush, at most {@link Checkpointer#ONE_FLUSH_MAX_PAGES}: {@code verify} checks
  * the others. After a clean close (see {@link SuperblockDescriptor#FLAG_CLEAN}) the copies are equal and were
  * flushed before the mark: it reads the current copy only, checks every page of it as ever, and finds nothing
- * stale.
+ * stale; or, when the store asks for it ({@link #recover(RawMmapFile, Path, long, boolean)}), reads no group at all
+ * and leaves each to be loaded and checked at its first touch ({@link LazyGroups}).
  *
  * @param superblock      the superblock of the last durable checkpoint.
  * @param layout          the file's layout.
