@@ -14,12 +14,14 @@ import java.util.Arrays;
  * close's mark removed: every group loaded at open), in alternation. {@code PATH create PAGECOUNT LIVE} builds it;
  * {@code PATH ROUNDS LIVE} measures, each round in both states (order alternating): PageStore.open wall and CPU time
  * of the calling thread; the heap the open store holds (used heap after two System.gc() with the store open, minus
- * after it is closed); the first read of a page in a group no call touched yet (clean: one pread and the group's
- * load) and a second read in the same group; the first allocate of a writer (the store's free space is all above
+ * after it is closed); the first read of a page in each of 200 groups no call touched yet (clean: one pread and the
+ * group's load each) and a second read in each of those groups, medians; the first allocate of a writer (the store's free space is all above
  * its live pages: after a clean open it loads every group below the high-water mark first, the worst case).
  */
 public class LazyOpenProbe
 {
+    private static final int TOUCHES = 200;
+
     public static void main(final String[] a) throws Exception
     {
         final Path path = Path.of(a[0]);
@@ -32,7 +34,7 @@ public class LazyOpenProbe
         final int rounds = Integer.parseInt(a[1]);
         final long live = Long.parseLong(a[2]);
         final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        final String[] kinds = {"open wall us", "open cpu us", "heap held B", "1st read us", "2nd read us",
+        final String[] kinds = {"open wall us", "open cpu us", "heap held B", "1st read in group us (median of 200)", "2nd read in group us (median of 200)",
             "1st allocate us"};
         // [state][kind][round], state 0 clean, 1 crashed
         final long[][][] m = new long[2][kinds.length][rounds];
@@ -54,14 +56,23 @@ public class LazyOpenProbe
                     m[state][0][i] = System.nanoTime() - wall;
                     m[state][1][i] = mx.getCurrentThreadCpuTime() - cpu;
                     m[state][2][i] = usedHeap() - before;
-                    // A page in the middle of the live ones, a different group each round.
-                    final long page = (live / 2 + i * 1021L) % live;
-                    long t = System.nanoTime();
-                    store.read(page, dst);
-                    m[state][3][i] = System.nanoTime() - t;
-                    t = System.nanoTime();
-                    store.read(page + 1 < live ? page + 1 : page - 1, dst);
-                    m[state][4][i] = System.nanoTime() - t;
+                    // First reads of pages in TOUCHES different groups (clean: each loads its group), then a second
+                    // read in each of those groups: the median of each.
+                    final long[] first = new long[TOUCHES];
+                    final long[] second = new long[TOUCHES];
+                    for (int j = 0; j < TOUCHES; j++)
+                    {
+                        final long page = (j * (live / TOUCHES) + i * 7L) % live;
+                        long t = System.nanoTime();
+                        store.read(page, dst);
+                        first[j] = System.nanoTime() - t;
+                        t = System.nanoTime();
+                        store.read(page + 1 < live ? page + 1 : page - 1, dst);
+                        second[j] = System.nanoTime() - t;
+                    }
+                    m[state][3][i] = median(first);
+                    m[state][4][i] = median(second);
+                    long t;
                     try (PageWriter writer = store.newWriter())
                     {
                         t = System.nanoTime();
@@ -78,7 +89,7 @@ public class LazyOpenProbe
             final long clean = median(m[0][kind]);
             final long crashed = median(m[1][kind]);
             final double scale = 2 == kind ? 1 : 1e3;
-            System.out.printf("%-16s median: clean %.1f, crashed %.1f, clean/crashed %.3f%n", kinds[kind],
+            System.out.printf("%-38s median: clean %.1f, crashed %.1f, clean/crashed %.3f%n", kinds[kind],
                 clean / scale, crashed / scale, clean / (double)crashed);
             System.out.println("  clean   " + Arrays.toString(Arrays.stream(m[0][kind]).map(x -> (long)(x / scale))
                 .toArray()));
