@@ -103,21 +103,7 @@ public final class LazyGroups implements GroupLoader
         // pages out, and it never held these); pages past the open's page count came with a growth, which gave them
         // to the pool itself.
         final Runs free = new Runs();
-        long page = first;
-        while (page < end)
-        {
-            if (PageTable.FREE != table.loadedState(page))
-            {
-                page++;
-                continue;
-            }
-            final long runStart = page;
-            while (page < end && PageTable.FREE == table.loadedState(page))
-            {
-                page++;
-            }
-            free.add(runStart, page);
-        }
+        Recovery.addFreeRuns(table, first, end, free);
         pool.append(free);
     }
 

@@ -501,7 +501,8 @@ public final class PageTable implements PageCrcs
     }
 
     /**
-     * {@return a page's state word without the gate}: for the group's loader, which reads back what it filled.
+     * {@return a page's state word without the gate}: for the open and a group's loader, which read back what they
+     * filled.
      *
      * @param page the page.
      */

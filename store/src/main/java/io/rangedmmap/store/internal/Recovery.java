@@ -261,27 +261,36 @@ public record Recovery(
         newPages.check(newest && !clean);
         final Runs free = new Runs();
         final long scanned = Math.min(table.size(), groups * MetadataPageDescriptor.ENTRIES_PER_PAGE);
-        long page = 0;
-        while (page < scanned)
+        addFreeRuns(table, 0, scanned, free);
+        if (scanned < table.size())
         {
-            if (PageTable.FREE != table.statePlain(page))
+            free.add(scanned, table.size());
+        }
+        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback, false, clean);
+    }
+
+    /**
+     * Adds the runs of FREE pages in {@code [start, end)} of a table being loaded (read without its gate: the groups
+     * are the caller's to fill) to {@code into}.
+     */
+    static void addFreeRuns(final PageTable table, final long start, final long end, final Runs into)
+    {
+        long page = start;
+        while (page < end)
+        {
+            if (PageTable.FREE != table.loadedState(page))
             {
                 page++;
                 continue;
             }
             // One add per run of free pages, not per page: a run's bookkeeping is the costly part of an open.
             final long runStart = page;
-            while (page < scanned && PageTable.FREE == table.statePlain(page))
+            while (page < end && PageTable.FREE == table.loadedState(page))
             {
                 page++;
             }
-            free.add(runStart, page);
+            into.add(runStart, page);
         }
-        if (scanned < table.size())
-        {
-            free.add(scanned, table.size());
-        }
-        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback, false, clean);
     }
 
     /**
