@@ -453,6 +453,14 @@ class PageStoreCleanCloseTest
             assertThrowsExactly(StoreFailedException.class, () -> store.checkpoint(List.of()));
         }
         assertArrayEquals(before, Files.readAllBytes(file), "nothing written after the failure, close included");
+        try (PageStore store = PageStore.open(file))
+        {
+            // The mark is still on disk: the next open is lazy again, and fails at the same touch.
+            final byte[] page = new byte[PageStore.PAGE_SIZE];
+            store.read(inGroup0, page);
+            assertThrowsExactly(StoreFailedException.class, () -> store.read(inGroup1, page), "again");
+        }
+        assertArrayEquals(before, Files.readAllBytes(file));
         try (RawMmapFile raw = RawMmapFile.open(file))
         {
             final IncompatibleStoreException eager = assertThrowsExactly(IncompatibleStoreException.class,
