@@ -20,6 +20,10 @@ import io.rangedmmap.store.PageStore;
 import io.rangedmmap.store.PageWriter;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.StoreIo;
+import io.rangedmmap.store.internal.format.StoreLayout;
+import io.rangedmmap.store.internal.format.Superblock;
+import io.rangedmmap.store.internal.format.SuperblockDescriptor;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
@@ -42,8 +46,10 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -62,6 +68,10 @@ import java.util.concurrent.TimeUnit;
  * {@code -p sizeMib=4096,65536 -p live=1000000}. Beside the heap, the anonymous memory the open store holds (the
  * growth of {@code RssAnon} in {@code /proc/self/status} across the open, which takes in the store's off-heap page
  * tables and any heap the JVM touched for the first time) is printed as {@code anon held}, per page of the store.
+ *
+ * <p>{@link #closed}: {@code clean} opens the store as its last close left it (a clean close: the open reads only the
+ * current metadata copy); {@code crashed} removes that close's mark before each open, as a crash before any metadata
+ * write leaves the store (the open reads and compares both copies of every group below the high-water mark).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -86,6 +96,12 @@ public class StoreSizeOpenBenchmark
     @Param({"10000"})
     public int live;
 
+    /**
+     * How the store was last closed: {@code clean} or {@code crashed} (see the class comment).
+     */
+    @Param({"clean", "crashed"})
+    public String closed;
+
     private Path dir;
     private Path path;
     private PageStore opened;
@@ -109,26 +125,7 @@ public class StoreSizeOpenBenchmark
         {
             throw new IllegalArgumentException("live=" + live + " must be at most the store's pageCount=" + pageCount);
         }
-        Formatter.format(path, pageCount, pageCount, StoreIo.DIRECT, true);
-        final byte[] data = new byte[PageStore.PAGE_SIZE];
-        try (PageStore store = PageStore.open(path); PageWriter writer = store.newWriter())
-        {
-            // Checkpoints of at most 65,536 pages, so the receipts of a million pages are never all held at once.
-            int written = 0;
-            while (written < live)
-            {
-                final int batch = Math.min(65_536, live - written);
-                final List<PageReceipt> receipts = new ArrayList<>(batch);
-                final long first = writer.allocate(batch);
-                for (int i = 0; i < batch; i++)
-                {
-                    data[0] = (byte)(written + i);
-                    receipts.add(writer.write(first + i, data));
-                }
-                store.checkpoint(receipts);
-                written += batch;
-            }
-        }
+        build(path, pageCount, live);
         final Path lmdb = Files.createDirectories(dir.resolve("lmdb"));
         try (Env<ByteBuffer> build = Lmdb.env(lmdb, EnvFlags.MDB_NOSYNC))
         {
@@ -188,10 +185,80 @@ public class StoreSizeOpenBenchmark
      * Records the anonymous memory before each measured open (after a collection, like the heap figure).
      */
     @Setup(Level.Iteration)
-    public void markAnon()
+    public void markAnon() throws IOException
     {
+        if ("crashed".equals(closed))
+        {
+            unmark(path);
+        }
         usedHeap();
         anonBefore = AnonMemory.rssAnon();
+    }
+
+    /**
+     * Creates a store (sparse) of {@code pageCount} pages with {@code live} live pages from page 0, and closes it
+     * (cleanly). Also used by the probes in {@code benchmarks/results}.
+     *
+     * @param path      the store to create.
+     * @param pageCount its page count.
+     * @param live      the live pages to write.
+     * @throws IOException if it cannot be built.
+     */
+    public static void build(final Path path, final long pageCount, final int live) throws IOException
+    {
+        Formatter.format(path, pageCount, pageCount, StoreIo.DIRECT, true);
+        final byte[] data = new byte[PageStore.PAGE_SIZE];
+        try (PageStore store = PageStore.open(path); PageWriter writer = store.newWriter())
+        {
+            // Checkpoints of at most 65,536 pages, so the receipts of a million pages are never all held at once.
+            int written = 0;
+            while (written < live)
+            {
+                final int batch = Math.min(65_536, live - written);
+                final List<PageReceipt> receipts = new ArrayList<>(batch);
+                final long first = writer.allocate(batch);
+                for (int i = 0; i < batch; i++)
+                {
+                    data[0] = (byte)(written + i);
+                    receipts.add(writer.write(first + i, data));
+                }
+                store.checkpoint(receipts);
+                written += batch;
+            }
+        }
+    }
+
+    /**
+     * Rewrites the spare superblock slot's clean mark (left by the previous iteration's close) without the flag, and
+     * syncs it: the state a crash leaves after a run cleared the mark and before it wrote any metadata. Also used by
+     * the probes in {@code benchmarks/results}.
+     *
+     * @param path the store, closed.
+     * @throws IOException if it cannot be read or written.
+     */
+    public static void unmark(final Path path) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            for (int slot = 0; slot < StoreLayout.SUPERBLOCK_SLOTS; slot++)
+            {
+                final ByteBuffer page = ByteBuffer.allocate(StoreLayout.PAGE_SIZE);
+                channel.read(page, StoreLayout.superblockOffset(slot));
+                final UnsafeBuffer buffer = new UnsafeBuffer(page.array());
+                if (!SuperblockDescriptor.isCrcValid(buffer))
+                {
+                    continue;
+                }
+                final Superblock superblock = SuperblockDescriptor.decode(buffer);
+                if (0 != (superblock.flags() & SuperblockDescriptor.FLAG_CLEAN))
+                {
+                    SuperblockDescriptor.encode(buffer,
+                        superblock.withFlags(superblock.flags() & ~SuperblockDescriptor.FLAG_CLEAN));
+                    channel.write(ByteBuffer.wrap(page.array()), StoreLayout.superblockOffset(slot));
+                    channel.force(false);
+                }
+            }
+        }
     }
 
     private static long usedHeap()

@@ -25,7 +25,7 @@ import io.rangedmmap.store.internal.Checkpointer;
 import io.rangedmmap.store.internal.Extent;
 import io.rangedmmap.store.internal.ExtentAllocator;
 import io.rangedmmap.store.internal.Formatter;
-import io.rangedmmap.store.internal.GroupSequences;
+import io.rangedmmap.store.internal.LazyGroups;
 import io.rangedmmap.store.internal.Lifecycle;
 import io.rangedmmap.store.internal.PageChanges;
 import io.rangedmmap.store.internal.PageLifetimes;
@@ -116,6 +116,7 @@ public final class PageStore implements AutoCloseable
     private final SnapshotRegistry snapshots;
     private final long storeId;
     private final PopulatedPages populated = new PopulatedPages();
+    private final LazyGroups lazyGroups;
 
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
         final StoreIo io)
@@ -126,6 +127,17 @@ public final class PageStore implements AutoCloseable
         this.table = recovery.table();
         this.allocator = new ExtentAllocator(recovery.free(), recovery.superblock().livePages());
         this.lifecycle = new Lifecycle(path.toString());
+        if (recovery.lazy())
+        {
+            // Before anything touches the table: the groups below the high-water mark load at their first touch.
+            this.lazyGroups = new LazyGroups(file, path, layout, recovery.superblock(), allocator, lifecycle);
+            table.unloaded(recovery.superblock().highWater(), lazyGroups);
+            allocator.lazy(table);
+        }
+        else
+        {
+            this.lazyGroups = null;
+        }
         this.options = options;
         // Read-only: the table has no room to grow, but maxPages is reported as the file records it.
         this.growth = new StoreGrowth(path, file, io, table, lifecycle, layout.pageCount(), file.isReadOnly() ?
@@ -133,11 +145,11 @@ public final class PageStore implements AutoCloseable
         growth.pool(allocator);
         this.storeId = recovery.superblock().storeId();
         this.snapshots = new SnapshotRegistry(allocator, table,
-            new PageChanges(table.capacity(), GroupSequences.of(recovery.groupSequences())),
+            new PageChanges(table.capacity(), table::groupSequence),
             recovery.superblock().sequence(), recovery.superblock().roots());
         this.checkpoints = new CheckpointCoordinator(path.toString(), table, snapshots, allocator,
             new Checkpointer(file, io, growth, table, recovery.staleTablePages(), recovery.superblock().highWater(),
-                storeId),
+                storeId, recovery.clean(), null != recovery.fallback()),
             lifecycle, populated,
             recovery.superblock().sequence(), recovery.superblock().livePages(), recovery.superblock().roots());
         this.fallback = recovery.fallback();
@@ -274,7 +286,7 @@ public final class PageStore implements AutoCloseable
         try
         {
             StoreOpening.rollBackInterruptedBackup(file, absolute, io, readOnly);
-            final Recovery recovery = Recovery.recover(file, absolute, readOnly ? 0 : options.maxPages());
+            final Recovery recovery = Recovery.recover(file, absolute, readOnly ? 0 : options.maxPages(), true);
             // The checkpoints' metadata and superblock pages go through the file's descriptor (see PwriteStoreIo).
             final PageStore store = new PageStore(absolute, file, recovery, options,
                 !readOnly && StoreIo.DIRECT == io ? PwriteStoreIo.INSTANCE : io);
@@ -845,6 +857,11 @@ public final class PageStore implements AutoCloseable
     StoreLayout layout()
     {
         return layout;
+    }
+
+    LazyGroups lazyGroups()
+    {
+        return lazyGroups;
     }
 
     PageTable table()

@@ -124,6 +124,8 @@ final class StoreBackup
             // At least the checkpoint's page count (a store never shrinks); pages past it are free in it.
             final long pageCount = store.pageCount();
             PageStore target = PageStore.open(backup);
+            // The backup's metadata is written below, not by its checkpoints: its close must not vouch for it.
+            target.coordinator().forgoCleanClose();
             try
             {
                 long held = target.lastCheckpoint();
@@ -140,6 +142,7 @@ final class StoreBackup
                     // Mapped for the new maxPages now, so that the file grows under the mapping. Checked again: the
                     // lock was let go in between.
                     target = PageStore.open(backup);
+                    target.coordinator().forgoCleanClose();
                     held = target.lastCheckpoint();
                     checkMatches(store, target, pageCount, sequence, held);
                     BackupGrowth.extend(target, pageCount);

@@ -216,6 +216,14 @@ class CheckpointOrderTest
         final String all = "checkpoint " + sequence + ": " + events;
         int i = 0;
         final int copy = (int)(sequence & 1);
+        if (1 == sequence)
+        {
+            // The store was opened from a clean close (create then close): its first checkpoint first rewrites, and
+            // flushes, the spare slot's clean mark away, before it writes any metadata.
+            assertEquals(List.of(new Event("write", copy, copy + 1), new Event("flush", copy, copy + 1)),
+                events.subList(0, 2), "the clean mark cleared first: " + all);
+            i = 2;
+        }
         final long copyStart = layout.metadataOffset(copy, 0) / 4096;
         final long copyEnd = copyStart + layout.metadataPages();
         long low = Long.MAX_VALUE;
@@ -264,7 +272,7 @@ class CheckpointOrderTest
     }
 
     @ParameterizedTest
-    @CsvSource({"2, 1, 2", "300, 1, 1", "300, 2, 2"})
+    @CsvSource({"2, 1, 1", "2, 2, 2", "300, 1, 1", "300, 2, 1", "300, 3, 2"})
     void shouldStopAtTheFailedFlushAndFailTheStore(final int size, final int failAt, final long reopensAt)
         throws IOException
     {
@@ -282,8 +290,9 @@ class CheckpointOrderTest
         try (PageStore store = PageStore.open(file, StoreOptions.defaults(), recorder);
             PageWriter writer = store.newWriter())
         {
-            // A one-flush checkpoint (2 pages) writes its superblock before its one flush; a large one (300) flushes
-            // pages and metadata (flush 1), then writes its superblock and flushes it (flush 2).
+            // The store was closed cleanly: flush 1 clears the mark (a superblock write). Then a one-flush checkpoint
+            // (2 pages) writes its superblock before its one flush; a large one (300) flushes pages and metadata
+            // (flush 2), then writes its superblock and flushes it (flush 3).
             final long a = writer.allocate(size + 1);
             final List<PageReceipt> receipts = new ArrayList<>();
             for (long page = a; page < a + size + 1; page++)
@@ -302,7 +311,7 @@ class CheckpointOrderTest
             assertEquals(failAt, recorder.flushes);
             final long superblockWrites = recorder.events.stream()
                 .filter(e -> "write".equals(e.kind()) && e.from() < 2).count();
-            assertEquals(2 == reopensAt ? 1 : 0, superblockWrites, recorder.events.toString());
+            assertEquals(2 == reopensAt ? 2 : 1, superblockWrites, recorder.events.toString());
             assertSame(recorder.failure,
                 assertThrowsExactly(StoreFailedException.class, () -> store.checkpoint(List.of())).getCause());
             assertSame(recorder.failure,

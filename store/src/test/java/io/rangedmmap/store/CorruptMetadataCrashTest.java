@@ -192,6 +192,8 @@ class CorruptMetadataCrashTest
         final String context = "bit " + bit % 8 + " of superblock slot " + slot + " byte " + inPage;
         try (PageStore store = PageStore.open(file))
         {
+            // The next flip starts from this image again: no clean close's mark.
+            store.coordinator().forgoCleanClose();
             final long sequence = store.lastCheckpoint();
             // Checkpoint 3 is in slot 1; only a flip there may fall back, to checkpoint 2, and only in its encoded
             // part.

@@ -21,6 +21,7 @@ import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +127,11 @@ final class CrashImages
             }
         }
         final int slot = null == inFlight ? -1 : (int)(inFlight.sequence() & 1);
-        final boolean superblockWritten = null != inFlight && dirty.contains(slot);
+        // Its slot may instead hold the last checkpoint's superblock again: a run opened from a clean close clears the
+        // mark there, flushed, before its first checkpoint writes anything (the crash point of that flush).
+        final boolean superblockWritten = null != inFlight && dirty.contains(slot) &&
+            inFlight.sequence() == ByteBuffer.wrap(current).order(ByteOrder.LITTLE_ENDIAN)
+            .getLong(slot * PAGE + SuperblockDescriptor.SEQUENCE_OFFSET);
         final List<Integer> named = null == inFlight ? List.of() : newlyNamed(dirty, pages, slot, acked, inFlight);
         for (int i = 0; i < count; i++)
         {
@@ -203,6 +208,8 @@ final class CrashImages
                         next = continueAfterRecovery(store, expected);
                     }
                 }
+                // Its close (a clean one) rewrote metadata and a superblock: the next image must not inherit them.
+                refreshMetadata();
                 if (null != next)
                 {
                     // The checkpoint after a recovery rewrites the metadata copy the crash may have left half-written.
@@ -283,6 +290,37 @@ final class CrashImages
         store.setRoot(0, roots[0]);
         store.checkpoint(receipts);
         return expected.next(added, freed, roots);
+    }
+
+    /**
+     * Reads back into {@link #onDisk} the pages a store's close may write: the superblocks and both metadata copies.
+     */
+    private void refreshMetadata() throws IOException
+    {
+        if (null == onDisk)
+        {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(imageFile, StandardOpenOption.READ))
+        {
+            if (channel.size() != onDisk.length)
+            {
+                onDisk = null;
+                return;
+            }
+            for (int p = 0; p < onDisk.length / PAGE; p++)
+            {
+                if (p < StoreLayout.SUPERBLOCK_SLOTS || (p - StoreLayout.SUPERBLOCK_SLOTS) %
+                    StoreLayout.GROUP_FILE_PAGES < 2)
+                {
+                    final ByteBuffer page = ByteBuffer.wrap(onDisk, p * PAGE, PAGE);
+                    while (page.hasRemaining())
+                    {
+                        channel.read(page, (long)p * PAGE + page.position() - p * PAGE);
+                    }
+                }
+            }
+        }
     }
 
     private void write(final byte[] image) throws IOException

@@ -41,6 +41,8 @@ import static io.rangedmmap.store.PageStoreTest.page;
  * {@code between}, {@code metadata} or {@code superblock}, the checkpoint after a random number of them prints
  * {@code PHASE} at that point (after the checkpoint's one flush; before the metadata writes; before the flush; after
  * the superblock write, before the flush) and sleeps there, for the parent to kill it in that phase. With PHASE
+ * {@code close}, after a random number of checkpoints it closes the store (a clean close) and pauses before a random
+ * write or flush of that close, or after it (printing {@code PHASE close} or {@code PHASE closed}). With PHASE
  * {@code group}, each of the 8 writers commits its own one or two pages itself, concurrently (group commit), logging
  * {@code W thread page:seed,...} before its call and {@code A thread seq} once it returned (not forced: a kill -9 keeps
  * what reached the page cache).
@@ -62,6 +64,7 @@ final class KillChild
         private final long dataStart;
         private volatile boolean armed;
         private boolean metadataWritten;
+        private int closeCallsLeft;
 
         PausingIo(final String phase, final long dataStart)
         {
@@ -72,6 +75,23 @@ final class KillChild
         void arm()
         {
             armed = true;
+        }
+
+        /**
+         * Pauses before the {@code calls}-th write or flush from now on: those of a clean close (phase "close").
+         */
+        void armClose(final int calls)
+        {
+            closeCallsLeft = calls;
+        }
+
+        private void closeCall()
+        {
+            if (closeCallsLeft > 0 && 0 == --closeCallsLeft)
+            {
+                armed = true;
+                pause("close");
+            }
         }
 
         private void pause(final String at)
@@ -94,6 +114,7 @@ final class KillChild
         @Override
         public void writeAt(final RawMmapFile file, final long offset, final byte[] page)
         {
+            closeCall();
             if (offset < 2L * PageStore.PAGE_SIZE)
             {
                 file.writeAt(offset, page);
@@ -114,6 +135,7 @@ final class KillChild
         {
             // The checkpoint's one flush of its data pages, metadata and superblock: "metadata" kills with all of
             // them written and nothing of this checkpoint flushed, "data" with all durable, before the return.
+            closeCall();
             pause("metadata");
             file.flushRange(offset, length);
             if (offset + length > dataStart)
@@ -180,6 +202,17 @@ final class KillChild
             final int armAfter = random.nextInt(4);
             for (int checkpoint = 0; ; checkpoint++)
             {
+                if ("close".equals(phase) && checkpoint == armAfter + 1)
+                {
+                    // A clean close, killed before one of its writes and flushes (it makes the copies equal, flushes
+                    // them, then marks the spare superblock and flushes it: about 4 to 8 calls), or after it.
+                    io.armClose(1 + random.nextInt(8));
+                    store.close();
+                    System.out.println("PHASE closed");
+                    System.out.flush();
+                    Thread.sleep(60_000);
+                    return;
+                }
                 if (checkpoint == armAfter)
                 {
                     io.arm();
@@ -288,6 +321,20 @@ final class KillChild
      * written ones, so that kills land during and after discards.
      */
     private static void write(final PageStore store, final ConcurrentLinkedQueue<Written> queue,
+        final AtomicLong seeds, final boolean discarding)
+    {
+        try
+        {
+            writeUntilClosed(store, queue, seeds, discarding);
+        }
+        catch (final IllegalStateException closed)
+        {
+            // Phase "close": the store was closed under the writer. Quietly: the parent reads this JVM's output for
+            // its PHASE line, which a stack trace on stderr could split.
+        }
+    }
+
+    private static void writeUntilClosed(final PageStore store, final ConcurrentLinkedQueue<Written> queue,
         final AtomicLong seeds, final boolean discarding)
     {
         final PageWriter writer = store.newWriter();

@@ -45,8 +45,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * acknowledged checkpoint or the one logged as started after it, exactly; no acknowledged checkpoint is ever lost.
  * In the "discard" rounds the writers abort some of their pages ({@link PageWriter#discard(PageReceipt)} and
  * {@link PageWriter#discard(long)}) and the kill lands at a random time: the discarded pages are free after the
- * reopen and nothing checkpointed is lost. The same store goes through every round, so each round also recovers from
- * the previous crash.
+ * reopen and nothing checkpointed is lost. In the "close" rounds the child closes the store cleanly and is killed
+ * before one of the close's writes or flushes (while it makes the metadata copies equal, or marks the superblock
+ * clean), or after the close: the store reopens at the last acknowledged checkpoint. The same store goes through every
+ * round, so each round also recovers from the previous crash; the parent's own checks end with a clean close, so
+ * every child opens a cleanly closed store (or one the parent's open found crashed), and clears the mark in its first
+ * checkpoint, where the "between", "metadata" and "superblock" kills of a first checkpoint land.
  *
  * <p>Group commit: in other rounds the child's 8 writers each commit their own pages concurrently, logging each call
  * and the checkpoint it was told; after the kill every acknowledged call's pages are live, byte for byte, in a store
@@ -60,7 +64,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class KillCrashTest
 {
     private static final long PAGES = 512;
-    private static final String[] PHASES = {"write", "data", "between", "metadata", "superblock", "discard"};
+    private static final String[] PHASES = {"write", "data", "between", "metadata", "superblock", "discard", "close"};
 
     @TempDir
     Path dir;

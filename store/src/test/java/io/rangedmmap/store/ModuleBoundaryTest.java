@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The module boundary as the descriptor declares it: the API package is exported to everyone, {@code internal} only
- * to the benchmarks, and nothing else (the tests run on the module path).
+ * The module boundary as the descriptor declares it: the API package is exported to everyone, {@code internal} and
+ * {@code internal.format} only to the benchmarks, and nothing else (the tests run on the module path).
  */
 class ModuleBoundaryTest
 {
@@ -40,7 +40,8 @@ class ModuleBoundaryTest
         final Map<String, Set<String>> exports = module.getDescriptor().exports().stream()
             .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
         assertEquals(Map.of("io.rangedmmap.store", Set.of(),
-            "io.rangedmmap.store.internal", Set.of("io.rangedmmap.benchmarks")), exports);
+            "io.rangedmmap.store.internal", Set.of("io.rangedmmap.benchmarks"),
+            "io.rangedmmap.store.internal.format", Set.of("io.rangedmmap.benchmarks")), exports);
         assertTrue(module.getDescriptor().opens().isEmpty(), module.getDescriptor().opens().toString());
     }
 }

@@ -16,6 +16,7 @@
 package io.rangedmmap.store;
 
 import io.rangedmmap.store.StoreOracle.Snapshot;
+import io.rangedmmap.store.internal.format.SuperblockDescriptor;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +93,133 @@ class PowerLossCrashTest
         }
         System.out.println("power loss, small workloads with discards: images=" + images);
         assertTrue(images >= 3_000, "images=" + images);
+    }
+
+    /**
+     * Clean closes and the runs after them: each cycle opens the store the cycle before closed cleanly, under a new
+     * recorder, takes a few checkpoints over three groups (pages added and freed, roots set), and closes it. Crash
+     * points at every flush: among them those of each run's first checkpoint, which first clears the close's mark
+     * (its own flush), and those of each close, which makes the two metadata copies equal (one flush) and then marks
+     * the spare superblock (another). Each image opens at the last acknowledged checkpoint or the one in flight; an
+     * image of a close opens at the last acknowledged one, cleanly closed or not.
+     */
+    @Test
+    void shouldRecoverEveryImageOfCleanClosesAndOfTheRunsAfterThem() throws IOException
+    {
+        final Map<String, Integer> points = new java.util.TreeMap<>();
+        long images = 0;
+        for (int seed = 201; seed <= 204; seed++)
+        {
+            images += cleanCloseCycles(seed, 16, points);
+        }
+        System.out.println("power loss, clean closes: images=" + images + " crash points=" + points);
+        assertTrue(points.getOrDefault("clearing the mark", 0) >= 20, points.toString());
+        assertTrue(points.getOrDefault("closing", 0) >= 40, points.toString());
+        assertTrue(images >= 2_000, "images=" + images);
+    }
+
+    private long cleanCloseCycles(final long seed, final int perPoint, final Map<String, Integer> points)
+        throws IOException
+    {
+        final Random random = new Random(seed);
+        final Path file = dir.resolve("clean-" + seed + ".store");
+        final StoreOptions options = StoreOptions.defaults().withExtentPages(4);
+        PageStore.create(file, 2_000, options).close();
+        final CrashImages images = new CrashImages(dir.resolve("clean-" + seed + ".image"), seed);
+        final long[] roots = new long[PageStore.ROOT_SLOTS];
+        final Snapshot[] acked = {Snapshot.empty()};
+        final Snapshot[] inFlight = {null};
+        final String[] phase = {""};
+        for (int cycle = 0; cycle < 6; cycle++)
+        {
+            final int thisCycle = cycle;
+            final PowerLossRecorder recorder = new PowerLossRecorder(Files.readAllBytes(file));
+            try (PageStore store = PageStore.open(file, options, recorder))
+            {
+                recorder.onCrashPoint((f, where) ->
+                {
+                    points.merge(phase[0], 1, Integer::sum);
+                    final byte[] current = new byte[(int)f.size()];
+                    f.readAt(0, current);
+                    try
+                    {
+                        images.check(recorder.durable(), current, acked[0], inFlight[0], perPoint,
+                            phase[0] + ", cycle " + thisCycle + ": " + where);
+                    }
+                    catch (final IOException ex)
+                    {
+                        throw new UncheckedIOException(ex);
+                    }
+                    // Only the first flush of a run's first checkpoint clears the mark.
+                    phase[0] = "checkpoint".equals(phase[0]) || "clearing the mark".equals(phase[0]) ?
+                        "checkpoint" : phase[0];
+                });
+                try (PageWriter writer = store.newWriter())
+                {
+                    for (int checkpoint = 0; checkpoint < 3; checkpoint++)
+                    {
+                        final Map<Long, Long> added = new HashMap<>();
+                        final List<PageReceipt> receipts = new ArrayList<>();
+                        for (int i = 0; i < 1 + random.nextInt(3) && store.stats().freePages() > 8; i++)
+                        {
+                            final long pageId = writer.allocate();
+                            final long contentSeed = seed * 1_000_000 + cycle * 1_000 + checkpoint * 10 + i;
+                            receipts.add(writer.write(pageId, page(contentSeed)));
+                            added.put(pageId, contentSeed);
+                        }
+                        final List<Long> live = new ArrayList<>(acked[0].pages().keySet());
+                        live.sort(null);
+                        final List<Long> frees = live.size() < 3 ? List.of() :
+                            List.of(live.get(random.nextInt(live.size())));
+                        frees.forEach(store::free);
+                        long run = -1;
+                        if (random.nextBoolean())
+                        {
+                            try
+                            {
+                                run = writer.allocate(520);
+                            }
+                            catch (final StoreFullException full)
+                            {
+                                // No run that long is left: no far page this time.
+                            }
+                        }
+                        if (run >= 0)
+                        {
+                            // A page far up, in the next group, so that the copies differ in several groups: the
+                            // run's other pages go back at once (discarded unwritten).
+                            final long far = run + 515;
+                            for (long pageId = run; pageId < run + 520; pageId++)
+                            {
+                                if (pageId != far)
+                                {
+                                    writer.discard(pageId);
+                                }
+                            }
+                            final long contentSeed = seed * 1_000_000 + cycle * 1_000 + checkpoint * 10 + 9;
+                            receipts.add(writer.write(far, page(contentSeed)));
+                            added.put(far, contentSeed);
+                        }
+                        if (random.nextBoolean())
+                        {
+                            roots[random.nextInt(PageStore.ROOT_SLOTS)] = random.nextLong();
+                        }
+                        for (int slot = 0; slot < PageStore.ROOT_SLOTS; slot++)
+                        {
+                            store.setRoot(slot, roots[slot]);
+                        }
+                        inFlight[0] = acked[0].next(added, frees, roots.clone());
+                        phase[0] = 0 == checkpoint ? "clearing the mark" : "checkpoint";
+                        store.checkpoint(receipts);
+                        acked[0] = inFlight[0];
+                        inFlight[0] = null;
+                        images.acknowledged();
+                    }
+                }
+                phase[0] = "closing";
+            }
+        }
+        return images.images();
     }
 
     @Test
@@ -456,9 +584,13 @@ class PowerLossCrashTest
             });
             run.recorder.afterFlush((file, range) ->
             {
-                // The flush that covers the superblock makes the checkpoint in flight durable.
-                if (null != run.inFlight && range.startsWith("[" + (run.inFlight.sequence() & 1) * PageStore.PAGE_SIZE +
-                    ","))
+                // The flush that covers the superblock makes the checkpoint in flight durable: once the superblock is
+                // its own (the first checkpoint's first flush, of that slot too, only clears the clean close's mark).
+                final long slotOffset = (run.inFlight == null ? 0 : run.inFlight.sequence() & 1) * PageStore.PAGE_SIZE;
+                final byte[] sequence = new byte[Long.BYTES];
+                file.readAt(slotOffset + SuperblockDescriptor.SEQUENCE_OFFSET, sequence);
+                if (null != run.inFlight && range.startsWith("[" + slotOffset + ",") && run.inFlight.sequence() ==
+                    java.nio.ByteBuffer.wrap(sequence).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong())
                 {
                     run.acked = run.inFlight;
                     run.inFlight = null;

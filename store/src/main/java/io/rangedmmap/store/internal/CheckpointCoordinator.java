@@ -19,6 +19,8 @@ import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.store.Checkpoint;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +66,9 @@ import java.util.function.Supplier;
  */
 public final class CheckpointCoordinator
 {
+    // The store's own category: a clean close's messages are its close's.
+    private static final Logger LOG = LoggerFactory.getLogger("io.rangedmmap.store.PageStore");
+
     private final String name;
     private final PageTable table;
     private final SnapshotRegistry snapshots;
@@ -170,6 +175,23 @@ public final class CheckpointCoordinator
     public long[] staleTablePages()
     {
         return checkpointer.staleTablePages();
+    }
+
+    /**
+     * Gives up marking the store closed cleanly (see {@link Checkpointer#forgoCleanClose}): called before something
+     * other than the checkpoints writes its metadata (an incremental backup into it).
+     */
+    public void forgoCleanClose()
+    {
+        runLock.lock();
+        try
+        {
+            checkpointer.forgoCleanClose();
+        }
+        finally
+        {
+            runLock.unlock();
+        }
     }
 
     /**
@@ -547,7 +569,8 @@ public final class CheckpointCoordinator
     }
 
     /**
-     * Waits for a running checkpoint, runs {@code closeFile}, and stops the leader thread; the lifecycle is already
+     * Waits for a running checkpoint, marks the store closed cleanly if it never failed (see
+     * {@link Checkpointer#closeClean}), runs {@code closeFile}, and stops the leader thread; the lifecycle is already
      * CLOSED, so queued requests fail with {@link IllegalStateException}.
      *
      * @param closeFile closes the file.
@@ -557,6 +580,7 @@ public final class CheckpointCoordinator
         runLock.lock();
         try
         {
+            closeClean();
             closeFile.run();
         }
         finally
@@ -576,6 +600,27 @@ public final class CheckpointCoordinator
         finally
         {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Marks the store closed cleanly unless it failed: with {@code runLock} held, so no checkpoint runs and the last
+     * one's outcome is known. Its own failure only costs the next open the comparison of the two copies.
+     */
+    private void closeClean()
+    {
+        if (null != lifecycle.failure())
+        {
+            return;
+        }
+        try
+        {
+            checkpointer.closeClean(lastCheckpoint);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.warn("page store {}: the clean close was not recorded (its next open compares both metadata copies, " +
+                "as after a crash); nothing durable was lost", name, ex);
         }
     }
 

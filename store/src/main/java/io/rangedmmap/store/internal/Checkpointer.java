@@ -17,6 +17,7 @@ package io.rangedmmap.store.internal;
 
 import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.Checkpoint;
+import io.rangedmmap.store.IncompatibleStoreException;
 import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.Superblock;
@@ -48,7 +49,15 @@ import java.util.zip.CRC32C;
  * cost grows with what changed, not with the size of the store. After an open, the pages in which the two copies
  * differ (a crash may have left the other copy half-written) stand in for the changes of {@code N - 1}.
  *
- * <p><b>Thread safety:</b> one checkpoint at a time (the leader of the group commit).
+ * <p><b>Clean close.</b> {@link #closeClean} makes the two copies equal (it copies the pages in which they may differ
+ * into the other copy, byte for byte, and flushes them), then writes a copy of the durable superblock with
+ * {@link SuperblockDescriptor#FLAG_CLEAN} into the spare slot and flushes it: the next open need not compare the
+ * copies. A run opened from such a store rewrites that slot without the flag, flushed, at the start of its first
+ * checkpoint, before it writes any metadata: a crash later in that checkpoint must not leave pages in the other copy
+ * while the durable superblock still says the copies are equal.
+ *
+ * <p><b>Thread safety:</b> one checkpoint at a time (the leader of the group commit), and
+ * {@link #closeClean} only while none runs.
  */
 public final class Checkpointer
 {
@@ -72,6 +81,9 @@ public final class Checkpointer
     private final long storeId;
     private long[] previousDirty;
     private long highWater;
+    private boolean cleanToClear;
+    private boolean consistent;
+    private boolean forgone;
 
     /**
      * Creates the checkpointer of an open store.
@@ -83,11 +95,17 @@ public final class Checkpointer
      * @param previousDirty the table pages in which the two metadata copies may differ, ascending.
      * @param highWater     the high-water mark of the durable checkpoint: groups at or above it are all free.
      * @param storeId       the store's identity, kept in every superblock.
+     * @param clean         whether the store was opened from a clean close, whose mark the first checkpoint clears.
+     * @param fellBack      whether the open fell back from, or rejected, a superblock: close leaves the file as it
+     *                      found it (for whoever looks into why) unless a checkpoint ran since.
      */
     public Checkpointer(final RawMmapFile file, final StoreIo io, final StoreGrowth size, final PageTable table,
-        final long[] previousDirty, final long highWater, final long storeId)
+        final long[] previousDirty, final long highWater, final long storeId, final boolean clean,
+        final boolean fellBack)
     {
         this.storeId = storeId;
+        this.cleanToClear = clean;
+        this.consistent = !fellBack;
         this.file = file;
         this.io = io;
         this.size = size;
@@ -119,6 +137,9 @@ public final class Checkpointer
         final long livePages) throws IOException
     {
         final long startNanos = System.nanoTime();
+        // Set again only if this checkpoint completes: after a failed one the copies hold what it left (closeClean).
+        consistent = false;
+        clearClean(sequence - 1);
         final CheckpointTrace trace = CheckpointTrace.begin();
         // Groups at or above the durable high-water mark are all free; a checkpoint that makes a page live there raises
         // the mark and writes every group it adds, whole (from zeros), so no group below the mark holds what a crashed
@@ -189,11 +210,114 @@ public final class Checkpointer
 
         previousDirty = sortedDistinct(concat(changedTablePages(pages, frees), raised), -1);
         highWater = newHighWater;
+        consistent = true;
         final long bytes = ((long)pages.length + dirty.length + 1) * StoreLayout.PAGE_SIZE;
         final Checkpoint checkpoint = new Checkpoint(sequence, pages.length, dirty.length, bytes,
             System.nanoTime() - startNanos);
         trace.end(file.path(), checkpoint);
         return checkpoint;
+    }
+
+    /**
+     * Marks the store closed cleanly, if it is in a state to be: no checkpoint failed or was interrupted in this run,
+     * nothing else wrote the file (see {@link #forgoCleanClose}), the open did not fall back (or a checkpoint ran
+     * since), and the file's superblocks are the durable checkpoint's. Copies the current copy's pages of the groups
+     * in which the copies may differ into the other copy, byte for byte (same sequence and CRC32C), and flushes them;
+     * then writes the durable superblock again, with {@link SuperblockDescriptor#FLAG_CLEAN} and without
+     * {@link SuperblockDescriptor#FLAG_ONE_FLUSH} (close made everything durable), into the spare slot, and flushes
+     * it. A crash at any point leaves the durable checkpoint intact: the other copy only gains pages equal to the
+     * current copy's, and the spare slot held the previous checkpoint, which the current one no longer needs once
+     * durable. Writes nothing on a read-only file, nor if the mark is still on disk from the open (no checkpoint
+     * since).
+     *
+     * @param durable the sequence of the durable checkpoint.
+     * @return whether the store is marked clean.
+     * @throws IOException if a flush fails; the mark was not written, or may not be durable.
+     */
+    public boolean closeClean(final long durable) throws IOException
+    {
+        if (!consistent || forgone || file.isReadOnly())
+        {
+            return false;
+        }
+        if (cleanToClear)
+        {
+            return true;
+        }
+        final int copy = (int)(durable & 1);
+        final Superblock current = superblockIn(copy);
+        final Superblock spare = superblockIn(1 - copy);
+        if (null == current || current.sequence() != durable || null != spare && spare.sequence() > durable)
+        {
+            // Not the file this run checkpointed: refuse to vouch for it.
+            return false;
+        }
+        for (final long tablePage : previousDirty)
+        {
+            file.readAt(StoreLayout.metadataOffsetOf(copy, tablePage), scratch);
+            io.writeAt(file, StoreLayout.metadataOffsetOf(1 - copy, tablePage), scratch);
+        }
+        if (0 != previousDirty.length)
+        {
+            // Equal copies durable before the superblock that says so.
+            final long from = StoreLayout.metadataOffsetOf(1 - copy, previousDirty[0]);
+            io.flushRange(file, from, StoreLayout.metadataOffsetOf(1 - copy, previousDirty[previousDirty.length - 1]) +
+                StoreLayout.PAGE_SIZE - from);
+        }
+        previousDirty = new long[0];
+        Arrays.fill(scratch, (byte)0);
+        SuperblockDescriptor.encode(scratchBuffer, current.withFlags(
+            (current.flags() & SuperblockDescriptor.FLAG_BACKUP) | SuperblockDescriptor.FLAG_CLEAN));
+        final long offset = StoreLayout.superblockOffset(1 - copy);
+        io.writeAt(file, offset, scratch);
+        io.flushRange(file, offset, StoreLayout.PAGE_SIZE);
+        return true;
+    }
+
+    /**
+     * Gives up the clean close: something other than this checkpointer wrote the file's metadata (an incremental
+     * backup into it), so the copies may differ in ways it does not know.
+     */
+    public void forgoCleanClose()
+    {
+        forgone = true;
+    }
+
+    /**
+     * Clears a clean close's mark, durably, before the first metadata write of the run: rewrites the spare slot's
+     * copy of the durable superblock without {@link SuperblockDescriptor#FLAG_CLEAN}, and flushes it.
+     */
+    private void clearClean(final long durable) throws IOException
+    {
+        if (!cleanToClear)
+        {
+            return;
+        }
+        final long offset = StoreLayout.superblockOffset(1 - (int)(durable & 1));
+        file.readAt(offset, scratch);
+        final Superblock marked = SuperblockDescriptor.decode(scratchBuffer);
+        Arrays.fill(scratch, (byte)0);
+        SuperblockDescriptor.encode(scratchBuffer, marked.withFlags(marked.flags() & ~SuperblockDescriptor.FLAG_CLEAN));
+        io.writeAt(file, offset, scratch);
+        io.flushRange(file, offset, StoreLayout.PAGE_SIZE);
+        cleanToClear = false;
+    }
+
+    /**
+     * {@return the superblock in {@code slot} if it passes its identity and CRC32C checks, else {@code null}}
+     */
+    private Superblock superblockIn(final int slot)
+    {
+        file.readAt(StoreLayout.superblockOffset(slot), scratch);
+        try
+        {
+            SuperblockDescriptor.checkIdentity(scratchBuffer, file.path());
+        }
+        catch (final IncompatibleStoreException ex)
+        {
+            return null;
+        }
+        return SuperblockDescriptor.isCrcValid(scratchBuffer) ? SuperblockDescriptor.decode(scratchBuffer) : null;
     }
 
     /**

@@ -15,6 +15,8 @@
  */
 package io.rangedmmap.store.internal;
 
+import io.rangedmmap.store.internal.format.StoreLayout;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -59,6 +61,15 @@ public final class ExtentAllocator
     private final PageCounts counts;
     // Volatile: written under the lock by each refill, read without it by StoreGrowth's check for a growth ahead.
     private volatile long poolPages;
+    /**
+     * The table of a store opened lazily, whose groups below {@code table.lazyGroups()} hand their free pages to this
+     * pool when they are loaded; {@code null} if the open loaded every group. Set before the pool is shared.
+     */
+    private PageTable lazyTable;
+    /**
+     * The groups below it are loaded, their free pages in the pool; guarded by {@link #lock}. Only moves up.
+     */
+    private long frontier;
 
     /**
      * Creates a pool holding {@code free}, of a store with no live page.
@@ -80,6 +91,22 @@ public final class ExtentAllocator
     {
         this.counts = new PageCounts(livePages);
         append(free);
+    }
+
+    /**
+     * Tells the pool that the groups below {@code table.lazyGroups()} are not loaded yet, and that their free pages
+     * are not in the pool: each claim loads them, in ascending order, until the lowest free run it can take lies below
+     * the first group still unloaded (a lower run would be in a loaded group, hence in the pool), or every group is
+     * loaded. So a claim takes the lowest run of its length exactly as if every group had been loaded, and finds no
+     * run only once every group is loaded: the first claims after a clean open may load groups, all of them at worst
+     * (the only free space at the top of the store). Call before the pool is shared.
+     *
+     * @param table the store's table, whose loader appends each loaded group's free pages here.
+     */
+    public void lazy(final PageTable table)
+    {
+        lazyTable = table;
+        poolPages = Long.MAX_VALUE;
     }
 
     /**
@@ -269,7 +296,8 @@ public final class ExtentAllocator
     {
         final long claimed = takeLocked(count, want, extent.incoming(), Extent.CAPACITY);
         extent.publishIncoming();
-        poolPages = free.pages();
+        // While groups are unloaded the pool does not know the store's free pages: no growth ahead until it does.
+        poolPages = null != lazyTable && frontier < lazyTable.lazyGroups() ? Long.MAX_VALUE : free.pages();
         return claimed;
     }
 
@@ -277,11 +305,18 @@ public final class ExtentAllocator
     {
         if (count > 1)
         {
+            uncover(count);
             return free.take(count, want, into);
         }
         long claimed = 0;
         while (claimed < want && into.count() < maxRuns)
         {
+            if (!uncover(claimed > 0 ? 0 : 1))
+            {
+                // Another thread is loading the next group and this claim has its pages already: it stops here
+                // rather than let go of the lock with pages taken.
+                break;
+            }
             final long taken = free.take(1, want - claimed, into);
             if (0 == taken)
             {
@@ -290,6 +325,50 @@ public final class ExtentAllocator
             claimed += taken;
         }
         return claimed;
+    }
+
+    /**
+     * Loads groups of a lazily opened store, in ascending order, until the lowest free run of {@code count} pages in
+     * the pool starts below the first unloaded group, or every group is loaded (see {@link #lazy(PageTable)}). The
+     * caller holds the lock once: the loader appends to the pool under this same lock (re-entered). A group another
+     * thread is loading is waited for with the lock let go, since that thread needs it to append; with
+     * {@code count == 0} (the caller has taken pages already and must not let go of the lock) it returns instead.
+     *
+     * @return whether the pool's lowest run of {@code count} pages is now the store's lowest; {@code false} only for
+     *         {@code count == 0}.
+     */
+    private boolean uncover(final long count)
+    {
+        final PageTable table = lazyTable;
+        if (null == table)
+        {
+            return true;
+        }
+        final long groups = table.lazyGroups();
+        while (frontier < groups)
+        {
+            if (!table.isLoaded(frontier))
+            {
+                final long lowest = free.lowestStart(Math.max(1, count));
+                if (lowest >= 0 && lowest < frontier * StoreLayout.GROUP_USER_PAGES)
+                {
+                    return true;
+                }
+                if (!table.tryLoad(frontier))
+                {
+                    if (0 == count)
+                    {
+                        return false;
+                    }
+                    lock.unlock();
+                    Thread.yield();
+                    lock.lock();
+                    continue;
+                }
+            }
+            frontier++;
+        }
+        return true;
     }
 
     /**

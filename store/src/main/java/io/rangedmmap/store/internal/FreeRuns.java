@@ -109,6 +109,36 @@ public final class FreeRuns
     }
 
     /**
+     * {@return the first page of the free run of at least {@code count} pages that has the lowest first page, or -1 if
+     * none}: the run {@link #take(long, long, Runs)} would take from.
+     *
+     * @param count the length the run must have, at least 1.
+     */
+    public long lowestStart(final long count)
+    {
+        if (longest[root] < count)
+        {
+            return -1;
+        }
+        int node = root;
+        while (true)
+        {
+            if (longest[lefts[node]] >= count)
+            {
+                node = lefts[node];
+            }
+            else if (ends[node] - starts[node] >= count)
+            {
+                return starts[node];
+            }
+            else
+            {
+                node = rights[node];
+            }
+        }
+    }
+
+    /**
      * Takes pages from the front of the free run of at least {@code count} pages that has the lowest first page.
      *
      * @param count the length the run must have, at least 1.

@@ -20,7 +20,8 @@ package io.rangedmmap.store.internal;
  * store was opened: the sequence carried by the group's metadata page in the copy the store opened at (a checkpoint
  * writes the metadata page of every group it changes, and the next one writes the other copy's: see
  * {@link Checkpointer}). What {@link PageChanges} needs of the open, behind one method, so that the open may supply
- * it however it reads the metadata (all at once today, lazily later).
+ * it however it reads the metadata: the store's {@link PageTable#groupSequence(long)}, which loads a group a lazy open
+ * left unloaded at its first touch.
  *
  * <p><b>Thread safety:</b> read by any thread; an implementation is immutable or safe to read concurrently.
  */
@@ -39,16 +40,4 @@ public interface GroupSequences
      * @param group the group (its metadata page's index).
      */
     long sequenceOf(long group);
-
-    /**
-     * {@return the sequences the open read, for the groups below the high-water mark; the other groups never held a
-     * live page}
-     *
-     * @param sequences for each group below the high-water mark, its metadata page's sequence; not modified
-     *                  afterwards.
-     */
-    static GroupSequences of(final long[] sequences)
-    {
-        return group -> group < sequences.length ? sequences[(int)group] : NONE;
-    }
 }

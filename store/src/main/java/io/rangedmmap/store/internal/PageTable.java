@@ -17,6 +17,7 @@ package io.rangedmmap.store.internal;
 
 import io.rangedmmap.mmap.NativeCallException;
 import io.rangedmmap.mmap.internal.NativeIo;
+import io.rangedmmap.store.internal.format.StoreLayout;
 import org.agrona.UnsafeApi;
 
 import java.lang.ref.Cleaner;
@@ -44,8 +45,18 @@ import java.lang.ref.Cleaner;
  * ({@link #grow(long)}) moves nothing, so lock-free readers never see it change under them. The memory is unmapped by
  * a {@link Cleaner} once the table is unreachable, never while a thread that holds the table can still touch it.
  *
+ * <p><b>Groups loaded at first touch:</b> the entries of each group of pages (the pages one metadata page describes)
+ * may be left unloaded by the open ({@link #unloaded(long, GroupLoader)}: after a clean close, open reads only the
+ * superblocks). Every accessor that takes a page id, and {@link #groupSequence(long)}, passes one gate first: an
+ * acquire load of the group's state byte; a group not yet {@code LOADED} is loaded there, by the first thread that
+ * touches it ({@link GroupLoader#load(PageTable, long)}), while the others wait; a group whose load failed throws
+ * {@link GroupLoader#failed(long)} for good. The state bytes (one a group) and the sequences the open read (one
+ * {@code long} a group) live in the same reservation as the entries: no heap grows with the page count.
+ *
  * <p><b>Thread safety:</b> a state is published with a release store after the page's bytes and CRC are in place, and
- * read with an acquire load before them, so a reader that sees WRITTEN or LIVE also sees the data and CRC.
+ * read with an acquire load before them, so a reader that sees WRITTEN or LIVE also sees the data and CRC. A group's
+ * {@code LOADED} is published with a release store after its entries and sequence are in place, and read with an
+ * acquire load by the gate, before them.
  */
 public final class PageTable implements PageCrcs
 {
@@ -90,9 +101,26 @@ public final class PageTable implements PageCrcs
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int MADV_HUGEPAGE = 14;
     private static final long HUGE_PAGE = 2L << 20;
+    private static final int GROUP = StoreLayout.GROUP_USER_PAGES;
+    /**
+     * Group states: zero, what the reservation starts with, is LOADED, so that a table filled at open, and every group
+     * a growth adds (all free, never read), needs no store.
+     */
+    private static final byte LOADED = 0;
+    private static final byte UNLOADED = 1;
+    private static final byte LOADING = 2;
+    private static final byte FAILED = 3;
 
     private final long address;
+    private final long sequencesAddress;
+    private final long statesAddress;
     private final long capacity;
+    /**
+     * The groups the open left unloaded, {@code [0, lazyGroups)}, and who loads them; set once by {@link #unloaded},
+     * before the table is shared (the store's construction publishes it).
+     */
+    private long lazyGroups;
+    private GroupLoader loader;
     // Volatile: grows while readers and writers run; pages below it are in the table.
     private volatile long size;
 
@@ -121,7 +149,9 @@ public final class PageTable implements PageCrcs
         }
         // Reserved with a 2 MiB margin and started on a 2 MiB boundary, so that a fill from page 0 can be backed by
         // whole 2 MiB pages (see adviseFill); the margin is address space only.
-        final long bytes = Math.max(1, capacity) * ENTRY_BYTES + HUGE_PAGE;
+        final long groups = (Math.max(1, capacity) + GROUP - 1) / GROUP;
+        final long entryBytes = Math.max(1, capacity) * ENTRY_BYTES;
+        final long bytes = entryBytes + groups * (Long.BYTES + 1) + HUGE_PAGE;
         final long reserved;
         try
         {
@@ -133,6 +163,8 @@ public final class PageTable implements PageCrcs
                 " pages", ex);
         }
         address = (reserved + HUGE_PAGE - 1) & -HUGE_PAGE;
+        sequencesAddress = address + entryBytes;
+        statesAddress = sequencesAddress + groups * Long.BYTES;
         this.capacity = capacity;
         this.size = pageCount;
         CLEANER.register(this, () -> unmap(reserved, bytes));
@@ -309,6 +341,7 @@ public final class PageTable implements PageCrcs
      */
     public int stateAcquire(final long page)
     {
+        gate(page);
         // Acquire: partner of the release in setStateRelease, so data and CRC written before it are visible.
         return UnsafeApi.getIntAcquire(null, address + page * ENTRY_BYTES);
     }
@@ -320,6 +353,7 @@ public final class PageTable implements PageCrcs
      */
     public int statePlain(final long page)
     {
+        gate(page);
         return UnsafeApi.getInt(address + page * ENTRY_BYTES);
     }
 
@@ -332,6 +366,7 @@ public final class PageTable implements PageCrcs
      */
     public void setStateRelease(final long page, final int word)
     {
+        gate(page);
         // Release: partner of stateAcquire; publishes the page's bytes and CRC written before it.
         UnsafeApi.putIntRelease(null, address + page * ENTRY_BYTES, word);
     }
@@ -346,6 +381,7 @@ public final class PageTable implements PageCrcs
      */
     public boolean compareAndSetState(final long page, final int expected, final int word)
     {
+        gate(page);
         return UnsafeApi.compareAndSetInt(null, address + page * ENTRY_BYTES, expected, word);
     }
 
@@ -357,6 +393,7 @@ public final class PageTable implements PageCrcs
     @Override
     public int crc(final long page)
     {
+        gate(page);
         return UnsafeApi.getInt(address + page * ENTRY_BYTES + CRC_OFFSET);
     }
 
@@ -368,7 +405,168 @@ public final class PageTable implements PageCrcs
      */
     public void setCrc(final long page, final int crc)
     {
+        gate(page);
         UnsafeApi.putInt(address + page * ENTRY_BYTES + CRC_OFFSET, crc);
+    }
+
+    /**
+     * Marks the groups {@code [0, groups)} unloaded: each is loaded by {@code loader} at its first touch. Called once,
+     * by the open, before the table is shared; costs one byte store a group (a million pages: under 2 KiB).
+     *
+     * @param groups the groups the open did not load: those below the high-water mark.
+     * @param loader who loads them.
+     */
+    public void unloaded(final long groups, final GroupLoader loader)
+    {
+        if (groups < 0 || groups > (Math.max(1, capacity) + GROUP - 1) / GROUP)
+        {
+            throw new IllegalArgumentException("groups=" + groups + " must be in [0, groups of capacity=" + capacity +
+                "]");
+        }
+        this.loader = loader;
+        this.lazyGroups = groups;
+        UnsafeApi.setMemory(statesAddress, groups, UNLOADED);
+    }
+
+    /**
+     * {@return the number of groups the open left unloaded, {@code [0, lazyGroups())}; 0 if it loaded them all}
+     */
+    public long lazyGroups()
+    {
+        return lazyGroups;
+    }
+
+    /**
+     * {@return whether a group's entries are in the table}: with acquire ordering, so they are visible if so.
+     *
+     * @param group the group.
+     */
+    public boolean isLoaded(final long group)
+    {
+        // Acquire: partner of the release in loadGroup that publishes LOADED after the entries.
+        return LOADED == UnsafeApi.getByteAcquire(null, statesAddress + group);
+    }
+
+    /**
+     * Loads a group unless it is loaded, without waiting for another thread that is loading it: for a caller holding
+     * a lock the loader may need (the free pool's).
+     *
+     * @param group the group.
+     * @return {@code true} if the group is loaded now; {@code false} if another thread is loading it.
+     * @throws RuntimeException {@link GroupLoader#failed(long)} if its load failed, here or before.
+     */
+    public boolean tryLoad(final long group)
+    {
+        return loadGroup(group, false);
+    }
+
+    /**
+     * {@return the sequence of the group's metadata page in the copy the store opened at, or
+     * {@link GroupSequences#NONE} if the group never held a live page}: loads the group first if needed.
+     *
+     * @param group the group.
+     */
+    public long groupSequence(final long group)
+    {
+        gate(group * GROUP);
+        final long stored = UnsafeApi.getLong(sequencesAddress + group * Long.BYTES);
+        return 0 == stored ? GroupSequences.NONE : stored - 1;
+    }
+
+    /**
+     * Records a group's sequence, for {@link #groupSequence(long)}: by the open or the group's loader only, before the
+     * group is published.
+     *
+     * @param group    the group.
+     * @param sequence its metadata page's sequence.
+     */
+    void setGroupSequence(final long group, final long sequence)
+    {
+        // Stored plus one, so that the zero of the reservation reads NONE; published by the group's LOADED release
+        // (or, for an eager open, by the store's construction).
+        UnsafeApi.putLong(sequencesAddress + group * Long.BYTES, sequence + 1);
+    }
+
+    /**
+     * Loads a live page's entry, without the gate: by the open or the group's loader only, before the group is
+     * published.
+     *
+     * @param page the page.
+     * @param crc  its CRC32C.
+     */
+    void loadLive(final long page, final int crc)
+    {
+        UnsafeApi.putInt(address + page * ENTRY_BYTES + CRC_OFFSET, crc);
+        UnsafeApi.putIntRelease(null, address + page * ENTRY_BYTES, LIVE);
+    }
+
+    /**
+     * {@return a page's state word without the gate}: for the open and a group's loader, which read back what they
+     * filled.
+     *
+     * @param page the page.
+     */
+    int loadedState(final long page)
+    {
+        return UnsafeApi.getInt(address + page * ENTRY_BYTES);
+    }
+
+    private void gate(final long page)
+    {
+        // Acquire: partner of the release in loadGroup that publishes LOADED after the group's entries. The one cost
+        // the lazy open adds to every access: a byte load, on x86 a plain one.
+        if (LOADED != UnsafeApi.getByteAcquire(null, statesAddress + page / GROUP))
+        {
+            loadGroup(page / GROUP, true);
+        }
+    }
+
+    private boolean loadGroup(final long group, final boolean wait)
+    {
+        final long state = statesAddress + group;
+        int spins = 0;
+        while (true)
+        {
+            final byte current = UnsafeApi.getByteAcquire(null, state);
+            if (LOADED == current)
+            {
+                return true;
+            }
+            if (FAILED == current)
+            {
+                throw loader.failed(group);
+            }
+            if (UNLOADED == current && UnsafeApi.compareAndSetByte(null, state, UNLOADED, LOADING))
+            {
+                try
+                {
+                    loader.load(this, group);
+                }
+                catch (final RuntimeException | Error ex)
+                {
+                    // Release: a waiter that reads FAILED throws the store's failure, recorded by the loader before.
+                    UnsafeApi.putByteRelease(null, state, FAILED);
+                    throw ex;
+                }
+                // Release: partner of the acquire in gate, isLoaded and this loop; publishes the entries and the
+                // sequence the loader filled.
+                UnsafeApi.putByteRelease(null, state, LOADED);
+                return true;
+            }
+            if (!wait)
+            {
+                return false;
+            }
+            // Another thread is loading it: one pread and a pass over one page's entries, tens of microseconds.
+            if (++spins < 64)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                Thread.yield();
+            }
+        }
     }
 
     /**

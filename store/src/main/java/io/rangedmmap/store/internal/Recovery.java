@@ -39,7 +39,10 @@ import java.util.zip.CRC32C;
  * (falling back to the previous checkpoint if it did not all reach the disk), and finds the table pages where the
  * other copy differs (those the next checkpoint must rewrite). The only user pages it reads are those of a
  * checkpoint made durable by one flush, at most {@link Checkpointer#ONE_FLUSH_MAX_PAGES}: {@code verify} checks
- * the others.
+ * the others. After a clean close (see {@link SuperblockDescriptor#FLAG_CLEAN}) the copies are equal and were
+ * flushed before the mark: it reads the current copy only, checks every page of it as ever, and finds nothing
+ * stale; or, when the store asks for it ({@link #recover(RawMmapFile, Path, long, boolean)}), reads no group at all
+ * and leaves each to be loaded and checked at its first touch ({@link LazyGroups}).
  *
  * @param superblock      the superblock of the last durable checkpoint.
  * @param layout          the file's layout.
@@ -49,13 +52,17 @@ import java.util.zip.CRC32C;
  * @param fallback        why the newest superblock was not used (rejected, or naming a checkpoint that did not all
  *                        reach the disk), or {@code null} if the store opened at its newest valid superblock with the
  *                        other slot valid too.
- * @param groupSequences  for each group below the high-water mark, the sequence carried by its metadata page in the
- *                        current copy: at or after the last checkpoint that changed the group (see
- *                        {@link GroupSequences}).
+ * @param lazy            whether the groups below the high-water mark were left unloaded, for the store to load at
+ *                        their first touch ({@link LazyGroups}): only after a clean close, when asked for. Otherwise
+ *                        the table holds, for each group below the mark, the sequence carried by its metadata page in
+ *                        the current copy (see {@link PageTable#groupSequence(long)}).
+ * @param clean           whether the store was closed cleanly (see {@link SuperblockDescriptor#FLAG_CLEAN}): the
+ *                        spare superblock slot holds the same checkpoint with that flag, the two metadata copies are
+ *                        equal, and a writable open must clear the flag before it writes any metadata.
  */
 public record Recovery(
     Superblock superblock, StoreLayout layout, PageTable table, long[] staleTablePages, Runs free,
-    SuperblockFallback fallback, long[] groupSequences)
+    SuperblockFallback fallback, boolean lazy, boolean clean)
 {
     /**
      * Recovers the last durable checkpoint of a store file; writes nothing.
@@ -74,7 +81,7 @@ public record Recovery(
      */
     public static Recovery recover(final RawMmapFile file, final Path path)
     {
-        return recover(file, path, 0);
+        return recover(file, path, 0, false);
     }
 
     /**
@@ -82,27 +89,35 @@ public record Recovery(
      * ({@code maxPages} if not 0, else the one the superblock records); writes nothing. See
      * {@link #recover(RawMmapFile, Path)}.
      *
+     * <p>With {@code lazy}, a store closed cleanly is opened by its superblocks alone: the metadata groups are left
+     * unloaded ({@link #lazy()}), and their checks (each page's CRC32C, table index and sequence, its entries) are
+     * made by whoever loads each group at its first touch; the count of live pages is the superblock's. After a
+     * crash the open is the full one whatever {@code lazy} says.
+     *
      * @param file     the mapped store file, locked.
      * @param path     the store, for messages.
      * @param maxPages the maxPages an open option sets, at least the recovered page count; 0 if none.
+     * @param lazy     whether a clean store's groups may be left unloaded.
      * @return the recovered state.
      * @throws IncompatibleStoreException as {@link #recover(RawMmapFile, Path)}.
      * @throws IllegalArgumentException   if {@code maxPages} is not 0 and below the recovered page count.
      */
-    public static Recovery recover(final RawMmapFile file, final Path path, final long maxPages)
+    public static Recovery recover(final RawMmapFile file, final Path path, final long maxPages, final boolean lazy)
     {
         final String[] rejected = new String[StoreLayout.SUPERBLOCK_SLOTS];
         final long[] claimed = new long[StoreLayout.SUPERBLOCK_SLOTS];
-        final Superblock[] candidates = validSuperblocks(file, path, rejected, claimed);
+        final int[] slots = new int[StoreLayout.SUPERBLOCK_SLOTS];
+        final Superblock[] candidates = validSuperblocks(file, path, rejected, claimed, slots);
         final Superblock newest = candidates[0];
-        final int newestSlot = slotOf(newest);
+        final int newestSlot = slots[0];
         final SuperblockFallback rejectedSlot = null == rejected[1 - newestSlot] ? null :
             new SuperblockFallback(newestSlot, newest.sequence(), 1 - newestSlot, claimed[1 - newestSlot],
                 rejected[1 - newestSlot]);
         SuperblockDescriptor.checkGeometry(newest, file.size(), path);
+        final boolean clean = isClean(candidates, slots);
         try
         {
-            return recoverAt(file, path, newest, true, rejectedSlot, maxPages);
+            return recoverAt(file, path, newest, true, rejectedSlot, maxPages, clean, lazy && clean);
         }
         catch (final IncompatibleStoreException ex)
         {
@@ -119,10 +134,11 @@ public record Recovery(
             {
                 SuperblockDescriptor.checkGeometry(previous, file.size(), path);
                 // Acknowledged before the newer checkpoint began: its flush completed, its pages need no reading.
-                final SuperblockFallback fallback = new SuperblockFallback(slotOf(previous), previous.sequence(),
+                final SuperblockFallback fallback = new SuperblockFallback(slots[1], previous.sequence(),
                     newestSlot, newest.sequence(), "the checkpoint it names did not all reach the disk: " +
                     ex.getMessage());
-                final Recovery recovery = recoverAt(file, path, previous, false, fallback, maxPages);
+                final Recovery recovery = recoverAt(file, path, previous, false, fallback, maxPages, false,
+                    false);
                 SuperblockFallbackEvent.emit(path.toString(), newestSlot, ex.getMessage(), previous.sequence());
                 return recovery;
             }
@@ -135,15 +151,26 @@ public record Recovery(
     }
 
     /**
-     * The slot a superblock is written to: checkpoints alternate between the two, by sequence.
+     * {@return whether the newest checkpoint was closed cleanly}: its clean close's mark (see
+     * {@link SuperblockDescriptor#FLAG_CLEAN}) is in the spare slot, the one its sequence does not name, and either
+     * the slot it names holds the same checkpoint or holds no valid superblock (the mark was written only once the
+     * copies were equal and durable, whatever later damaged that slot). A mark beside a superblock of the same
+     * sequence that differs (a backup raised its maxPages) is ignored: the store opens as after a crash, which is
+     * never wrong, only slower.
      */
-    private static int slotOf(final Superblock superblock)
+    private static boolean isClean(final Superblock[] candidates, final int[] slots)
     {
-        return (int)(superblock.sequence() & 1);
+        final Superblock newest = candidates[0];
+        final boolean twin = 2 == candidates.length && candidates[1].sequence() == newest.sequence();
+        final Superblock marked = twin ? candidates[1] : newest;
+        final int markedSlot = twin ? slots[1] : slots[0];
+        return 0 != (marked.flags() & SuperblockDescriptor.FLAG_CLEAN) && markedSlot != (marked.sequence() & 1) &&
+            (!twin || newest.sameCheckpointAs(marked));
     }
 
     private static Recovery recoverAt(final RawMmapFile file, final Path path, final Superblock superblock,
-        final boolean newest, final SuperblockFallback fallback, final long maxPages)
+        final boolean newest, final SuperblockFallback fallback, final long maxPages, final boolean clean,
+        final boolean lazy)
     {
         final StoreLayout layout = new StoreLayout(superblock.pageCount());
         if (0 != maxPages && maxPages < layout.pageCount())
@@ -157,6 +184,18 @@ public record Recovery(
         // address space only; the loop below refuses its first metadata page that fails its check, having touched
         // the table only for the valid groups before it.
         final PageTable table = newTable(path, layout, Math.max(capacity, layout.pageCount()));
+        if (lazy)
+        {
+            // Nothing below the high-water mark is read here: the store loads each group at its first touch, and
+            // hands its free pages to the pool then. Above the mark every page is free, known without reading.
+            final Runs free = new Runs();
+            final long above = Math.min(table.size(), superblock.highWater() * MetadataPageDescriptor.ENTRIES_PER_PAGE);
+            if (above < table.size())
+            {
+                free.add(above, table.size());
+            }
+            return new Recovery(superblock, layout, table, new long[0], free, fallback, true, true);
+        }
         table.adviseFill(superblock.highWater() * MetadataPageDescriptor.ENTRIES_PER_PAGE);
         final byte[] pair = new byte[2 * StoreLayout.PAGE_SIZE];
         final byte[] current = new byte[StoreLayout.PAGE_SIZE];
@@ -164,7 +203,7 @@ public record Recovery(
         final UnsafeBuffer currentBuffer = new UnsafeBuffer(current);
         final UnsafeBuffer otherBuffer = new UnsafeBuffer(other);
         final NewPages newPages = new NewPages(file, layout, path, superblock,
-            newest && 0 != (superblock.flags() & SuperblockDescriptor.FLAG_ONE_FLUSH));
+            newest && !clean && 0 != (superblock.flags() & SuperblockDescriptor.FLAG_ONE_FLUSH));
         final int copy = superblock.currentCopy();
         long[] stale = new long[16];
         int staleCount = 0;
@@ -173,19 +212,27 @@ public record Recovery(
         // grows with the part of the store ever used, not with the store's size.
         final long groups = superblock.highWater();
         final UnsafeBuffer allFree = new UnsafeBuffer(new byte[StoreLayout.PAGE_SIZE]);
-        final long[] groupSequences = new long[(int)groups];
         for (long tablePage = 0; tablePage < groups; tablePage++)
         {
-            readPair(file, layout, tablePage, pair);
-            System.arraycopy(pair, copy * StoreLayout.PAGE_SIZE, current, 0, StoreLayout.PAGE_SIZE);
-            System.arraycopy(pair, (1 - copy) * StoreLayout.PAGE_SIZE, other, 0, StoreLayout.PAGE_SIZE);
+            if (clean)
+            {
+                // The clean close made the copies equal and flushed them before its superblock: nothing is stale,
+                // and the other copy need not be read.
+                read(file, layout.metadataOffset(copy, tablePage), current);
+            }
+            else
+            {
+                read(file, layout.metadataOffset(0, tablePage), pair);
+                System.arraycopy(pair, copy * StoreLayout.PAGE_SIZE, current, 0, StoreLayout.PAGE_SIZE);
+                System.arraycopy(pair, (1 - copy) * StoreLayout.PAGE_SIZE, other, 0, StoreLayout.PAGE_SIZE);
+            }
             MetadataPageDescriptor.checkPage(currentBuffer, tablePage, superblock.sequence(), path);
-            groupSequences[(int)tablePage] = MetadataPageDescriptor.pageSequence(currentBuffer);
-            live += load(currentBuffer, tablePage, table, path);
-            final boolean otherValid = null == MetadataPageDescriptor.check(otherBuffer, tablePage,
+            table.setGroupSequence(tablePage, MetadataPageDescriptor.pageSequence(currentBuffer));
+            live += load(currentBuffer, tablePage, table, table.size(), path);
+            final boolean otherValid = !clean && null == MetadataPageDescriptor.check(otherBuffer, tablePage,
                 superblock.sequence());
-            if (!otherValid || !Arrays.equals(current, MetadataPageDescriptor.HEADER_LENGTH, StoreLayout.PAGE_SIZE,
-                other, MetadataPageDescriptor.HEADER_LENGTH, StoreLayout.PAGE_SIZE))
+            if (!clean && (!otherValid || !Arrays.equals(current, MetadataPageDescriptor.HEADER_LENGTH,
+                StoreLayout.PAGE_SIZE, other, MetadataPageDescriptor.HEADER_LENGTH, StoreLayout.PAGE_SIZE)))
             {
                 if (staleCount == stale.length)
                 {
@@ -196,8 +243,11 @@ public record Recovery(
             if (superblock.sequence() == MetadataPageDescriptor.pageSequence(currentBuffer))
             {
                 // A group the checkpoint raised the mark over was all free before it, whatever the other copy holds.
+                // An other copy's page of this same checkpoint was copied there by a clean close (only it writes a
+                // checkpoint's pages into both copies): the previous checkpoint's page is gone.
                 newPages.written(currentBuffer, tablePage, tablePage >= superblock.highWaterBefore() ? allFree :
-                    otherValid ? otherBuffer : null);
+                    otherValid && superblock.sequence() != MetadataPageDescriptor.pageSequence(otherBuffer) ?
+                    otherBuffer : null);
             }
         }
         if (live != superblock.livePages())
@@ -206,52 +256,60 @@ public record Recovery(
                 path + ": the metadata table has " + live + " live pages but the superblock says livePages=" +
                 superblock.livePages());
         }
-        newPages.check(newest);
+        // After a clean close the previous checkpoint's copy is gone (equalised): the count of new user pages cannot be
+        // recomputed, and need not be (the close flushed everything before its superblock).
+        newPages.check(newest && !clean);
         final Runs free = new Runs();
         final long scanned = Math.min(table.size(), groups * MetadataPageDescriptor.ENTRIES_PER_PAGE);
-        long page = 0;
-        while (page < scanned)
+        addFreeRuns(table, 0, scanned, free);
+        if (scanned < table.size())
         {
-            if (PageTable.FREE != table.statePlain(page))
+            free.add(scanned, table.size());
+        }
+        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback, false, clean);
+    }
+
+    /**
+     * Adds the runs of FREE pages in {@code [start, end)} of a table being loaded (read without its gate: the groups
+     * are the caller's to fill) to {@code into}.
+     */
+    static void addFreeRuns(final PageTable table, final long start, final long end, final Runs into)
+    {
+        long page = start;
+        while (page < end)
+        {
+            if (PageTable.FREE != table.loadedState(page))
             {
                 page++;
                 continue;
             }
             // One add per run of free pages, not per page: a run's bookkeeping is the costly part of an open.
             final long runStart = page;
-            while (page < scanned && PageTable.FREE == table.statePlain(page))
+            while (page < end && PageTable.FREE == table.loadedState(page))
             {
                 page++;
             }
-            free.add(runStart, page);
+            into.add(runStart, page);
         }
-        if (scanned < table.size())
-        {
-            free.add(scanned, table.size());
-        }
-        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback,
-            groupSequences);
     }
 
     /**
-     * Reads the two metadata pages of a group, which sit side by side, with one {@code pread}: through the file's
-     * descriptor, not its mapping, because on a virtual machine the first touch of each 4 KiB mapping entry costs far
-     * more than the read (measured on this project's VM, 1,961 groups: 172-349 ms through the mapping, 11-31 ms with
-     * {@code pread}), and open reads each of these pages once.
+     * Reads metadata with one {@code pread}: the two pages of a group, which sit side by side, or after a clean close
+     * the current one. Through the file's descriptor, not its mapping, because on a virtual machine the first touch
+     * of each 4 KiB mapping entry costs far more than the read (measured on this project's VM, 1,961 groups: 172-349
+     * ms through the mapping, 11-31 ms with {@code pread}), and open reads each of these pages once.
      */
-    private static void readPair(final RawMmapFile file, final StoreLayout layout, final long tablePage,
-        final byte[] pair)
+    static void read(final RawMmapFile file, final long offset, final byte[] into)
     {
-        final long offset = layout.metadataOffset(0, tablePage);
         try
         {
-            RawFileAccess.readThrough(file, offset, pair);
+            RawFileAccess.readThrough(file, offset, into);
         }
         catch (final IOException ex)
         {
             // Only a faster way to the same bytes: if the descriptor refuses (a read-only file whose descriptor the
             // mapping layer could not find, say), read through the mapping, whose faults are reported as ever.
-            file.readAt(offset, pair, 0, pair.length);
+            file.readAt(offset, into, 0, into.length);
         }
     }
 
@@ -364,11 +422,17 @@ public record Recovery(
         }
     }
 
-    private static long load(final UnsafeBuffer page, final long tablePage, final PageTable table, final Path path)
+    /**
+     * Loads a checked metadata page's live entries into the table, without its gate (the group is not published yet);
+     * refuses an entry that is neither live nor zero, or live past the page count.
+     *
+     * @return the number of live entries.
+     */
+    static long load(final UnsafeBuffer page, final long tablePage, final PageTable table, final long size,
+        final Path path)
     {
         long live = 0;
         final long first = tablePage * MetadataPageDescriptor.ENTRIES_PER_PAGE;
-        final long size = table.size();
         // Entries in order, by offset: MetadataPageDescriptor's per-page-id accessors divide by the entries per page
         // for every entry, which cost more than the rest of a million-entry load.
         int offset = MetadataPageDescriptor.HEADER_LENGTH;
@@ -379,8 +443,7 @@ public record Recovery(
             offset += MetadataPageDescriptor.ENTRY_LENGTH;
             if (MetadataPageDescriptor.FLAG_LIVE == flags && pageId < size)
             {
-                table.setCrc(pageId, crc);
-                table.setStateRelease(pageId, PageTable.LIVE);
+                table.loadLive(pageId, crc);
                 live++;
             }
             else if (0 != flags || 0 != crc)
@@ -395,10 +458,11 @@ public record Recovery(
     }
 
     /**
-     * {@return the superblocks that pass their checks, newest first}
+     * {@return the superblocks that pass their checks, newest first}: on a tie, the one in the slot its sequence
+     * names first (the other is a new store's twin or a clean close's copy). Their slots go into {@code slots}.
      */
     private static Superblock[] validSuperblocks(final RawMmapFile file, final Path path, final String[] reasons,
-        final long[] claimed)
+        final long[] claimed, final int[] slots)
     {
         final byte[] bytes = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
@@ -435,14 +499,18 @@ public record Recovery(
                 continue;
             }
             final Superblock superblock = SuperblockDescriptor.decode(buffer);
-            if (null == newest || superblock.sequence() > newest.sequence())
+            if (null == newest || superblock.sequence() > newest.sequence() ||
+                (superblock.sequence() == newest.sequence() && slot == (superblock.sequence() & 1)))
             {
                 older = newest;
+                slots[1] = slots[0];
                 newest = superblock;
+                slots[0] = slot;
             }
             else
             {
                 older = superblock;
+                slots[1] = slot;
             }
         }
         if (null == newest)

@@ -27,6 +27,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
@@ -74,7 +76,7 @@ public final class StoreVerifier
             try
             {
                 return verify(file, new StoreLayout(growth.pageCount()), table, checkpoints.lastCheckpoint(),
-                    checkpoints.livePages(), scanned ->
+                    checkpoints.livePages(), checkpoints.staleTablePages(), scanned ->
                     {
                         final int[] depth = callbacks.enter();
                         try
@@ -102,11 +104,15 @@ public final class StoreVerifier
      * @param table          the page table.
      * @param lastCheckpoint the sequence of the last durable checkpoint.
      * @param livePages      the number of live pages at that checkpoint.
+     * @param stale          the groups in which the spare copy may differ from the current one (the next
+     *                       checkpoint rewrites them there), ascending; in every other group below the high-water
+     *                       mark the two must hold the same entries, or the next checkpoint would make the spare's
+     *                       current (after a clean close open reads only the current copy, and no longer finds them).
      * @param progress       told how many page ids have been scanned, every {@code PROGRESS_STEP} and at the end.
      * @return the findings.
      */
     public static VerifyReport verify(final RawMmapFile file, final StoreLayout layout, final PageTable table,
-        final long lastCheckpoint, final long livePages, final LongConsumer progress)
+        final long lastCheckpoint, final long livePages, final long[] stale, final LongConsumer progress)
     {
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
         final UnsafeBuffer buffer = new UnsafeBuffer(page);
@@ -150,8 +156,11 @@ public final class StoreVerifier
         // A backup's checkpoint follows whichever older one the backup held: the spare need only be older. The spare
         // may be smaller: the checkpoint before a growth recorded the size before it.
         final boolean backup = null != current && 0 != (current.flags() & SuperblockDescriptor.FLAG_BACKUP);
-        final boolean spareSequenceWrong = backup ? spare != null && spare.sequence() > spareSequence :
-            spare != null && spare.sequence() != spareSequence;
+        // After a clean close the spare holds the same checkpoint (see SuperblockDescriptor.FLAG_CLEAN), until the next
+        // checkpoint overwrites it.
+        final boolean sameCheckpoint = null != spare && null != current && current.sameCheckpointAs(spare);
+        final boolean spareSequenceWrong = !sameCheckpoint && (backup ? spare != null &&
+            spare.sequence() > spareSequence : spare != null && spare.sequence() != spareSequence);
         if (null != spare && (spareSequenceWrong || spare.pageCount() > layout.pageCount() ||
             spare.metadataPages() != MetadataPageDescriptor.metadataPagesFor(spare.pageCount())))
         {
@@ -164,6 +173,7 @@ public final class StoreVerifier
         // checkpoint may have left pages there, which the checkpoint that raises the mark rewrites whole).
         final long groups = null == current ? layout.metadataPages() : Math.min(current.highWater(),
             layout.metadataPages());
+        final BitSet damaged = new BitSet();
         for (long tablePage = 0; tablePage < groups; tablePage++)
         {
             file.readAt(layout.metadataOffset(copy, tablePage), page);
@@ -171,10 +181,12 @@ public final class StoreVerifier
             if (null != problem)
             {
                 problems.add(problem);
+                damaged.set((int)tablePage);
                 continue;
             }
             checkEntries(buffer, tablePage, table, problems);
         }
+        final byte[] currentPage = new byte[StoreLayout.PAGE_SIZE];
         for (long tablePage = 0; tablePage < groups; tablePage++)
         {
             file.readAt(layout.metadataOffset(1 - copy, tablePage), page);
@@ -183,6 +195,19 @@ public final class StoreVerifier
             if (null != problem)
             {
                 redundancy.add("spare metadata copy " + (1 - copy) + ": " + problem);
+                continue;
+            }
+            // Compared only with a current page that passed its check: a damaged one is reported above, once.
+            if (Arrays.binarySearch(stale, tablePage) < 0 && !damaged.get((int)tablePage))
+            {
+                file.readAt(layout.metadataOffset(copy, tablePage), currentPage);
+                if (!Arrays.equals(page, MetadataPageDescriptor.HEADER_LENGTH, StoreLayout.PAGE_SIZE, currentPage,
+                    MetadataPageDescriptor.HEADER_LENGTH, StoreLayout.PAGE_SIZE))
+                {
+                    problems.add("spare metadata copy " + (1 - copy) + ": table page " + tablePage + " differs from " +
+                        "the current copy's, but no checkpoint since open wrote it there; the next checkpoint would " +
+                        "make it current");
+                }
             }
         }
         return new VerifyReport(checked, corrupt, 2 * layout.metadataPages() + StoreLayout.SUPERBLOCK_SLOTS, problems,

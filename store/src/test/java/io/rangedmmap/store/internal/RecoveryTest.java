@@ -36,6 +36,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,7 @@ class RecoveryTest
     private List<Map<Long, Integer>> build(final Path file, final int first, final int second) throws IOException
     {
         final List<Map<Long, Integer>> live = new ArrayList<>();
+        final byte[] killed;
         try (PageStore store = PageStore.create(file, PAGES); PageWriter writer = store.newWriter())
         {
             final Map<Long, Integer> crcs = new HashMap<>();
@@ -74,7 +76,10 @@ class RecoveryTest
                 store.checkpoint(receipts);
                 live.add(new HashMap<>(crcs));
             }
+            killed = Files.readAllBytes(file);
         }
+        // As a kill -9 leaves it: a clean close would make both copies and both superblocks the second checkpoint's.
+        Files.write(file, killed);
         return live;
     }
 
@@ -218,12 +223,21 @@ class RecoveryTest
     void shouldListTheTablePagesWhereTheOtherCopyDiffers() throws IOException
     {
         final Path file = dir.resolve("s.store");
+        final byte[] killed;
         try (PageStore store = PageStore.create(file, PAGES); PageWriter writer = store.newWriter())
         {
             final long pageId = writer.allocate();
             store.checkpoint(List.of(writer.write(pageId, view -> view.putLong(0, 1))));
+            killed = Files.readAllBytes(file);
         }
+        // Closed cleanly: the copies are equal, nothing is stale, and the other copy is not even read.
+        final Recovery clean = recover(file);
+        assertTrue(clean.clean());
+        assertArrayEquals(new long[0], clean.staleTablePages());
+        // As a kill -9 leaves it.
+        Files.write(file, killed);
         final Recovery recovery = recover(file);
+        assertFalse(recovery.clean());
         assertArrayEquals(new long[]{0}, recovery.staleTablePages(),
             "the first checkpoint wrote table page 0 of one copy only");
     }

@@ -37,9 +37,12 @@ public final class FormatVersion
      * and verified at open; version 1 files cannot be opened (their superblocks do not say what to verify). Version 3
      * (issue 10) interleaves the metadata with the user pages in groups (see {@link StoreLayout}), so that a store
      * grows without moving anything, and records the largest page count the store may grow to; a version 2 file
-     * cannot be opened (its user pages sit where version 3 keeps metadata).
+     * cannot be opened (its user pages sit where version 3 keeps metadata). Version 4 (issue 10) adds the flag
+     * {@link SuperblockDescriptor#FLAG_CLEAN}, set by a clean close, and a second superblock of the same checkpoint
+     * in the spare slot that carries it; a version 3 library would refuse the flag as damage, so the version says it.
+     * A version 3 file is refused (open it with the library that wrote it and copy its pages into a new store).
      */
-    public static final int CURRENT = 3;
+    public static final int CURRENT = 4;
 
     private FormatVersion()
     {

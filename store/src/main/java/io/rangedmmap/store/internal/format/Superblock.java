@@ -28,7 +28,9 @@ import java.util.Arrays;
  * @param livePages     the number of live user pages at this checkpoint.
  * @param roots         the 16 root slots.
  * @param flags         {@link SuperblockDescriptor#FLAG_ONE_FLUSH} if the checkpoint was made durable by one flush
- *                      together with its pages and metadata, so that open must verify them; else 0.
+ *                      together with its pages and metadata, so that open must verify them;
+ *                      {@link SuperblockDescriptor#FLAG_BACKUP} if a backup wrote it;
+ *                      {@link SuperblockDescriptor#FLAG_CLEAN} in a clean close's copy; else 0.
  * @param metadataPagesWritten the number of metadata pages this checkpoint wrote (those carrying its sequence).
  * @param metadataDigest the CRC32C of the (table index, CRC32C) pairs of those pages, ascending by index.
  * @param newPages      the number of user pages this checkpoint made live.
@@ -74,6 +76,35 @@ public record Superblock(
     {
         this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, 0, 0, 0, 0, pageCount, 0, 0,
             0);
+    }
+
+    /**
+     * {@return whether {@code other} names the same checkpoint}: every field equal but the flags
+     * {@link SuperblockDescriptor#FLAG_ONE_FLUSH} and {@link SuperblockDescriptor#FLAG_CLEAN}, which a clean close's
+     * copy of the superblock drops and sets.
+     *
+     * @param other the superblock of the other slot.
+     */
+    public boolean sameCheckpointAs(final Superblock other)
+    {
+        final int ignored = SuperblockDescriptor.FLAG_ONE_FLUSH | SuperblockDescriptor.FLAG_CLEAN;
+        return pageSize == other.pageSize && pageCount == other.pageCount && metadataPages == other.metadataPages &&
+            sequence == other.sequence && currentCopy == other.currentCopy && livePages == other.livePages &&
+            Arrays.equals(roots, other.roots) && (flags & ~ignored) == (other.flags & ~ignored) &&
+            metadataPagesWritten == other.metadataPagesWritten && metadataDigest == other.metadataDigest &&
+            newPages == other.newPages && maxPages == other.maxPages && highWater == other.highWater &&
+            highWaterBefore == other.highWaterBefore && storeId == other.storeId;
+    }
+
+    /**
+     * {@return this superblock with other flags}
+     *
+     * @param newFlags the flags.
+     */
+    public Superblock withFlags(final int newFlags)
+    {
+        return new Superblock(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, newFlags,
+            metadataPagesWritten, metadataDigest, newPages, maxPages, highWater, highWaterBefore, storeId);
     }
 
     @Override

@@ -25,8 +25,10 @@ import java.util.zip.CRC32C;
 
 /**
  * The superblock: the root of a store, in file page 0 (slot 0) and file page 1 (slot 1). Checkpoint {@code N}
- * writes slot {@code N % 2}; open takes the valid superblock with the highest sequence (slot 0 on a tie, which only
- * a new store has). All fields are little-endian; the rest of the page is zero.
+ * writes slot {@code N % 2}; open takes the valid superblock with the highest sequence. On a tie (a new store, or a
+ * clean close's copy in the spare slot, see below) it takes slot {@code N % 2}'s, and honours the other's
+ * {@link #FLAG_CLEAN} only if the two name the same checkpoint in every other field. All fields are little-endian;
+ * the rest of the page is zero.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -71,6 +73,12 @@ import java.util.zip.CRC32C;
  * its CRC32C, in those metadata pages). Open accepts it only if all of them verify, and otherwise falls back to the
  * previous checkpoint, which the newer one never overwrote. {@link #FLAG_ONE_FLUSH} says whether the user pages
  * must be read to verify them: without it they were flushed before the superblock was written.
+ *
+ * <p><b>Clean close (format version 4).</b> A clean close makes the two metadata copies equal in every group below
+ * the high-water mark, flushes them, then writes a copy of the durable checkpoint's superblock with
+ * {@link #FLAG_CLEAN} into the spare slot (so the two slots hold the same sequence): open then need not compare the
+ * copies. The next checkpoint of a writable open clears it (rewrites that slot without the flag, flushed) before it
+ * writes any metadata.
  *
  * <p><b>Store identity.</b> The two words that were reserved (zero) hold a 64-bit store id, random at create, kept
  * by every checkpoint and copied by a backup, so that an incremental backup can refuse a backup of another store. A
@@ -189,6 +197,13 @@ public final class SuperblockDescriptor
      * the one just before. Recovery never falls back from it (it is not a one-flush checkpoint).
      */
     public static final int FLAG_BACKUP = 2;
+
+    /**
+     * The flag of a clean close's superblock (format 4): a copy of the durable checkpoint's superblock, written into
+     * the spare slot once the two metadata copies were made equal below the high-water mark and flushed. Open then
+     * reads only the current copy and finds no group stale. Never set together with {@link #FLAG_ONE_FLUSH}.
+     */
+    public static final int FLAG_CLEAN = 4;
 
     /**
      * The length of the encoded superblock.
@@ -315,7 +330,9 @@ public final class SuperblockDescriptor
             superblock.metadataPages() != MetadataPageDescriptor.metadataPagesFor(pageCount) ||
             superblock.currentCopy() != (superblock.sequence() & 1) || superblock.sequence() < 0 ||
             superblock.livePages() < 0 || superblock.livePages() > pageCount ||
-            0 != (superblock.flags() & ~(FLAG_ONE_FLUSH | FLAG_BACKUP)) || superblock.metadataPagesWritten() < 0 ||
+            0 != (superblock.flags() & ~(FLAG_ONE_FLUSH | FLAG_BACKUP | FLAG_CLEAN)) ||
+            (FLAG_ONE_FLUSH | FLAG_CLEAN) == (superblock.flags() & (FLAG_ONE_FLUSH | FLAG_CLEAN)) ||
+            superblock.metadataPagesWritten() < 0 ||
             superblock.metadataPagesWritten() > superblock.metadataPages() || superblock.newPages() < 0 ||
             superblock.newPages() > superblock.livePages() || superblock.maxPages() < pageCount ||
             superblock.maxPages() > StoreLayout.MAX_PAGE_COUNT || superblock.highWater() < 0 ||

@@ -52,7 +52,7 @@ class SuperblockDescriptorTest
         SuperblockDescriptor.encode(buffer, superblock(5));
         assertEquals('R', buffer.getByte(0));
         assertEquals('E', buffer.getByte(7));
-        assertEquals(3, buffer.getInt(SuperblockDescriptor.VERSION_OFFSET));
+        assertEquals(4, buffer.getInt(SuperblockDescriptor.VERSION_OFFSET));
         assertEquals(1, buffer.getInt(SuperblockDescriptor.CURRENT_COPY_OFFSET));
         assertEquals(-7, buffer.getLong(SuperblockDescriptor.ROOTS_OFFSET + 15 * 8));
     }
@@ -98,13 +98,13 @@ class SuperblockDescriptorTest
         IncompatibleStoreException ex = assertThrowsExactly(IncompatibleStoreException.class,
             () -> FormatVersion.checkMagic(0x1234, FILE));
         assertEquals("/data/s.store is not a page store: magic=0x1234, expected 0x45524f54534d4d52", ex.getMessage());
-        ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(4, FILE));
+        ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(5, FILE));
         assertEquals(IncompatibleStoreException.Problem.NEWER_FORMAT, ex.problem());
         ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(1, FILE));
         assertEquals(IncompatibleStoreException.Problem.OLDER_FORMAT, ex.problem());
-        assertTrue(ex.getMessage().startsWith("/data/s.store has format version=1, older than the version=3 this " +
+        assertTrue(ex.getMessage().startsWith("/data/s.store has format version=1, older than the version=4 this " +
             "library reads and writes"), ex.getMessage());
         ex = assertThrowsExactly(IncompatibleStoreException.class, () -> FormatVersion.checkVersion(0, FILE));
-        assertEquals("/data/s.store has format version=0, expected version=3", ex.getMessage());
+        assertEquals("/data/s.store has format version=0, expected version=4", ex.getMessage());
     }
 }

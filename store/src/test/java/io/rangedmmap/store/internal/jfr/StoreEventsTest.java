@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,11 +93,15 @@ class StoreEventsTest
     void shouldRecordAFallbackToTheOlderSuperblock() throws Exception
     {
         final Path file = dir.resolve("f.store");
+        final byte[] killed;
         try (PageStore store = PageStore.create(file, 64); PageWriter writer = store.newWriter())
         {
             store.checkpoint(List.of(writer.write(writer.allocate(), new byte[PageStore.PAGE_SIZE])));
             store.checkpoint(List.of(writer.write(writer.allocate(), new byte[PageStore.PAGE_SIZE])));
+            killed = Files.readAllBytes(file);
         }
+        // As a kill -9 leaves it: a clean close would have written checkpoint 2 over checkpoint 1's superblock.
+        Files.write(file, killed);
         // Checkpoint 2 wrote slot 0 (sequence & 1); a flipped byte there is a superblock cut short.
         try (RandomAccessFile raw = new RandomAccessFile(file.toFile(), "rw"))
         {
