@@ -59,10 +59,12 @@ import java.util.zip.CRC32C;
  * @param clean           whether the store was closed cleanly (see {@link SuperblockDescriptor#FLAG_CLEAN}): the
  *                        spare superblock slot holds the same checkpoint with that flag, the two metadata copies are
  *                        equal, and a writable open must clear the flag before it writes any metadata.
+ * @param fullGroups      for a lazy open, the clean close's hint ({@link Superblock#fullGroups()}): no group below it
+ *                        holds a free page, so the allocator starts looking at it; 0 otherwise.
  */
 public record Recovery(
     Superblock superblock, StoreLayout layout, PageTable table, long[] staleTablePages, Runs free,
-    SuperblockFallback fallback, boolean lazy, boolean clean)
+    SuperblockFallback fallback, boolean lazy, boolean clean, long fullGroups)
 {
     /**
      * Recovers the last durable checkpoint of a store file; writes nothing.
@@ -117,7 +119,8 @@ public record Recovery(
         final boolean clean = isClean(candidates, slots);
         try
         {
-            return recoverAt(file, path, newest, true, rejectedSlot, maxPages, clean, lazy && clean);
+            return recoverAt(file, path, newest, true, rejectedSlot, maxPages, clean, lazy && clean,
+                clean ? markOf(candidates).fullGroups() : 0);
         }
         catch (final IncompatibleStoreException ex)
         {
@@ -138,7 +141,7 @@ public record Recovery(
                     newestSlot, newest.sequence(), "the checkpoint it names did not all reach the disk: " +
                     ex.getMessage());
                 final Recovery recovery = recoverAt(file, path, previous, false, fallback, maxPages, false,
-                    false);
+                    false, 0);
                 SuperblockFallbackEvent.emit(path.toString(), newestSlot, ex.getMessage(), previous.sequence());
                 return recovery;
             }
@@ -162,15 +165,25 @@ public record Recovery(
     {
         final Superblock newest = candidates[0];
         final boolean twin = 2 == candidates.length && candidates[1].sequence() == newest.sequence();
-        final Superblock marked = twin ? candidates[1] : newest;
+        final Superblock marked = markOf(candidates);
         final int markedSlot = twin ? slots[1] : slots[0];
         return 0 != (marked.flags() & SuperblockDescriptor.FLAG_CLEAN) && markedSlot != (marked.sequence() & 1) &&
             (!twin || newest.sameCheckpointAs(marked));
     }
 
+    /**
+     * {@return the superblock that would carry a clean close's mark}: the spare slot's of the newest sequence, or the
+     * newest alone.
+     */
+    private static Superblock markOf(final Superblock[] candidates)
+    {
+        return 2 == candidates.length && candidates[1].sequence() == candidates[0].sequence() ? candidates[1] :
+            candidates[0];
+    }
+
     private static Recovery recoverAt(final RawMmapFile file, final Path path, final Superblock superblock,
         final boolean newest, final SuperblockFallback fallback, final long maxPages, final boolean clean,
-        final boolean lazy)
+        final boolean lazy, final long fullGroups)
     {
         final StoreLayout layout = new StoreLayout(superblock.pageCount());
         if (0 != maxPages && maxPages < layout.pageCount())
@@ -194,7 +207,7 @@ public record Recovery(
             {
                 free.add(above, table.size());
             }
-            return new Recovery(superblock, layout, table, new long[0], free, fallback, true, true);
+            return new Recovery(superblock, layout, table, new long[0], free, fallback, true, true, fullGroups);
         }
         table.adviseFill(superblock.highWater() * MetadataPageDescriptor.ENTRIES_PER_PAGE);
         final byte[] pair = new byte[2 * StoreLayout.PAGE_SIZE];
@@ -266,7 +279,8 @@ public record Recovery(
         {
             free.add(scanned, table.size());
         }
-        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback, false, clean);
+        return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback, false, clean,
+            0);
     }
 
     /**

@@ -182,9 +182,14 @@ public final class SuperblockDescriptor
     public static final int HIGH_WATER_BEFORE_OFFSET = HIGH_WATER_OFFSET + Long.BYTES;
 
     /**
+     * Offset of the clean close's hint, {@link Superblock#fullGroups()} (format 4; 0 in every other superblock).
+     */
+    public static final int FULL_GROUPS_OFFSET = HIGH_WATER_BEFORE_OFFSET + Long.BYTES;
+
+    /**
      * Offset of the CRC32C, which covers {@code [0, CRC_OFFSET)}.
      */
-    public static final int CRC_OFFSET = HIGH_WATER_BEFORE_OFFSET + Long.BYTES;
+    public static final int CRC_OFFSET = FULL_GROUPS_OFFSET + Long.BYTES;
 
     /**
      * The flag of a checkpoint made durable by one flush with its pages: open reads its new user pages to verify them.
@@ -244,6 +249,7 @@ public final class SuperblockDescriptor
         buffer.putLong(MAX_PAGES_OFFSET, superblock.maxPages(), ORDER);
         buffer.putLong(HIGH_WATER_OFFSET, superblock.highWater(), ORDER);
         buffer.putLong(HIGH_WATER_BEFORE_OFFSET, superblock.highWaterBefore(), ORDER);
+        buffer.putLong(FULL_GROUPS_OFFSET, superblock.fullGroups(), ORDER);
         buffer.putInt(STORE_ID_LOW_OFFSET, (int)superblock.storeId(), ORDER);
         buffer.putInt(STORE_ID_HIGH_OFFSET, (int)(superblock.storeId() >>> Integer.SIZE), ORDER);
         buffer.putInt(CRC_OFFSET, crc(buffer), ORDER);
@@ -302,7 +308,8 @@ public final class SuperblockDescriptor
             buffer.getLong(HIGH_WATER_OFFSET, ORDER),
             buffer.getLong(HIGH_WATER_BEFORE_OFFSET, ORDER),
             ((long)buffer.getInt(STORE_ID_HIGH_OFFSET, ORDER) << Integer.SIZE) |
-            (buffer.getInt(STORE_ID_LOW_OFFSET, ORDER) & 0xFFFF_FFFFL));
+            (buffer.getInt(STORE_ID_LOW_OFFSET, ORDER) & 0xFFFF_FFFFL),
+            buffer.getLong(FULL_GROUPS_OFFSET, ORDER));
     }
 
     /**
@@ -337,7 +344,8 @@ public final class SuperblockDescriptor
             superblock.newPages() > superblock.livePages() || superblock.maxPages() < pageCount ||
             superblock.maxPages() > StoreLayout.MAX_PAGE_COUNT || superblock.highWater() < 0 ||
             superblock.highWater() > superblock.metadataPages() || superblock.highWaterBefore() < 0 ||
-            superblock.highWaterBefore() > superblock.highWater())
+            superblock.highWaterBefore() > superblock.highWater() || superblock.fullGroups() < 0 ||
+            superblock.fullGroups() > superblock.highWater())
         {
             throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA,
                 file + " has an inconsistent superblock: " + superblock);

@@ -46,8 +46,9 @@ class SuperblockDescriptorTest
         assertEquals(208, SuperblockDescriptor.MAX_PAGES_OFFSET);
         assertEquals(216, SuperblockDescriptor.HIGH_WATER_OFFSET);
         assertEquals(224, SuperblockDescriptor.HIGH_WATER_BEFORE_OFFSET);
-        assertEquals(232, SuperblockDescriptor.CRC_OFFSET);
-        assertEquals(236, SuperblockDescriptor.LENGTH);
+        assertEquals(232, SuperblockDescriptor.FULL_GROUPS_OFFSET);
+        assertEquals(240, SuperblockDescriptor.CRC_OFFSET);
+        assertEquals(244, SuperblockDescriptor.LENGTH);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
         SuperblockDescriptor.encode(buffer, superblock(5));
         assertEquals('R', buffer.getByte(0));
@@ -67,6 +68,11 @@ class SuperblockDescriptorTest
         assertEquals(9, decoded.sequence());
         assertEquals(12, decoded.livePages());
         assertArrayEquals(superblock(9).roots(), decoded.roots());
+        assertEquals(0, decoded.fullGroups());
+        final UnsafeBuffer hinted = new UnsafeBuffer(new byte[4096]);
+        SuperblockDescriptor.encode(hinted, decoded.withFullGroups(77));
+        assertEquals(77, SuperblockDescriptor.decode(hinted).fullGroups());
+        assertTrue(decoded.sameCheckpointAs(SuperblockDescriptor.decode(hinted)), "the hint is not the checkpoint's");
         for (int offset = 0; offset < SuperblockDescriptor.LENGTH; offset++)
         {
             buffer.putByte(offset, (byte)(buffer.getByte(offset) ^ 1));
@@ -90,6 +96,12 @@ class SuperblockDescriptorTest
         assertEquals(IncompatibleStoreException.Problem.CORRUPT_METADATA, assertThrowsExactly(
             IncompatibleStoreException.class, () -> SuperblockDescriptor.checkGeometry(wrongCopy, size, FILE))
             .problem());
+        final Superblock hintAboveMark = new Superblock(4096, 1000, 2, 3, 1, 0, new long[16], 0, 0, 0, 0, 1000, 1, 0, 0,
+            2);
+        assertEquals(IncompatibleStoreException.Problem.CORRUPT_METADATA, assertThrowsExactly(
+            IncompatibleStoreException.class, () -> SuperblockDescriptor.checkGeometry(hintAboveMark, size, FILE))
+            .problem());
+        SuperblockDescriptor.checkGeometry(hintAboveMark.withFullGroups(1), size, FILE);
     }
 
     @Test
