@@ -269,7 +269,8 @@ public final class Checkpointer
         // With the hint that spares the next lazy open's allocator loading the full groups at the front.
         SuperblockDescriptor.encode(scratchBuffer, current.withFlags(
             (current.flags() & SuperblockDescriptor.FLAG_BACKUP) | SuperblockDescriptor.FLAG_CLEAN)
-            .withFullGroups(table.fullGroups(highWater)));
+            .withFullGroups(table.fullGroups(highWater)), table.freeMap(highWater,
+            SuperblockDescriptor.freeMapSpan(highWater), SuperblockDescriptor.FREE_MAP_BYTES));
         final long offset = StoreLayout.superblockOffset(1 - copy);
         io.writeAt(file, offset, scratch);
         io.flushRange(file, offset, StoreLayout.PAGE_SIZE);

@@ -350,7 +350,7 @@ public final class ExtentAllocator
         final long groups = table.lazyGroups();
         while (frontier < groups)
         {
-            if (!table.isLoaded(frontier))
+            if (!table.isLoaded(frontier) && table.mayHoldFree(frontier))
             {
                 final long lowest = free.lowestStart(Math.max(1, count));
                 if (lowest >= 0 && lowest < frontier * StoreLayout.GROUP_USER_PAGES)

@@ -125,6 +125,12 @@ public final class PageTable implements PageCrcs
      * with {@link #lazyGroups}.
      */
     private long openFullGroups;
+    /**
+     * The clean close's free map the open had (see {@code SuperblockDescriptor.FREE_MAP_OFFSET}), and how many groups
+     * a bit covers; {@code null} if none. A constant 3,840 bytes, whatever the store's size.
+     */
+    private byte[] openFreeMap;
+    private long openFreeMapSpan = 1;
     private GroupLoader loader;
     // Volatile: grows while readers and writers run; pages below it are in the table.
     private volatile long size;
@@ -424,6 +430,28 @@ public final class PageTable implements PageCrcs
      */
     public void unloaded(final long groups, final long fullGroups, final GroupLoader loader)
     {
+        unloaded(groups, fullGroups, null, 1, loader);
+    }
+
+    /**
+     * As {@link #unloaded(long, long, GroupLoader)}, with the clean close's free map.
+     *
+     * @param groups      the groups the open did not load: those below the high-water mark.
+     * @param fullGroups  the clean close's hint: no group below it holds a free page, at most {@code groups}.
+     * @param freeMap     the clean close's free map, or {@code null} if none (every group may hold a free page).
+     * @param freeMapSpan how many groups a bit of it covers, at least 1.
+     * @param loader      who loads them.
+     */
+    public void unloaded(final long groups, final long fullGroups, final byte[] freeMap, final long freeMapSpan,
+        final GroupLoader loader)
+    {
+        if (freeMapSpan < 1 || null != freeMap && (groups + freeMapSpan - 1) / freeMapSpan > 8L * freeMap.length)
+        {
+            throw new IllegalArgumentException("freeMapSpan=" + freeMapSpan + " must be at least 1 and the map must " +
+                "cover groups=" + groups);
+        }
+        this.openFreeMap = freeMap;
+        this.openFreeMapSpan = freeMapSpan;
         if (groups < 0 || groups > (Math.max(1, capacity) + GROUP - 1) / GROUP || fullGroups < 0 ||
             fullGroups > groups)
         {
@@ -446,6 +474,67 @@ public final class PageTable implements PageCrcs
     }
 
     /**
+     * {@return whether a group not loaded since the open may hold a free page, by the clean close's free map the open
+     * had}: {@code true} without a map.
+     *
+     * @param group the group, below {@link #lazyGroups()}.
+     */
+    public boolean mayHoldFree(final long group)
+    {
+        final byte[] map = openFreeMap;
+        if (null == map)
+        {
+            return true;
+        }
+        final long bit = group / openFreeMapSpan;
+        return 0 != (map[(int)(bit >>> 3)] & (1 << (bit & 7)));
+    }
+
+    /**
+     * {@return the free map of the first {@code groups} groups in the durable checkpoint}: bit {@code i} set if a
+     * group in {@code [i * span, (i + 1) * span)} holds a page neither LIVE nor FREEING, or is a group not loaded since
+     * the open that {@link #mayHoldFree(long) may} hold one. For the clean close's mark, with no checkpoint running:
+     * O(the loaded pages) plus a bit a group.
+     *
+     * @param groups the groups to map: the durable high-water mark.
+     * @param span   how many groups a bit covers.
+     * @param bytes  the map's length in bytes, enough for {@code groups / span} bits.
+     */
+    public byte[] freeMap(final long groups, final long span, final int bytes)
+    {
+        final byte[] map = new byte[bytes];
+        for (long group = 0; group < groups; group++)
+        {
+            final long bit = group / span;
+            if (0 != (map[(int)(bit >>> 3)] & (1 << (bit & 7))) || !holdsOnlyLive(group))
+            {
+                map[(int)(bit >>> 3)] |= (byte)(1 << (bit & 7));
+                group = (bit + 1) * span - 1;
+            }
+        }
+        return map;
+    }
+
+    private boolean holdsOnlyLive(final long group)
+    {
+        if (!isLoaded(group))
+        {
+            return group < openFullGroups || !mayHoldFree(group);
+        }
+        final long end = Math.min(size, (group + 1) * GROUP);
+        for (long page = group * GROUP; page < end; page++)
+        {
+            // Acquire: partner of the release that published the page's state.
+            final int state = stateOf(UnsafeApi.getIntAcquire(null, address + page * ENTRY_BYTES));
+            if (LIVE != state && FREEING != state)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * {@return the number of leading groups, of the first {@code groups}, that hold no page free in the durable
      * checkpoint}: every page LIVE or FREEING (a staged free is not durable). A group not loaded since the open counts
      * as full only below {@link #openFullGroups()} (it is as the open found it). For the clean close's hint, with no
@@ -457,23 +546,9 @@ public final class PageTable implements PageCrcs
     {
         for (long group = 0; group < groups; group++)
         {
-            if (!isLoaded(group))
+            if (!holdsOnlyLive(group))
             {
-                if (group < openFullGroups)
-                {
-                    continue;
-                }
                 return group;
-            }
-            final long end = Math.min(size, (group + 1) * GROUP);
-            for (long page = group * GROUP; page < end; page++)
-            {
-                // Acquire: partner of the release that published the page's state.
-                final int state = stateOf(UnsafeApi.getIntAcquire(null, address + page * ENTRY_BYTES));
-                if (LIVE != state && FREEING != state)
-                {
-                    return group;
-                }
             }
         }
         return groups;

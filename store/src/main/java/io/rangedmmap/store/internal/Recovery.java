@@ -61,10 +61,12 @@ import java.util.zip.CRC32C;
  *                        equal, and a writable open must clear the flag before it writes any metadata.
  * @param fullGroups      for a lazy open, the clean close's hint ({@link Superblock#fullGroups()}): no group below it
  *                        holds a free page, so the allocator starts looking at it; 0 otherwise.
+ * @param freeMap         for a lazy open, the clean close's map of the groups that may hold a free page (see
+ *                        {@link SuperblockDescriptor#FREE_MAP_OFFSET}); {@code null} otherwise.
  */
 public record Recovery(
     Superblock superblock, StoreLayout layout, PageTable table, long[] staleTablePages, Runs free,
-    SuperblockFallback fallback, boolean lazy, boolean clean, long fullGroups)
+    SuperblockFallback fallback, boolean lazy, boolean clean, long fullGroups, byte[] freeMap)
 {
     /**
      * Recovers the last durable checkpoint of a store file; writes nothing.
@@ -120,7 +122,7 @@ public record Recovery(
         try
         {
             return recoverAt(file, path, newest, true, rejectedSlot, maxPages, clean, lazy && clean,
-                clean ? markOf(candidates).fullGroups() : 0);
+                clean ? markOf(candidates).fullGroups() : 0, lazy && clean ? freeMapOf(file, candidates, slots) : null);
         }
         catch (final IncompatibleStoreException ex)
         {
@@ -141,7 +143,7 @@ public record Recovery(
                     newestSlot, newest.sequence(), "the checkpoint it names did not all reach the disk: " +
                     ex.getMessage());
                 final Recovery recovery = recoverAt(file, path, previous, false, fallback, maxPages, false,
-                    false, 0);
+                    false, 0, null);
                 SuperblockFallbackEvent.emit(path.toString(), newestSlot, ex.getMessage(), previous.sequence());
                 return recovery;
             }
@@ -175,6 +177,16 @@ public record Recovery(
      * {@return the superblock that would carry a clean close's mark}: the spare slot's of the newest sequence, or the
      * newest alone.
      */
+    private static byte[] freeMapOf(final RawMmapFile file, final Superblock[] candidates, final int[] slots)
+    {
+        final int markedSlot = 2 == candidates.length && candidates[1].sequence() == candidates[0].sequence() ?
+            slots[1] : slots[0];
+        final byte[] page = new byte[StoreLayout.PAGE_SIZE];
+        read(file, StoreLayout.superblockOffset(markedSlot), page);
+        // Read again after validSuperblocks checked its CRC32C: the file is locked, nothing wrote it in between.
+        return SuperblockDescriptor.freeMap(new UnsafeBuffer(page));
+    }
+
     private static Superblock markOf(final Superblock[] candidates)
     {
         return 2 == candidates.length && candidates[1].sequence() == candidates[0].sequence() ? candidates[1] :
@@ -183,7 +195,7 @@ public record Recovery(
 
     private static Recovery recoverAt(final RawMmapFile file, final Path path, final Superblock superblock,
         final boolean newest, final SuperblockFallback fallback, final long maxPages, final boolean clean,
-        final boolean lazy, final long fullGroups)
+        final boolean lazy, final long fullGroups, final byte[] freeMap)
     {
         final StoreLayout layout = new StoreLayout(superblock.pageCount());
         if (0 != maxPages && maxPages < layout.pageCount())
@@ -207,7 +219,8 @@ public record Recovery(
             {
                 free.add(above, table.size());
             }
-            return new Recovery(superblock, layout, table, new long[0], free, fallback, true, true, fullGroups);
+            return new Recovery(superblock, layout, table, new long[0], free, fallback, true, true, fullGroups,
+                freeMap);
         }
         table.adviseFill(superblock.highWater() * MetadataPageDescriptor.ENTRIES_PER_PAGE);
         final byte[] pair = new byte[2 * StoreLayout.PAGE_SIZE];
@@ -280,7 +293,7 @@ public record Recovery(
             free.add(scanned, table.size());
         }
         return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback, false, clean,
-            0);
+            0, null);
     }
 
     /**

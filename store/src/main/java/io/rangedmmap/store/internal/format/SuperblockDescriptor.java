@@ -187,9 +187,22 @@ public final class SuperblockDescriptor
     public static final int FULL_GROUPS_OFFSET = HIGH_WATER_BEFORE_OFFSET + Long.BYTES;
 
     /**
+     * Offset of the clean close's map of the groups that may hold a free page (format 4; zeros in every other
+     * superblock): bit {@code i} (byte {@code i / 8}, bit {@code i % 8}) covers the groups
+     * {@code [i * span, (i + 1) * span)} with {@code span = } {@link #freeMapSpan(long)} of the high-water mark, and is
+     * clear only if none of them holds a free page in the checkpoint.
+     */
+    public static final int FREE_MAP_OFFSET = FULL_GROUPS_OFFSET + Long.BYTES;
+
+    /**
+     * Length of the free map: 30,720 bits, one a group up to 30,720 groups (about 15.6 million pages).
+     */
+    public static final int FREE_MAP_BYTES = 3840;
+
+    /**
      * Offset of the CRC32C, which covers {@code [0, CRC_OFFSET)}.
      */
-    public static final int CRC_OFFSET = FULL_GROUPS_OFFSET + Long.BYTES;
+    public static final int CRC_OFFSET = FREE_MAP_OFFSET + FREE_MAP_BYTES;
 
     /**
      * The flag of a checkpoint made durable by one flush with its pages: open reads its new user pages to verify them.
@@ -229,6 +242,18 @@ public final class SuperblockDescriptor
      */
     public static void encode(final MutableDirectBuffer buffer, final Superblock superblock)
     {
+        encode(buffer, superblock, null);
+    }
+
+    /**
+     * Encodes a clean close's mark with its free map (see {@link #FREE_MAP_OFFSET}).
+     *
+     * @param buffer     at least {@link #LENGTH} bytes.
+     * @param superblock the values.
+     * @param freeMap    {@link #FREE_MAP_BYTES} bytes, or {@code null} for none (zeros).
+     */
+    public static void encode(final MutableDirectBuffer buffer, final Superblock superblock, final byte[] freeMap)
+    {
         buffer.setMemory(0, LENGTH, (byte)0);
         buffer.putLong(MAGIC_OFFSET, FormatVersion.MAGIC, ORDER);
         buffer.putInt(VERSION_OFFSET, FormatVersion.CURRENT, ORDER);
@@ -250,6 +275,10 @@ public final class SuperblockDescriptor
         buffer.putLong(HIGH_WATER_OFFSET, superblock.highWater(), ORDER);
         buffer.putLong(HIGH_WATER_BEFORE_OFFSET, superblock.highWaterBefore(), ORDER);
         buffer.putLong(FULL_GROUPS_OFFSET, superblock.fullGroups(), ORDER);
+        if (null != freeMap)
+        {
+            buffer.putBytes(FREE_MAP_OFFSET, freeMap, 0, FREE_MAP_BYTES);
+        }
         buffer.putInt(STORE_ID_LOW_OFFSET, (int)superblock.storeId(), ORDER);
         buffer.putInt(STORE_ID_HIGH_OFFSET, (int)(superblock.storeId() >>> Integer.SIZE), ORDER);
         buffer.putInt(CRC_OFFSET, crc(buffer), ORDER);
@@ -310,6 +339,30 @@ public final class SuperblockDescriptor
             ((long)buffer.getInt(STORE_ID_HIGH_OFFSET, ORDER) << Integer.SIZE) |
             (buffer.getInt(STORE_ID_LOW_OFFSET, ORDER) & 0xFFFF_FFFFL),
             buffer.getLong(FULL_GROUPS_OFFSET, ORDER));
+    }
+
+    /**
+     * {@return a copy of the free map of an encoded superblock} (see {@link #FREE_MAP_OFFSET}).
+     *
+     * @param buffer the encoded superblock, its CRC32C checked.
+     */
+    public static byte[] freeMap(final DirectBuffer buffer)
+    {
+        final byte[] map = new byte[FREE_MAP_BYTES];
+        buffer.getBytes(FREE_MAP_OFFSET, map);
+        return map;
+    }
+
+    /**
+     * {@return how many groups one bit of the free map covers, for a store of {@code groups} groups below its
+     * high-water mark}: 1 up to {@code 8 * FREE_MAP_BYTES} groups, more above.
+     *
+     * @param groups the high-water mark.
+     */
+    public static long freeMapSpan(final long groups)
+    {
+        final long bits = 8L * FREE_MAP_BYTES;
+        return Math.max(1, (groups + bits - 1) / bits);
     }
 
     /**

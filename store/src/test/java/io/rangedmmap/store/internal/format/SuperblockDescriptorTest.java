@@ -47,8 +47,11 @@ class SuperblockDescriptorTest
         assertEquals(216, SuperblockDescriptor.HIGH_WATER_OFFSET);
         assertEquals(224, SuperblockDescriptor.HIGH_WATER_BEFORE_OFFSET);
         assertEquals(232, SuperblockDescriptor.FULL_GROUPS_OFFSET);
-        assertEquals(240, SuperblockDescriptor.CRC_OFFSET);
-        assertEquals(244, SuperblockDescriptor.LENGTH);
+        assertEquals(240, SuperblockDescriptor.FREE_MAP_OFFSET);
+        assertEquals(4080, SuperblockDescriptor.CRC_OFFSET);
+        assertEquals(4084, SuperblockDescriptor.LENGTH);
+        assertEquals(1, SuperblockDescriptor.freeMapSpan(30_720));
+        assertEquals(2, SuperblockDescriptor.freeMapSpan(30_721));
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
         SuperblockDescriptor.encode(buffer, superblock(5));
         assertEquals('R', buffer.getByte(0));
