@@ -302,9 +302,12 @@ class PageStoreGroupCommitTest
             // A first checkpoint held inside its flush: the calls made meanwhile form the next group.
             final CountDownLatch release = new CountDownLatch(1);
             io.pause = release;
+            // The store was closed cleanly: the run's first checkpoint clears the mark with a flush of its own, which
+            // the pause holds just as well (the group is sealed before either). Count from here, not from zero.
+            final long beforeFirst = io.started.get();
             final CompletableFuture<Checkpoint> first = store.checkpointAsync(
                 List.of(writer.write(writer.allocate(), page(1))));
-            while (1 != io.started.get())
+            while (beforeFirst == io.started.get())
             {
                 Thread.onSpinWait();
             }
@@ -333,12 +336,16 @@ class PageStoreGroupCommitTest
             // Now the shared flush fails: every caller of the group gets the error, and the store is failed.
             final CountDownLatch hold = new CountDownLatch(1);
             io.pause = hold;
+            // Wait for this leader's own flush, counted from now: its group is sealed before the flush starts, so the
+            // calls made from here on form the next group (a fixed count raced a leader still gathering).
+            final long beforeLeader = io.started.get();
             final CompletableFuture<Checkpoint> leader = store.checkpointAsync(
                 List.of(writer.write(writer.allocate(), page(30))));
-            while (3 != io.started.get())
+            while (beforeLeader == io.started.get())
             {
                 Thread.onSpinWait();
             }
+            assertEquals(1, store.coordinator().inFlight().pages().length, "the leader's group is its page alone");
             final List<Thread> blocked = new ArrayList<>();
             final ConcurrentLinkedQueue<Throwable> outcomes = new ConcurrentLinkedQueue<>();
             for (int i = 0; i < 4; i++)
