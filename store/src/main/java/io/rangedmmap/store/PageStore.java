@@ -33,6 +33,7 @@ import io.rangedmmap.store.internal.PageTable;
 import io.rangedmmap.store.internal.PopulatedPages;
 import io.rangedmmap.store.internal.PwriteStoreIo;
 import io.rangedmmap.store.internal.Recovery;
+import io.rangedmmap.store.internal.StaleGroups;
 import io.rangedmmap.store.internal.Runs;
 import io.rangedmmap.store.internal.SnapshotRegistry;
 import io.rangedmmap.store.internal.StoreGrowth;
@@ -149,8 +150,9 @@ public final class PageStore implements AutoCloseable
             new PageChanges(table.capacity(), table::groupSequence),
             recovery.superblock().sequence(), recovery.superblock().roots());
         this.checkpoints = new CheckpointCoordinator(path.toString(), table, snapshots, allocator,
-            new Checkpointer(file, io, growth, table, recovery.staleTablePages(), recovery.superblock().highWater(),
-                storeId, recovery.clean(), null != recovery.fallback()),
+            new Checkpointer(file, io, growth, table, recovery.staleTablePages(),
+                new StaleGroups(file, path, layout, recovery.superblock(), table, lifecycle),
+                recovery.superblock().highWater(), storeId, recovery.clean(), null != recovery.fallback()),
             lifecycle, populated,
             recovery.superblock().sequence(), recovery.superblock().livePages(), recovery.superblock().roots());
         this.fallback = recovery.fallback();
@@ -252,7 +254,17 @@ public final class PageStore implements AutoCloseable
      */
     static PageStore open(final Path path, final StoreOptions options, final StoreIo io) throws IOException
     {
-        return open(path, options, io, false);
+        return open(path, options, io, false, true);
+    }
+
+    /**
+     * Opens a store the full way whatever its state: every group read and checked, and the two copies compared,
+     * before this returns (as every open after a crash did before the lazy one). The reference the tests compare the
+     * lazy opens with. Not API.
+     */
+    static PageStore openFully(final Path path) throws IOException
+    {
+        return open(path, StoreOptions.defaults(), StoreIo.DIRECT, false, false);
     }
 
     /**
@@ -274,11 +286,11 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore openReadOnly(final Path path) throws IOException
     {
-        return open(path, StoreOptions.defaults(), StoreIo.DIRECT, true);
+        return open(path, StoreOptions.defaults(), StoreIo.DIRECT, true, true);
     }
 
     private static PageStore open(final Path path, final StoreOptions options, final StoreIo io,
-        final boolean readOnly) throws IOException
+        final boolean readOnly, final boolean lazy) throws IOException
     {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
@@ -287,7 +299,7 @@ public final class PageStore implements AutoCloseable
         try
         {
             StoreOpening.rollBackInterruptedBackup(file, absolute, io, readOnly);
-            final Recovery recovery = Recovery.recover(file, absolute, readOnly ? 0 : options.maxPages(), true);
+            final Recovery recovery = Recovery.recover(file, absolute, readOnly ? 0 : options.maxPages(), lazy);
             // The checkpoints' metadata and superblock pages go through the file's descriptor (see PwriteStoreIo).
             final PageStore store = new PageStore(absolute, file, recovery, options,
                 !readOnly && StoreIo.DIRECT == io ? PwriteStoreIo.INSTANCE : io);

@@ -297,7 +297,16 @@ class BackupCrashTest
                 }
             }
             final VerifyReport report = store.verify();
-            assertTrue(report.isClean(), report.toString());
+            assertEquals(List.of(), report.corruptPages(), report.toString());
+            assertEquals(List.of(), report.metadataProblems(), report.toString());
+            // A kill during an incremental backup of a grown source may leave, in the spare slot, the clean close's
+            // mark of the backup's old size beside the checkpoint whose maxPages the growth raised: lost redundancy,
+            // reported until a checkpoint or a clean close rewrites that slot (a run opened after a crash that makes
+            // no checkpoint does not compare the copies, so its close marks nothing).
+            for (final String problem : report.redundancyProblems())
+            {
+                assertTrue(problem.startsWith("spare superblock slot "), report.toString());
+            }
             assertEquals(model.size(), report.pagesChecked());
         }
     }

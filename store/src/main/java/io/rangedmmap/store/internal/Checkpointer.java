@@ -27,6 +27,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -79,7 +80,12 @@ public final class Checkpointer
     private final byte[] scratch = new byte[StoreLayout.PAGE_SIZE];
     private final UnsafeBuffer scratchBuffer = new UnsafeBuffer(scratch);
     private final long storeId;
+    /**
+     * The groups in which the two copies may differ; {@code null} until {@link #staleAtOpen} found them, after an open
+     * that did not compare the copies.
+     */
     private long[] previousDirty;
+    private final Supplier<long[]> staleAtOpen;
     private long highWater;
     private boolean cleanToClear;
     private boolean consistent;
@@ -92,7 +98,10 @@ public final class Checkpointer
      * @param io            the seam every metadata write and flush goes through.
      * @param size          its size: the page count and maxPages each checkpoint records.
      * @param table         the page table, for the CRCs of the pages to commit.
-     * @param previousDirty the table pages in which the two metadata copies may differ, ascending.
+     * @param previousDirty the table pages in which the two metadata copies may differ, ascending; {@code null} if the
+     *                      open did not compare the copies (a lazy open after a crash).
+     * @param staleAtOpen   then finds those pages: called once, by the first checkpoint or the first caller of
+     *                      {@link #staleTablePages()}; else not called.
      * @param highWater     the high-water mark of the durable checkpoint: groups at or above it are all free.
      * @param storeId       the store's identity, kept in every superblock.
      * @param clean         whether the store was opened from a clean close, whose mark the first checkpoint clears.
@@ -100,8 +109,8 @@ public final class Checkpointer
      *                      found it (for whoever looks into why) unless a checkpoint ran since.
      */
     public Checkpointer(final RawMmapFile file, final StoreIo io, final StoreGrowth size, final PageTable table,
-        final long[] previousDirty, final long highWater, final long storeId, final boolean clean,
-        final boolean fellBack)
+        final long[] previousDirty, final Supplier<long[]> staleAtOpen, final long highWater, final long storeId,
+        final boolean clean, final boolean fellBack)
     {
         this.storeId = storeId;
         this.cleanToClear = clean;
@@ -111,6 +120,7 @@ public final class Checkpointer
         this.size = size;
         this.table = table;
         this.previousDirty = previousDirty;
+        this.staleAtOpen = staleAtOpen;
         this.highWater = highWater;
     }
 
@@ -119,7 +129,17 @@ public final class Checkpointer
      */
     public long[] staleTablePages()
     {
-        return previousDirty.clone();
+        return previousDirty().clone();
+    }
+
+    private long[] previousDirty()
+    {
+        if (null == previousDirty)
+        {
+            // After an open that compared nothing: the comparison it left, once, before the first checkpoint needs it.
+            previousDirty = staleAtOpen.get();
+        }
+        return previousDirty;
     }
 
     /**
@@ -178,7 +198,9 @@ public final class Checkpointer
             io.writeAt(file, StoreLayout.metadataOffsetOf(copy, tablePage), scratch);
         }
         trace.metadataWritten();
-        final boolean oneFlush = pages.length <= ONE_FLUSH_MAX_PAGES;
+        // One flush only if open can verify it by the groups its superblock lists.
+        final boolean oneFlush = pages.length <= ONE_FLUSH_MAX_PAGES &&
+            dirty.length <= SuperblockDescriptor.DIRECTORY_CAPACITY;
         if (!oneFlush)
         {
             // Too large to verify at open: durable before the superblock that names it is written.
@@ -191,8 +213,9 @@ public final class Checkpointer
         final long pageCount = size.pageCount();
         SuperblockDescriptor.encode(scratchBuffer, new Superblock(StoreLayout.PAGE_SIZE, pageCount,
             MetadataPageDescriptor.metadataPagesFor(pageCount), sequence, copy, livePages, roots,
-            oneFlush ? SuperblockDescriptor.FLAG_ONE_FLUSH : 0, dirty.length, (int)digest.getValue(), pages.length,
-            size.maxPages(), newHighWater, highWater, storeId));
+            oneFlush ? SuperblockDescriptor.FLAG_ONE_FLUSH | SuperblockDescriptor.FLAG_DIRECTORY : 0, dirty.length,
+            (int)digest.getValue(), pages.length, size.maxPages(), newHighWater, highWater, storeId),
+            oneFlush ? SuperblockDescriptor.directoryBytes(dirty) : null);
         final long superblockOffset = StoreLayout.superblockOffset(copy);
         io.writeAt(file, superblockOffset, scratch);
         if (oneFlush)
@@ -236,8 +259,10 @@ public final class Checkpointer
      */
     public boolean closeClean(final long durable) throws IOException
     {
-        if (!consistent || forgone || file.isReadOnly())
+        if (!consistent || forgone || file.isReadOnly() || null == previousDirty && !cleanToClear)
         {
+            // Also when no checkpoint ran since an open that did not compare the copies: close does not make up for
+            // the comparison (its cost grows with the store); the next open is the bounded one after a crash.
             return false;
         }
         if (cleanToClear)
@@ -359,7 +384,7 @@ public final class Checkpointer
 
     private long[] dirtyTablePages(final long[] pages, final long[] frees, final long[] raised)
     {
-        return sortedDistinct(concat(concat(changedTablePages(pages, frees), previousDirty), raised), -1);
+        return sortedDistinct(concat(concat(changedTablePages(pages, frees), previousDirty()), raised), -1);
     }
 
     private static long[] concat(final long[] a, final long[] b)

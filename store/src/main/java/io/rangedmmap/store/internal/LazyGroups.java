@@ -26,7 +26,8 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Loads the metadata groups a clean open left unloaded ({@link Recovery#lazy()}), each at its first touch: one
+ * Loads the metadata groups a lazy open left unloaded ({@link Recovery#lazy()}: after a clean close, or after a crash
+ * once the newest checkpoint was verified), each at its first touch: one
  * {@code pread} of the group's page in the copy the open's superblock names, checked exactly as the full open checks
  * it (CRC32C, table index, a sequence no newer than the checkpoint's, every entry live or zero), its live entries and
  * sequence put in the table, and its free pages handed to the pool, where writers find them (the pool's
@@ -91,7 +92,7 @@ public final class LazyGroups implements GroupLoader
         {
             throw lifecycle.fail(new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA,
                 "metadata group=" + group + " (user pages [" + first + ", " + end + "), metadata copy " +
-                superblock.currentCopy() + ", loaded at its first touch after a clean open at checkpoint " +
+                superblock.currentCopy() + ", loaded at its first touch after a lazy open at checkpoint " +
                 superblock.sequence() + "): " + ex.getMessage()));
         }
         catch (final RuntimeException ex)

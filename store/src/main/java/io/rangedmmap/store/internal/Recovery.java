@@ -42,12 +42,16 @@ import java.util.zip.CRC32C;
  * the others. After a clean close (see {@link SuperblockDescriptor#FLAG_CLEAN}) the copies are equal and were
  * flushed before the mark: it reads the current copy only, checks every page of it as ever, and finds nothing
  * stale; or, when the store asks for it ({@link #recover(RawMmapFile, Path, long, boolean)}), reads no group at all
- * and leaves each to be loaded and checked at its first touch ({@link LazyGroups}).
+ * and leaves each to be loaded and checked at its first touch ({@link LazyGroups}). After a crash, when asked, it
+ * reads only the groups the newest checkpoint wrote, which its superblock lists, to verify that checkpoint, and
+ * leaves the rest, and the comparison of the copies, to the groups' first touch and the first checkpoint
+ * ({@link StaleGroups}).
  *
  * @param superblock      the superblock of the last durable checkpoint.
  * @param layout          the file's layout.
  * @param table           every page LIVE with its CRC, or FREE.
- * @param staleTablePages the table pages in which the other copy differs from the current one, ascending.
+ * @param staleTablePages the table pages in which the other copy differs from the current one, ascending; {@code null}
+ *                        after a lazy open after a crash, which did not compare the copies.
  * @param free            the free runs, ascending.
  * @param fallback        why the newest superblock was not used (rejected, or naming a checkpoint that did not all
  *                        reach the disk), or {@code null} if the store opened at its newest valid superblock with the
@@ -96,7 +100,10 @@ public record Recovery(
      * <p>With {@code lazy}, a store closed cleanly is opened by its superblocks alone: the metadata groups are left
      * unloaded ({@link #lazy()}), and their checks (each page's CRC32C, table index and sequence, its entries) are
      * made by whoever loads each group at its first touch; the count of live pages is the superblock's. After a
-     * crash the open is the full one whatever {@code lazy} says.
+     * crash, the newest checkpoint is verified by the groups its superblock lists (and its new user pages), and the
+     * groups are left unloaded all the same; the copies are compared, and the live count checked, by
+     * {@link StaleGroups} before the first checkpoint. A one-flush checkpoint without that list (none is written
+     * since) is opened the full way.
      *
      * @param file     the mapped store file, locked.
      * @param path     the store, for messages.
@@ -121,6 +128,11 @@ public record Recovery(
         final boolean clean = isClean(candidates, slots);
         try
         {
+            if (lazy && !clean && canOpenLazily(newest))
+            {
+                checkDirectory(file, path, new StoreLayout(newest.pageCount()), newest, newestSlot);
+                return recoverAt(file, path, newest, true, rejectedSlot, maxPages, false, true, 0, null);
+            }
             return recoverAt(file, path, newest, true, rejectedSlot, maxPages, clean, lazy && clean,
                 clean ? markOf(candidates).fullGroups() : 0, lazy && clean ? freeMapOf(file, candidates, slots) : null);
         }
@@ -142,8 +154,9 @@ public record Recovery(
                 final SuperblockFallback fallback = new SuperblockFallback(slots[1], previous.sequence(),
                     newestSlot, newest.sequence(), "the checkpoint it names did not all reach the disk: " +
                     ex.getMessage());
+                // Acknowledged, so nothing to verify: lazily too, if asked (the newer one wrote only the other copy).
                 final Recovery recovery = recoverAt(file, path, previous, false, fallback, maxPages, false,
-                    false, 0, null);
+                    lazy, 0, null);
                 SuperblockFallbackEvent.emit(path.toString(), newestSlot, ex.getMessage(), previous.sequence());
                 return recovery;
             }
@@ -153,6 +166,72 @@ public record Recovery(
                 throw ex;
             }
         }
+    }
+
+    /**
+     * {@return whether the store can open at this superblock after a crash without reading every group}: if it was
+     * made durable by one flush, its superblock lists the groups it wrote (see
+     * {@link SuperblockDescriptor#FLAG_DIRECTORY}), which are all open must read to verify it; a checkpoint made
+     * durable by two flushes had everything it names durable before its superblock was written.
+     */
+    private static boolean canOpenLazily(final Superblock superblock)
+    {
+        return 0 == (superblock.flags() & SuperblockDescriptor.FLAG_ONE_FLUSH) ||
+            0 != (superblock.flags() & SuperblockDescriptor.FLAG_DIRECTORY);
+    }
+
+    /**
+     * Verifies what a one-flush checkpoint newly wrote by the groups its superblock lists, as the full open verifies
+     * it by all: each listed group's page in the current copy (its checks, and the checkpoint's sequence), their
+     * count and digest, and the user pages newly live in them (count, and each page's CRC32C). Reads two metadata
+     * pages a listed group and the new user pages: at most {@link SuperblockDescriptor#DIRECTORY_CAPACITY} and
+     * {@link Checkpointer#ONE_FLUSH_MAX_PAGES}, whatever the store's size.
+     *
+     * @throws IncompatibleStoreException ({@code CORRUPT_METADATA}) if something it names did not reach the disk.
+     */
+    private static void checkDirectory(final RawMmapFile file, final Path path, final StoreLayout layout,
+        final Superblock superblock, final int slot)
+    {
+        if (0 == (superblock.flags() & SuperblockDescriptor.FLAG_ONE_FLUSH) || 0 == superblock.sequence())
+        {
+            return;
+        }
+        final byte[] encoded = new byte[StoreLayout.PAGE_SIZE];
+        // Read again after validSuperblocks checked its CRC32C: the file is locked, nothing wrote it in between.
+        read(file, StoreLayout.superblockOffset(slot), encoded);
+        final long[] groups = SuperblockDescriptor.directory(new UnsafeBuffer(encoded), superblock);
+        final NewPages newPages = new NewPages(file, layout, path, superblock, true);
+        final byte[] pair = new byte[2 * StoreLayout.PAGE_SIZE];
+        final byte[] current = new byte[StoreLayout.PAGE_SIZE];
+        final byte[] other = new byte[StoreLayout.PAGE_SIZE];
+        final UnsafeBuffer currentBuffer = new UnsafeBuffer(current);
+        final UnsafeBuffer otherBuffer = new UnsafeBuffer(other);
+        final UnsafeBuffer allFree = new UnsafeBuffer(new byte[StoreLayout.PAGE_SIZE]);
+        final int copy = superblock.currentCopy();
+        long before = -1;
+        for (final long group : groups)
+        {
+            if (group <= before || group >= superblock.highWater())
+            {
+                throw newPages.corrupt("its directory lists group=" + group + " after group=" + before +
+                    " or at or above its high-water mark " + superblock.highWater());
+            }
+            before = group;
+            read(file, layout.metadataOffset(0, group), pair);
+            System.arraycopy(pair, copy * StoreLayout.PAGE_SIZE, current, 0, StoreLayout.PAGE_SIZE);
+            System.arraycopy(pair, (1 - copy) * StoreLayout.PAGE_SIZE, other, 0, StoreLayout.PAGE_SIZE);
+            MetadataPageDescriptor.checkPage(currentBuffer, group, superblock.sequence(), path);
+            if (superblock.sequence() != MetadataPageDescriptor.pageSequence(currentBuffer))
+            {
+                throw newPages.corrupt("group=" + group + ", which its directory lists, carries sequence=" +
+                    MetadataPageDescriptor.pageSequence(currentBuffer));
+            }
+            final boolean otherValid = null == MetadataPageDescriptor.check(otherBuffer, group, superblock.sequence());
+            newPages.written(currentBuffer, group, group >= superblock.highWaterBefore() ? allFree :
+                otherValid && superblock.sequence() != MetadataPageDescriptor.pageSequence(otherBuffer) ?
+                otherBuffer : null);
+        }
+        newPages.check(true);
     }
 
     /**
@@ -219,8 +298,10 @@ public record Recovery(
             {
                 free.add(above, table.size());
             }
-            return new Recovery(superblock, layout, table, new long[0], free, fallback, true, true, fullGroups,
-                freeMap);
+            // After a crash the copies were not compared: the first checkpoint has it done (StaleGroups). Below a
+            // high-water mark of 0 (a new store's) there is nothing to compare.
+            return new Recovery(superblock, layout, table, clean || 0 == superblock.highWater() ? new long[0] : null,
+                free, fallback, true, clean, fullGroups, freeMap);
         }
         table.adviseFill(superblock.highWater() * MetadataPageDescriptor.ENTRIES_PER_PAGE);
         final byte[] pair = new byte[2 * StoreLayout.PAGE_SIZE];

@@ -37,6 +37,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -240,6 +241,36 @@ class RecoveryTest
         assertFalse(recovery.clean());
         assertArrayEquals(new long[]{0}, recovery.staleTablePages(),
             "the first checkpoint wrote table page 0 of one copy only");
+    }
+
+    @Test
+    void shouldLeaveTheComparisonOfTheCopiesToTheFirstCheckpointWhenOpeningLazilyAfterACrash() throws IOException
+    {
+        final Path file = dir.resolve("s.store");
+        final byte[] killed;
+        try (PageStore store = PageStore.create(file, PAGES); PageWriter writer = store.newWriter())
+        {
+            final long pageId = writer.allocate();
+            store.checkpoint(List.of(writer.write(pageId, view -> view.putLong(0, 1))));
+            killed = Files.readAllBytes(file);
+        }
+        Files.write(file, killed);
+        try (RawMmapFile raw = RawMmapFile.open(file))
+        {
+            final Recovery recovery = Recovery.recover(raw, file, 0, true);
+            assertTrue(recovery.lazy(), "lazy after a crash too");
+            assertFalse(recovery.clean());
+            assertNull(recovery.staleTablePages(), "not compared");
+            assertEquals(1, recovery.superblock().sequence());
+            assertEquals(1, recovery.superblock().highWater(), "one group to load at its first touch");
+            final StaleGroups stale = new StaleGroups(raw, file, recovery.layout(), recovery.superblock(),
+                recovery.table(), new Lifecycle(file.toString()));
+            recovery.table().unloaded(1, 0, new LazyGroups(raw, file, recovery.layout(), recovery.superblock(),
+                new ExtentAllocator(recovery.free(), 1), new Lifecycle(file.toString())));
+            assertArrayEquals(Recovery.recover(raw, file).staleTablePages(), stale.get(),
+                "the same groups as the full open");
+            assertArrayEquals(new long[]{0}, stale.get());
+        }
     }
 
     private static void damage(final Path file, final long offset) throws IOException

@@ -111,14 +111,16 @@ public record Superblock(
 
     /**
      * {@return whether {@code other} names the same checkpoint}: every field equal but the flags
-     * {@link SuperblockDescriptor#FLAG_ONE_FLUSH} and {@link SuperblockDescriptor#FLAG_CLEAN}, which a clean close's
-     * copy of the superblock drops and sets, and {@link #fullGroups()}, which only that copy holds.
+     * {@link SuperblockDescriptor#FLAG_ONE_FLUSH}, {@link SuperblockDescriptor#FLAG_DIRECTORY} and
+     * {@link SuperblockDescriptor#FLAG_CLEAN}, which a clean close's copy of the superblock drops and sets (with the
+     * directory's bytes replaced by its free map), and {@link #fullGroups()}, which only that copy holds.
      *
      * @param other the superblock of the other slot.
      */
     public boolean sameCheckpointAs(final Superblock other)
     {
-        final int ignored = SuperblockDescriptor.FLAG_ONE_FLUSH | SuperblockDescriptor.FLAG_CLEAN;
+        final int ignored = SuperblockDescriptor.FLAG_ONE_FLUSH | SuperblockDescriptor.FLAG_CLEAN |
+            SuperblockDescriptor.FLAG_DIRECTORY;
         return pageSize == other.pageSize && pageCount == other.pageCount && metadataPages == other.metadataPages &&
             sequence == other.sequence && currentCopy == other.currentCopy && livePages == other.livePages &&
             Arrays.equals(roots, other.roots) && (flags & ~ignored) == (other.flags & ~ignored) &&

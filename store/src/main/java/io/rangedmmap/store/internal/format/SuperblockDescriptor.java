@@ -18,6 +18,7 @@ package io.rangedmmap.store.internal.format;
 import io.rangedmmap.store.IncompatibleStoreException;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -79,6 +80,10 @@ import java.util.zip.CRC32C;
  * {@link #FLAG_CLEAN} into the spare slot (so the two slots hold the same sequence): open then need not compare the
  * copies. The next checkpoint of a writable open clears it (rewrites that slot without the flag, flushed) before it
  * writes any metadata.
+ *
+ * <p><b>Directory (format 4).</b> A checkpoint made durable by one flush lists, in the bytes a clean close's mark
+ * uses for its free map, the metadata groups it wrote ({@link #FLAG_DIRECTORY}): open after a crash verifies it by
+ * reading those groups alone, and leaves every other group to be checked at its first touch.
  *
  * <p><b>Store identity.</b> The two words that were reserved (zero) hold a 64-bit store id, random at create, kept
  * by every checkpoint and copied by a backup, so that an incremental backup can refuse a backup of another store. A
@@ -224,6 +229,25 @@ public final class SuperblockDescriptor
     public static final int FLAG_CLEAN = 4;
 
     /**
+     * The flag of a checkpoint made durable by one flush that lists the metadata groups it wrote (format 4): their
+     * indexes, {@link Superblock#metadataPagesWritten()} of them, ascending, as unsigned 32-bit words from
+     * {@link #DIRECTORY_OFFSET}. Open after a crash reads those groups, not every group, to verify it. Set only with
+     * {@link #FLAG_ONE_FLUSH}: a checkpoint that writes more groups than fit is made durable with two flushes.
+     */
+    public static final int FLAG_DIRECTORY = 8;
+
+    /**
+     * Offset of a one-flush checkpoint's directory of the groups it wrote (see {@link #FLAG_DIRECTORY}): the bytes a
+     * clean close's mark uses for its free map, which a checkpoint's superblock never carries.
+     */
+    public static final int DIRECTORY_OFFSET = FREE_MAP_OFFSET;
+
+    /**
+     * The most groups a directory lists: 960.
+     */
+    public static final int DIRECTORY_CAPACITY = FREE_MAP_BYTES / Integer.BYTES;
+
+    /**
      * The length of the encoded superblock.
      */
     public static final int LENGTH = CRC_OFFSET + Integer.BYTES;
@@ -354,6 +378,49 @@ public final class SuperblockDescriptor
     }
 
     /**
+     * {@return the bytes of a directory of groups} (see {@link #FLAG_DIRECTORY}), to pass to
+     * {@link #encode(MutableDirectBuffer, Superblock, byte[])}.
+     *
+     * @param groups the groups, ascending, at most {@link #DIRECTORY_CAPACITY}, each below 2^32.
+     * @throws IllegalArgumentException if there are too many, or one is out of range.
+     */
+    public static byte[] directoryBytes(final long[] groups)
+    {
+        if (groups.length > DIRECTORY_CAPACITY)
+        {
+            throw new IllegalArgumentException(groups.length + " groups do not fit a directory of " +
+                DIRECTORY_CAPACITY);
+        }
+        final byte[] bytes = new byte[FREE_MAP_BYTES];
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        for (int i = 0; i < groups.length; i++)
+        {
+            if (groups[i] < 0 || groups[i] > 0xFFFF_FFFFL)
+            {
+                throw new IllegalArgumentException("group=" + groups[i] + " does not fit a directory entry");
+            }
+            buffer.putInt(i * Integer.BYTES, (int)groups[i], ORDER);
+        }
+        return bytes;
+    }
+
+    /**
+     * {@return the directory of the groups a one-flush checkpoint wrote} (see {@link #FLAG_DIRECTORY}).
+     *
+     * @param buffer     the encoded superblock, its CRC32C checked.
+     * @param superblock its decoded values, with {@link #FLAG_DIRECTORY} set and its geometry checked.
+     */
+    public static long[] directory(final DirectBuffer buffer, final Superblock superblock)
+    {
+        final long[] groups = new long[superblock.metadataPagesWritten()];
+        for (int i = 0; i < groups.length; i++)
+        {
+            groups[i] = buffer.getInt(DIRECTORY_OFFSET + i * Integer.BYTES, ORDER) & 0xFFFF_FFFFL;
+        }
+        return groups;
+    }
+
+    /**
      * {@return how many groups one bit of the free map covers, for a store of {@code groups} groups below its
      * high-water mark}: 1 up to {@code 8 * FREE_MAP_BYTES} groups, more above.
      *
@@ -390,8 +457,10 @@ public final class SuperblockDescriptor
             superblock.metadataPages() != MetadataPageDescriptor.metadataPagesFor(pageCount) ||
             superblock.currentCopy() != (superblock.sequence() & 1) || superblock.sequence() < 0 ||
             superblock.livePages() < 0 || superblock.livePages() > pageCount ||
-            0 != (superblock.flags() & ~(FLAG_ONE_FLUSH | FLAG_BACKUP | FLAG_CLEAN)) ||
+            0 != (superblock.flags() & ~(FLAG_ONE_FLUSH | FLAG_BACKUP | FLAG_CLEAN | FLAG_DIRECTORY)) ||
             (FLAG_ONE_FLUSH | FLAG_CLEAN) == (superblock.flags() & (FLAG_ONE_FLUSH | FLAG_CLEAN)) ||
+            FLAG_DIRECTORY == (superblock.flags() & (FLAG_DIRECTORY | FLAG_ONE_FLUSH)) ||
+            0 != (superblock.flags() & FLAG_DIRECTORY) && superblock.metadataPagesWritten() > DIRECTORY_CAPACITY ||
             superblock.metadataPagesWritten() < 0 ||
             superblock.metadataPagesWritten() > superblock.metadataPages() || superblock.newPages() < 0 ||
             superblock.newPages() > superblock.livePages() || superblock.maxPages() < pageCount ||

@@ -85,6 +85,46 @@ class SuperblockDescriptorTest
     }
 
     @Test
+    void shouldRoundTripADirectoryOfGroupsAndRefuseOneThatCannotBe()
+    {
+        final long[] groups = {0, 3, 959, 0xFFFF_FFFFL};
+        final Superblock listed = new Superblock(4096, 1000, 2, 3, 1, 12, new long[16],
+            SuperblockDescriptor.FLAG_ONE_FLUSH | SuperblockDescriptor.FLAG_DIRECTORY, groups.length, 0, 0, 1000, 2, 2,
+            0);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+        SuperblockDescriptor.encode(buffer, listed, SuperblockDescriptor.directoryBytes(groups));
+        assertTrue(SuperblockDescriptor.isCrcValid(buffer));
+        final Superblock decoded = SuperblockDescriptor.decode(buffer);
+        assertArrayEquals(groups, SuperblockDescriptor.directory(buffer, decoded));
+        assertEquals(960, SuperblockDescriptor.DIRECTORY_CAPACITY);
+        SuperblockDescriptor.directoryBytes(new long[SuperblockDescriptor.DIRECTORY_CAPACITY]);
+        assertThrowsExactly(IllegalArgumentException.class,
+            () -> SuperblockDescriptor.directoryBytes(new long[SuperblockDescriptor.DIRECTORY_CAPACITY + 1]));
+        assertThrowsExactly(IllegalArgumentException.class,
+            () -> SuperblockDescriptor.directoryBytes(new long[]{1L << 32}));
+        assertThrowsExactly(IllegalArgumentException.class, () -> SuperblockDescriptor.directoryBytes(new long[]{-1}));
+        // The clean close's copy of the superblock drops the directory (its bytes hold the free map) and still names
+        // the same checkpoint.
+        assertTrue(decoded.sameCheckpointAs(decoded.withFlags(SuperblockDescriptor.FLAG_CLEAN)));
+        final long size = new StoreLayout(1000).fileSize();
+        SuperblockDescriptor.checkGeometry(new Superblock(4096, 1000, 2, 3, 1, 12, new long[16],
+            SuperblockDescriptor.FLAG_ONE_FLUSH | SuperblockDescriptor.FLAG_DIRECTORY, 2, 0, 0, 1000, 2, 2, 0), size,
+            FILE);
+        // A directory without the one flush it serves, or longer than fits, is damage.
+        for (final Superblock bad : new Superblock[]{
+            new Superblock(4096, 1000, 2, 3, 1, 12, new long[16], SuperblockDescriptor.FLAG_DIRECTORY, 2, 0, 0, 1000,
+                2, 2, 0),
+            new Superblock(4096, 1_000_000, 1961, 3, 1, 12, new long[16],
+                SuperblockDescriptor.FLAG_ONE_FLUSH | SuperblockDescriptor.FLAG_DIRECTORY, 961, 0, 0, 1_000_000, 1961,
+                1961, 0)})
+        {
+            assertEquals(IncompatibleStoreException.Problem.CORRUPT_METADATA, assertThrowsExactly(
+                IncompatibleStoreException.class, () -> SuperblockDescriptor.checkGeometry(bad,
+                    new StoreLayout(bad.pageCount()).fileSize(), FILE)).problem(), bad.toString());
+        }
+    }
+
+    @Test
     void shouldRefuseGeometryThatDisagreesWithTheFile()
     {
         final long size = new StoreLayout(1000).fileSize();
