@@ -20,6 +20,7 @@ import io.rangedmmap.store.PageStore;
 import io.rangedmmap.store.PageWriter;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.StoreIo;
+import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
 import io.rangedmmap.store.internal.format.StoreLayout;
 import io.rangedmmap.store.internal.format.Superblock;
 import io.rangedmmap.store.internal.format.SuperblockDescriptor;
@@ -69,9 +70,13 @@ import java.util.concurrent.TimeUnit;
  * growth of {@code RssAnon} in {@code /proc/self/status} across the open, which takes in the store's off-heap page
  * tables and any heap the JVM touched for the first time) is printed as {@code anon held}, per page of the store.
  *
- * <p>{@link #closed}: {@code clean} opens the store as its last close left it (a clean close: the open reads only the
- * current metadata copy); {@code crashed} removes that close's mark before each open, as a crash before any metadata
- * write leaves the store (the open reads and compares both copies of every group below the high-water mark).
+ * <p>{@link #closed}: {@code clean} opens the store as its last close left it (a clean close: the open reads the
+ * superblocks only); {@code crashed} removes that close's mark before each open, as a crash before any metadata
+ * write leaves the store; {@code killed} restores, before each open, the superblocks and metadata a kill -9 left
+ * right after a one-page checkpoint (made durable by one flush: the open reads the groups its superblock lists and
+ * that page). {@link #storeOpenAndCommit} adds the first checkpoint of the run, one page: after a crash it is the one
+ * that compares the two metadata copies below the high-water mark (the work the open did before format 4's
+ * directory).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -99,7 +104,7 @@ public class StoreSizeOpenBenchmark
     /**
      * How the store was last closed: {@code clean} or {@code crashed} (see the class comment).
      */
-    @Param({"clean", "crashed"})
+    @Param({"clean", "crashed", "killed"})
     public String closed;
 
     private Path dir;
@@ -109,6 +114,10 @@ public class StoreSizeOpenBenchmark
     private final List<Long> heapHeld = new ArrayList<>();
     private final List<Long> anonHeld = new ArrayList<>();
     private long anonBefore;
+    /**
+     * For {@code killed}: the superblocks and the metadata groups below the high-water mark as the kill left them.
+     */
+    private byte[] killedMetadata;
 
     /**
      * Builds the store (sparse) and the LMDB environment.
@@ -126,6 +135,10 @@ public class StoreSizeOpenBenchmark
             throw new IllegalArgumentException("live=" + live + " must be at most the store's pageCount=" + pageCount);
         }
         build(path, pageCount, live);
+        if ("killed".equals(closed))
+        {
+            killedMetadata = commitOneAndKeepMetadata(path, live);
+        }
         final Path lmdb = Files.createDirectories(dir.resolve("lmdb"));
         try (Env<ByteBuffer> build = Lmdb.env(lmdb, EnvFlags.MDB_NOSYNC))
         {
@@ -191,6 +204,14 @@ public class StoreSizeOpenBenchmark
         {
             unmark(path);
         }
+        if ("killed".equals(closed))
+        {
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
+            {
+                channel.write(ByteBuffer.wrap(killedMetadata), 0);
+                channel.force(false);
+            }
+        }
         usedHeap();
         anonBefore = AnonMemory.rssAnon();
     }
@@ -225,6 +246,27 @@ public class StoreSizeOpenBenchmark
                 store.checkpoint(receipts);
                 written += batch;
             }
+        }
+    }
+
+    /**
+     * Opens the store, commits one page (a one-flush checkpoint), and reads the superblocks and the metadata groups
+     * below the high-water mark while the store is open: with its user pages, which the close does not touch, the
+     * state a kill -9 leaves right after that checkpoint. Then closes it (cleanly).
+     */
+    private static byte[] commitOneAndKeepMetadata(final Path path, final int live) throws IOException
+    {
+        try (PageStore store = PageStore.open(path); PageWriter writer = store.newWriter())
+        {
+            store.checkpoint(List.of(writer.write(writer.allocate(), new byte[PageStore.PAGE_SIZE])));
+            final long groups = Math.min(new StoreLayout(store.pageCount()).metadataPages(),
+                MetadataPageDescriptor.metadataPagesFor(live + 1L) + 1);
+            final byte[] kept = new byte[(int)StoreLayout.metadataOffsetOf(0, groups)];
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
+            {
+                channel.read(ByteBuffer.wrap(kept), 0);
+            }
+            return kept;
         }
     }
 
@@ -279,6 +321,24 @@ public class StoreSizeOpenBenchmark
     public PageStore storeOpen() throws IOException
     {
         opened = PageStore.open(path);
+        return opened;
+    }
+
+    /**
+     * The library: open the store and make its first checkpoint, of one page (after a crash, the one that compares
+     * the two metadata copies).
+     *
+     * @return the open store (closed after the iteration).
+     * @throws IOException if it cannot be opened.
+     */
+    @Benchmark
+    public PageStore storeOpenAndCommit() throws IOException
+    {
+        opened = PageStore.open(path);
+        try (PageWriter writer = opened.newWriter())
+        {
+            opened.checkpoint(List.of(writer.write(writer.allocate(), new byte[PageStore.PAGE_SIZE])));
+        }
         return opened;
     }
 
