@@ -208,7 +208,14 @@ public class StoreSizeOpenBenchmark
         {
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
             {
-                channel.write(ByteBuffer.wrap(killedMetadata), 0);
+                channel.write(ByteBuffer.wrap(killedMetadata, 0, StoreLayout.SUPERBLOCK_SLOTS * StoreLayout.PAGE_SIZE),
+                    0);
+                final long groups = (killedMetadata.length / StoreLayout.PAGE_SIZE - StoreLayout.SUPERBLOCK_SLOTS) / 2;
+                for (long group = 0; group < groups; group++)
+                {
+                    channel.write(ByteBuffer.wrap(killedMetadata, pairAt(group), 2 * StoreLayout.PAGE_SIZE),
+                        StoreLayout.metadataOffsetOf(0, group));
+                }
                 channel.force(false);
             }
         }
@@ -261,13 +268,24 @@ public class StoreSizeOpenBenchmark
             store.checkpoint(List.of(writer.write(writer.allocate(), new byte[PageStore.PAGE_SIZE])));
             final long groups = Math.min(new StoreLayout(store.pageCount()).metadataPages(),
                 MetadataPageDescriptor.metadataPagesFor(live + 1L) + 1);
-            final byte[] kept = new byte[(int)StoreLayout.metadataOffsetOf(0, groups)];
+            // The superblocks, then each group's two metadata pages (they sit side by side, before its user pages).
+            final byte[] kept = new byte[(int)((StoreLayout.SUPERBLOCK_SLOTS + 2 * groups) * StoreLayout.PAGE_SIZE)];
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
             {
-                channel.read(ByteBuffer.wrap(kept), 0);
+                channel.read(ByteBuffer.wrap(kept, 0, StoreLayout.SUPERBLOCK_SLOTS * StoreLayout.PAGE_SIZE), 0);
+                for (long group = 0; group < groups; group++)
+                {
+                    channel.read(ByteBuffer.wrap(kept, pairAt(group), 2 * StoreLayout.PAGE_SIZE),
+                        StoreLayout.metadataOffsetOf(0, group));
+                }
             }
             return kept;
         }
+    }
+
+    private static int pairAt(final long group)
+    {
+        return (int)((StoreLayout.SUPERBLOCK_SLOTS + 2 * group) * StoreLayout.PAGE_SIZE);
     }
 
     /**
