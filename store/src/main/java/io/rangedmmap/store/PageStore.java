@@ -132,7 +132,7 @@ public final class PageStore implements AutoCloseable
         {
             // Before anything touches the table: the groups below the high-water mark load at their first touch.
             this.lazyGroups = new LazyGroups(file, path, layout, recovery.superblock(), allocator, lifecycle);
-            table.unloaded(recovery.superblock().highWater(), recovery.fullGroups(), recovery.freeMap(),
+            table.unloaded(recovery.superblock().highWater(), recovery.freeMap(),
                 SuperblockDescriptor.freeMapSpan(recovery.superblock().highWater()), lazyGroups);
             allocator.lazy(table);
         }

@@ -291,11 +291,11 @@ public final class Checkpointer
         }
         previousDirty = new long[0];
         Arrays.fill(scratch, (byte)0);
-        // With the hint that spares the next lazy open's allocator loading the full groups at the front.
+        // With the map of the groups that may hold a free page, which spares the next lazy open's allocator loading the
+        // full ones.
         SuperblockDescriptor.encode(scratchBuffer, current.withFlags(
-            (current.flags() & SuperblockDescriptor.FLAG_BACKUP) | SuperblockDescriptor.FLAG_CLEAN)
-            .withFullGroups(table.fullGroups(highWater)), table.freeMap(highWater,
-            SuperblockDescriptor.freeMapSpan(highWater), SuperblockDescriptor.FREE_MAP_BYTES));
+            (current.flags() & SuperblockDescriptor.FLAG_BACKUP) | SuperblockDescriptor.FLAG_CLEAN),
+            table.freeMap(highWater, SuperblockDescriptor.freeMapSpan(highWater), SuperblockDescriptor.FREE_MAP_BYTES));
         final long offset = StoreLayout.superblockOffset(1 - copy);
         io.writeAt(file, offset, scratch);
         io.flushRange(file, offset, StoreLayout.PAGE_SIZE);
@@ -325,8 +325,7 @@ public final class Checkpointer
         file.readAt(offset, scratch);
         final Superblock marked = SuperblockDescriptor.decode(scratchBuffer);
         Arrays.fill(scratch, (byte)0);
-        SuperblockDescriptor.encode(scratchBuffer, marked.withFlags(marked.flags() & ~SuperblockDescriptor.FLAG_CLEAN)
-            .withFullGroups(0));
+        SuperblockDescriptor.encode(scratchBuffer, marked.withFlags(marked.flags() & ~SuperblockDescriptor.FLAG_CLEAN));
         io.writeAt(file, offset, scratch);
         io.flushRange(file, offset, StoreLayout.PAGE_SIZE);
         cleanToClear = false;

@@ -106,9 +106,9 @@ public final class ExtentAllocator
     public void lazy(final PageTable table)
     {
         lazyTable = table;
-        // The groups below the clean close's hint held no free page in the checkpoint the store opened at: nothing
-        // to find there (a page freed since reaches the pool through its checkpoint, as in any store).
-        frontier = table.openFullGroups();
+        // From the first group: uncover skips, a bit test each, the groups the clean close's map says held no free
+        // page in the checkpoint the store opened at (a page freed since reaches the pool through its checkpoint).
+        frontier = 0;
         poolPages = Long.MAX_VALUE;
     }
 

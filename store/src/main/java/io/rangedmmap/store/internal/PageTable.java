@@ -46,7 +46,7 @@ import java.lang.ref.Cleaner;
  * a {@link Cleaner} once the table is unreachable, never while a thread that holds the table can still touch it.
  *
  * <p><b>Groups loaded at first touch:</b> the entries of each group of pages (the pages one metadata page describes)
- * may be left unloaded by the open ({@link #unloaded(long, long, GroupLoader)}: after a clean close, open reads only
+ * may be left unloaded by the open ({@link #unloaded(long, GroupLoader)}: after a clean close, open reads only
  * the superblocks). Every accessor that takes a page id, and {@link #groupSequence(long)}, passes one gate first: an
  * acquire load of the group's state byte; a group not yet {@code LOADED} is loaded there, by the first thread that
  * touches it ({@link GroupLoader#load(PageTable, long)}), while the others wait; a group whose load failed throws
@@ -120,11 +120,6 @@ public final class PageTable implements PageCrcs
      * before the table is shared (the store's construction publishes it).
      */
     private long lazyGroups;
-    /**
-     * The clean close's hint the open had ({@code Superblock.fullGroups}): no group below it held a free page; set
-     * with {@link #lazyGroups}.
-     */
-    private long openFullGroups;
     /**
      * The clean close's free map the open had (see {@code SuperblockDescriptor.FREE_MAP_OFFSET}), and how many groups
      * a bit covers; {@code null} if none. A constant 3,840 bytes, whatever the store's size.
@@ -424,26 +419,23 @@ public final class PageTable implements PageCrcs
      * Marks the groups {@code [0, groups)} unloaded: each is loaded by {@code loader} at its first touch. Called once,
      * by the open, before the table is shared; costs one byte store a group (a million pages: under 2 KiB).
      *
-     * @param groups     the groups the open did not load: those below the high-water mark.
-     * @param fullGroups the clean close's hint: no group below it holds a free page, at most {@code groups}.
-     * @param loader     who loads them.
+     * @param groups the groups the open did not load: those below the high-water mark.
+     * @param loader who loads them.
      */
-    public void unloaded(final long groups, final long fullGroups, final GroupLoader loader)
+    public void unloaded(final long groups, final GroupLoader loader)
     {
-        unloaded(groups, fullGroups, null, 1, loader);
+        unloaded(groups, null, 1, loader);
     }
 
     /**
-     * As {@link #unloaded(long, long, GroupLoader)}, with the clean close's free map.
+     * As {@link #unloaded(long, GroupLoader)}, with the clean close's free map.
      *
      * @param groups      the groups the open did not load: those below the high-water mark.
-     * @param fullGroups  the clean close's hint: no group below it holds a free page, at most {@code groups}.
      * @param freeMap     the clean close's free map, or {@code null} if none (every group may hold a free page).
      * @param freeMapSpan how many groups a bit of it covers, at least 1.
      * @param loader      who loads them.
      */
-    public void unloaded(final long groups, final long fullGroups, final byte[] freeMap, final long freeMapSpan,
-        final GroupLoader loader)
+    public void unloaded(final long groups, final byte[] freeMap, final long freeMapSpan, final GroupLoader loader)
     {
         if (freeMapSpan < 1 || null != freeMap && (groups + freeMapSpan - 1) / freeMapSpan > 8L * freeMap.length)
         {
@@ -452,25 +444,14 @@ public final class PageTable implements PageCrcs
         }
         this.openFreeMap = freeMap;
         this.openFreeMapSpan = freeMapSpan;
-        if (groups < 0 || groups > (Math.max(1, capacity) + GROUP - 1) / GROUP || fullGroups < 0 ||
-            fullGroups > groups)
+        if (groups < 0 || groups > (Math.max(1, capacity) + GROUP - 1) / GROUP)
         {
             throw new IllegalArgumentException("groups=" + groups + " must be in [0, groups of capacity=" + capacity +
-                "] and fullGroups=" + fullGroups + " in [0, groups]");
+                "]");
         }
         this.loader = loader;
         this.lazyGroups = groups;
-        this.openFullGroups = fullGroups;
         UnsafeApi.setMemory(statesAddress, groups, UNLOADED);
-    }
-
-    /**
-     * {@return the clean close's hint the open had: no group below it held a free page in the checkpoint the store
-     * opened at (0 if the open loaded every group)}
-     */
-    public long openFullGroups()
-    {
-        return openFullGroups;
     }
 
     /**
@@ -519,7 +500,7 @@ public final class PageTable implements PageCrcs
     {
         if (!isLoaded(group))
         {
-            return group < openFullGroups || !mayHoldFree(group);
+            return !mayHoldFree(group);
         }
         final long end = Math.min(size, (group + 1) * GROUP);
         for (long page = group * GROUP; page < end; page++)
@@ -532,26 +513,6 @@ public final class PageTable implements PageCrcs
             }
         }
         return true;
-    }
-
-    /**
-     * {@return the number of leading groups, of the first {@code groups}, that hold no page free in the durable
-     * checkpoint}: every page LIVE or FREEING (a staged free is not durable). A group not loaded since the open counts
-     * as full only below {@link #openFullGroups()} (it is as the open found it). For the clean close's hint, with no
-     * checkpoint running: O(the loaded pages below the result) plus a byte a group.
-     *
-     * @param groups the groups to look at: the durable high-water mark (every group above it is free).
-     */
-    public long fullGroups(final long groups)
-    {
-        for (long group = 0; group < groups; group++)
-        {
-            if (!holdsOnlyLive(group))
-            {
-                return group;
-            }
-        }
-        return groups;
     }
 
     /**

@@ -63,14 +63,12 @@ import java.util.zip.CRC32C;
  * @param clean           whether the store was closed cleanly (see {@link SuperblockDescriptor#FLAG_CLEAN}): the
  *                        spare superblock slot holds the same checkpoint with that flag, the two metadata copies are
  *                        equal, and a writable open must clear the flag before it writes any metadata.
- * @param fullGroups      for a lazy open, the clean close's hint ({@link Superblock#fullGroups()}): no group below it
- *                        holds a free page, so the allocator starts looking at it; 0 otherwise.
  * @param freeMap         for a lazy open, the clean close's map of the groups that may hold a free page (see
  *                        {@link SuperblockDescriptor#FREE_MAP_OFFSET}); {@code null} otherwise.
  */
 public record Recovery(
     Superblock superblock, StoreLayout layout, PageTable table, long[] staleTablePages, Runs free,
-    SuperblockFallback fallback, boolean lazy, boolean clean, long fullGroups, byte[] freeMap)
+    SuperblockFallback fallback, boolean lazy, boolean clean, byte[] freeMap)
 {
     /**
      * Recovers the last durable checkpoint of a store file; writes nothing.
@@ -131,10 +129,10 @@ public record Recovery(
             if (lazy && !clean && canOpenLazily(newest))
             {
                 checkDirectory(file, path, new StoreLayout(newest.pageCount()), newest, newestSlot);
-                return recoverAt(file, path, newest, true, rejectedSlot, maxPages, false, true, 0, null);
+                return recoverAt(file, path, newest, true, rejectedSlot, maxPages, false, true, null);
             }
             return recoverAt(file, path, newest, true, rejectedSlot, maxPages, clean, lazy && clean,
-                clean ? markOf(candidates).fullGroups() : 0, lazy && clean ? freeMapOf(file, candidates, slots) : null);
+                lazy && clean ? freeMapOf(file, candidates, slots) : null);
         }
         catch (final IncompatibleStoreException ex)
         {
@@ -156,7 +154,7 @@ public record Recovery(
                     ex.getMessage());
                 // Acknowledged, so nothing to verify: lazily too, if asked (the newer one wrote only the other copy).
                 final Recovery recovery = recoverAt(file, path, previous, false, fallback, maxPages, false,
-                    lazy, 0, null);
+                    lazy, null);
                 SuperblockFallbackEvent.emit(path.toString(), newestSlot, ex.getMessage(), previous.sequence());
                 return recovery;
             }
@@ -274,7 +272,7 @@ public record Recovery(
 
     private static Recovery recoverAt(final RawMmapFile file, final Path path, final Superblock superblock,
         final boolean newest, final SuperblockFallback fallback, final long maxPages, final boolean clean,
-        final boolean lazy, final long fullGroups, final byte[] freeMap)
+        final boolean lazy, final byte[] freeMap)
     {
         final StoreLayout layout = new StoreLayout(superblock.pageCount());
         if (0 != maxPages && maxPages < layout.pageCount())
@@ -301,7 +299,7 @@ public record Recovery(
             // After a crash the copies were not compared: the first checkpoint has it done (StaleGroups). Below a
             // high-water mark of 0 (a new store's) there is nothing to compare.
             return new Recovery(superblock, layout, table, clean || 0 == superblock.highWater() ? new long[0] : null,
-                free, fallback, true, clean, fullGroups, freeMap);
+                free, fallback, true, clean, freeMap);
         }
         table.adviseFill(superblock.highWater() * MetadataPageDescriptor.ENTRIES_PER_PAGE);
         final byte[] pair = new byte[2 * StoreLayout.PAGE_SIZE];
@@ -374,7 +372,7 @@ public record Recovery(
             free.add(scanned, table.size());
         }
         return new Recovery(superblock, layout, table, Arrays.copyOf(stale, staleCount), free, fallback, false, clean,
-            0, null);
+            null);
     }
 
     /**

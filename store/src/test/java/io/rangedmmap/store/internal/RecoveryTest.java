@@ -265,7 +265,7 @@ class RecoveryTest
             assertEquals(1, recovery.superblock().highWater(), "one group to load at its first touch");
             final StaleGroups stale = new StaleGroups(raw, file, recovery.layout(), recovery.superblock(),
                 recovery.table(), new Lifecycle(file.toString()));
-            recovery.table().unloaded(1, 0, new LazyGroups(raw, file, recovery.layout(), recovery.superblock(),
+            recovery.table().unloaded(1, new LazyGroups(raw, file, recovery.layout(), recovery.superblock(),
                 new ExtentAllocator(recovery.free(), 1), new Lifecycle(file.toString())));
             assertArrayEquals(Recovery.recover(raw, file).staleTablePages(), stale.get(),
                 "the same groups as the full open");

@@ -42,8 +42,6 @@ import java.util.Arrays;
  *                      {@code [highWaterBefore, highWater)} were all free before it.
  * @param storeId       the identity of the store, random at create and kept by every checkpoint and by a backup
  *                      (which is a copy of the same store); 0 in a file made before stores had one.
- * @param fullGroups    in a clean close's mark only (else 0): every group below it holds no page free in this
- *                      checkpoint, so the allocator of a lazy open need not load them to find free pages.
  */
 public record Superblock(
     int pageSize,
@@ -60,8 +58,7 @@ public record Superblock(
     long maxPages,
     long highWater,
     long highWaterBefore,
-    long storeId,
-    long fullGroups)
+    long storeId)
 {
     /**
      * The superblock of a checkpoint that names no newly written page: a new store's.
@@ -78,42 +75,14 @@ public record Superblock(
         final int currentCopy, final long livePages, final long[] roots)
     {
         this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, 0, 0, 0, 0, pageCount, 0, 0,
-            0, 0);
-    }
-
-    /**
-     * A superblock without the clean close's hint ({@code fullGroups} 0): what every checkpoint writes.
-     *
-     * @param pageSize             the page size in bytes.
-     * @param pageCount            the number of user pages.
-     * @param metadataPages        the number of metadata pages per copy.
-     * @param sequence             the checkpoint sequence.
-     * @param currentCopy          the metadata copy this checkpoint wrote.
-     * @param livePages            the number of live user pages.
-     * @param roots                the 16 root slots.
-     * @param flags                the flags.
-     * @param metadataPagesWritten the metadata pages this checkpoint wrote.
-     * @param metadataDigest       their digest.
-     * @param newPages             the user pages this checkpoint wrote.
-     * @param maxPages             the most user pages the store may grow to.
-     * @param highWater            the high-water mark.
-     * @param highWaterBefore      the previous checkpoint's high-water mark.
-     * @param storeId              the store's identity.
-     */
-    public Superblock(final int pageSize, final long pageCount, final long metadataPages, final long sequence,
-        final int currentCopy, final long livePages, final long[] roots, final int flags,
-        final int metadataPagesWritten, final int metadataDigest, final long newPages, final long maxPages,
-        final long highWater, final long highWaterBefore, final long storeId)
-    {
-        this(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, flags, metadataPagesWritten,
-            metadataDigest, newPages, maxPages, highWater, highWaterBefore, storeId, 0);
+            0);
     }
 
     /**
      * {@return whether {@code other} names the same checkpoint}: every field equal but the flags
      * {@link SuperblockDescriptor#FLAG_ONE_FLUSH}, {@link SuperblockDescriptor#FLAG_DIRECTORY} and
      * {@link SuperblockDescriptor#FLAG_CLEAN}, which a clean close's copy of the superblock drops and sets (with the
-     * directory's bytes replaced by its free map), and {@link #fullGroups()}, which only that copy holds.
+     * directory's bytes replaced by its free map).
      *
      * @param other the superblock of the other slot.
      */
@@ -137,18 +106,7 @@ public record Superblock(
     public Superblock withFlags(final int newFlags)
     {
         return new Superblock(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, newFlags,
-            metadataPagesWritten, metadataDigest, newPages, maxPages, highWater, highWaterBefore, storeId, fullGroups);
-    }
-
-    /**
-     * {@return this superblock with another {@link #fullGroups()} hint}
-     *
-     * @param groups the groups below which no page is free in this checkpoint.
-     */
-    public Superblock withFullGroups(final long groups)
-    {
-        return new Superblock(pageSize, pageCount, metadataPages, sequence, currentCopy, livePages, roots, flags,
-            metadataPagesWritten, metadataDigest, newPages, maxPages, highWater, highWaterBefore, storeId, groups);
+            metadataPagesWritten, metadataDigest, newPages, maxPages, highWater, highWaterBefore, storeId);
     }
 
     @Override
@@ -159,6 +117,6 @@ public record Superblock(
             Arrays.toString(roots) + ", flags=" + flags + ", metadataPagesWritten=" + metadataPagesWritten +
             ", metadataDigest=0x" + Integer.toHexString(metadataDigest) + ", newPages=" + newPages + ", maxPages=" +
             maxPages + ", highWater=" + highWater + ", highWaterBefore=" + highWaterBefore + ", storeId=0x" +
-            Long.toHexString(storeId) + ", fullGroups=" + fullGroups + "}";
+            Long.toHexString(storeId) + "}";
     }
 }

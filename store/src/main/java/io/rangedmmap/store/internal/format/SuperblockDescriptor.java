@@ -62,8 +62,11 @@ import java.util.zip.CRC32C;
  *  |          High-Water Mark, in groups (8 bytes, format 3)       | 216
  *  +---------------------------------------------------------------+
  *  |     High-Water Mark of the checkpoint before (8 bytes)        | 224
+ *  +---------------------------------------------------------------+
+ *  |   Clean mark: free map; one-flush checkpoint: directory      ...  232
+ *  |   of the groups it wrote (3,840 bytes, format 4; else zeros)  |
  *  +-------------------------------+-------------------------------+
- *  |   CRC32C of bytes [0, 232)    |                                 232
+ *  |  CRC32C of bytes [0, 4072)    |                                 4072
  *  +-------------------------------+
  * </pre>
  *
@@ -187,17 +190,12 @@ public final class SuperblockDescriptor
     public static final int HIGH_WATER_BEFORE_OFFSET = HIGH_WATER_OFFSET + Long.BYTES;
 
     /**
-     * Offset of the clean close's hint, {@link Superblock#fullGroups()} (format 4; 0 in every other superblock).
-     */
-    public static final int FULL_GROUPS_OFFSET = HIGH_WATER_BEFORE_OFFSET + Long.BYTES;
-
-    /**
      * Offset of the clean close's map of the groups that may hold a free page (format 4; zeros in every other
      * superblock): bit {@code i} (byte {@code i / 8}, bit {@code i % 8}) covers the groups
      * {@code [i * span, (i + 1) * span)} with {@code span = } {@link #freeMapSpan(long)} of the high-water mark, and is
      * clear only if none of them holds a free page in the checkpoint.
      */
-    public static final int FREE_MAP_OFFSET = FULL_GROUPS_OFFSET + Long.BYTES;
+    public static final int FREE_MAP_OFFSET = HIGH_WATER_BEFORE_OFFSET + Long.BYTES;
 
     /**
      * Length of the free map: 30,720 bits, one a group up to 30,720 groups (about 15.6 million pages).
@@ -298,7 +296,6 @@ public final class SuperblockDescriptor
         buffer.putLong(MAX_PAGES_OFFSET, superblock.maxPages(), ORDER);
         buffer.putLong(HIGH_WATER_OFFSET, superblock.highWater(), ORDER);
         buffer.putLong(HIGH_WATER_BEFORE_OFFSET, superblock.highWaterBefore(), ORDER);
-        buffer.putLong(FULL_GROUPS_OFFSET, superblock.fullGroups(), ORDER);
         if (null != freeMap)
         {
             buffer.putBytes(FREE_MAP_OFFSET, freeMap, 0, FREE_MAP_BYTES);
@@ -361,8 +358,7 @@ public final class SuperblockDescriptor
             buffer.getLong(HIGH_WATER_OFFSET, ORDER),
             buffer.getLong(HIGH_WATER_BEFORE_OFFSET, ORDER),
             ((long)buffer.getInt(STORE_ID_HIGH_OFFSET, ORDER) << Integer.SIZE) |
-            (buffer.getInt(STORE_ID_LOW_OFFSET, ORDER) & 0xFFFF_FFFFL),
-            buffer.getLong(FULL_GROUPS_OFFSET, ORDER));
+            (buffer.getInt(STORE_ID_LOW_OFFSET, ORDER) & 0xFFFF_FFFFL));
     }
 
     /**
@@ -466,8 +462,7 @@ public final class SuperblockDescriptor
             superblock.newPages() > superblock.livePages() || superblock.maxPages() < pageCount ||
             superblock.maxPages() > StoreLayout.MAX_PAGE_COUNT || superblock.highWater() < 0 ||
             superblock.highWater() > superblock.metadataPages() || superblock.highWaterBefore() < 0 ||
-            superblock.highWaterBefore() > superblock.highWater() || superblock.fullGroups() < 0 ||
-            superblock.fullGroups() > superblock.highWater())
+            superblock.highWaterBefore() > superblock.highWater())
         {
             throw new IncompatibleStoreException(IncompatibleStoreException.Problem.CORRUPT_METADATA,
                 file + " has an inconsistent superblock: " + superblock);

@@ -46,10 +46,10 @@ class SuperblockDescriptorTest
         assertEquals(208, SuperblockDescriptor.MAX_PAGES_OFFSET);
         assertEquals(216, SuperblockDescriptor.HIGH_WATER_OFFSET);
         assertEquals(224, SuperblockDescriptor.HIGH_WATER_BEFORE_OFFSET);
-        assertEquals(232, SuperblockDescriptor.FULL_GROUPS_OFFSET);
-        assertEquals(240, SuperblockDescriptor.FREE_MAP_OFFSET);
-        assertEquals(4080, SuperblockDescriptor.CRC_OFFSET);
-        assertEquals(4084, SuperblockDescriptor.LENGTH);
+        assertEquals(232, SuperblockDescriptor.FREE_MAP_OFFSET);
+        assertEquals(232, SuperblockDescriptor.DIRECTORY_OFFSET);
+        assertEquals(4072, SuperblockDescriptor.CRC_OFFSET);
+        assertEquals(4076, SuperblockDescriptor.LENGTH);
         assertEquals(1, SuperblockDescriptor.freeMapSpan(30_720));
         assertEquals(2, SuperblockDescriptor.freeMapSpan(30_721));
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
@@ -71,11 +71,13 @@ class SuperblockDescriptorTest
         assertEquals(9, decoded.sequence());
         assertEquals(12, decoded.livePages());
         assertArrayEquals(superblock(9).roots(), decoded.roots());
-        assertEquals(0, decoded.fullGroups());
-        final UnsafeBuffer hinted = new UnsafeBuffer(new byte[4096]);
-        SuperblockDescriptor.encode(hinted, decoded.withFullGroups(77));
-        assertEquals(77, SuperblockDescriptor.decode(hinted).fullGroups());
-        assertTrue(decoded.sameCheckpointAs(SuperblockDescriptor.decode(hinted)), "the hint is not the checkpoint's");
+        final UnsafeBuffer mapped = new UnsafeBuffer(new byte[4096]);
+        final byte[] map = new byte[SuperblockDescriptor.FREE_MAP_BYTES];
+        map[0] = 0b101;
+        map[map.length - 1] = (byte)0x80;
+        SuperblockDescriptor.encode(mapped, decoded.withFlags(SuperblockDescriptor.FLAG_CLEAN), map);
+        assertArrayEquals(map, SuperblockDescriptor.freeMap(mapped));
+        assertTrue(decoded.sameCheckpointAs(SuperblockDescriptor.decode(mapped)), "the map is not the checkpoint's");
         for (int offset = 0; offset < SuperblockDescriptor.LENGTH; offset++)
         {
             buffer.putByte(offset, (byte)(buffer.getByte(offset) ^ 1));
@@ -139,12 +141,11 @@ class SuperblockDescriptorTest
         assertEquals(IncompatibleStoreException.Problem.CORRUPT_METADATA, assertThrowsExactly(
             IncompatibleStoreException.class, () -> SuperblockDescriptor.checkGeometry(wrongCopy, size, FILE))
             .problem());
-        final Superblock hintAboveMark = new Superblock(4096, 1000, 2, 3, 1, 0, new long[16], 0, 0, 0, 0, 1000, 1, 0, 0,
-            2);
+        final Superblock markAboveMetadata = new Superblock(4096, 1000, 2, 3, 1, 0, new long[16], 0, 0, 0, 0, 1000, 3,
+            0, 0);
         assertEquals(IncompatibleStoreException.Problem.CORRUPT_METADATA, assertThrowsExactly(
-            IncompatibleStoreException.class, () -> SuperblockDescriptor.checkGeometry(hintAboveMark, size, FILE))
+            IncompatibleStoreException.class, () -> SuperblockDescriptor.checkGeometry(markAboveMetadata, size, FILE))
             .problem());
-        SuperblockDescriptor.checkGeometry(hintAboveMark.withFullGroups(1), size, FILE);
     }
 
     @Test
