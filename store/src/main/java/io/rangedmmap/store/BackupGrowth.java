@@ -71,7 +71,11 @@ final class BackupGrowth
             current.metadataPagesWritten(), current.metadataDigest(), current.newPages(), pageCount,
             current.highWater(), current.highWaterBefore(), current.storeId());
         final byte[] encoded = new byte[StoreLayout.PAGE_SIZE];
-        SuperblockDescriptor.encode(new UnsafeBuffer(encoded), raised);
+        // With the bytes after the fields as they were (a one-flush checkpoint's directory, which open reads to verify
+        // it): only maxPages changes.
+        SuperblockDescriptor.encode(new UnsafeBuffer(encoded), raised, Arrays.copyOfRange(page,
+            SuperblockDescriptor.DIRECTORY_OFFSET, SuperblockDescriptor.DIRECTORY_OFFSET +
+            SuperblockDescriptor.FREE_MAP_BYTES));
         final Path journal = UndoJournal.pathOf(target.path());
         UndoJournal.write(journal, held, file, new long[] {offset}, StoreIo.DIRECT);
         final StoreIo io = PwriteStoreIo.INSTANCE;

@@ -310,7 +310,21 @@ public final class PageStore implements AutoCloseable
             if (!readOnly && store.growth.maxPages() != recovery.superblock().maxPages())
             {
                 // The open option changed maxPages: a checkpoint records it before the store can grow past the old.
-                store.checkpoint(java.util.List.of());
+                try
+                {
+                    store.checkpoint(java.util.List.of());
+                }
+                catch (final StoreFailedException ex)
+                {
+                    // After a crash that checkpoint compares the copies first, the work the open left to it: damage
+                    // it finds is refused as the open refuses damage. The failed store writes nothing at its close.
+                    store.close();
+                    if (ex.getCause() instanceof IncompatibleStoreException damaged)
+                    {
+                        throw damaged;
+                    }
+                    throw ex;
+                }
             }
             return store;
         }

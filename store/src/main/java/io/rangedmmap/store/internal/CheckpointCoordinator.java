@@ -170,11 +170,21 @@ public final class CheckpointCoordinator
 
     /**
      * {@return the metadata pages in which the two copies may differ: those the next checkpoint rewrites in the
-     * other copy though it changes nothing in them}; for an incremental backup into a store no one else writes.
+     * other copy though it changes nothing in them}; for an incremental backup into a store no one else writes, and
+     * verify. Under {@code runLock}, as the checkpoints: after an open that did not compare the copies, the first call
+     * compares them and records the result where the checkpoints keep theirs.
      */
     public long[] staleTablePages()
     {
-        return checkpointer.staleTablePages();
+        runLock.lock();
+        try
+        {
+            return checkpointer.staleTablePages();
+        }
+        finally
+        {
+            runLock.unlock();
+        }
     }
 
     /**
