@@ -182,8 +182,11 @@ public record Recovery(
      * Verifies what a one-flush checkpoint newly wrote by the groups its superblock lists, as the full open verifies
      * it by all: each listed group's page in the current copy (its checks, and the checkpoint's sequence), their
      * count and digest, and the user pages newly live in them (count, and each page's CRC32C). Reads two metadata
-     * pages a listed group and the new user pages: at most {@link SuperblockDescriptor#DIRECTORY_CAPACITY} and
-     * {@link Checkpointer#ONE_FLUSH_MAX_PAGES}, whatever the store's size.
+     * pages a listed group (at most {@link SuperblockDescriptor#DIRECTORY_CAPACITY}) and the new user pages (at most
+     * {@link Checkpointer#ONE_FLUSH_MAX_PAGES}), whatever the store's size; except that where the other copy no longer
+     * holds a group's previous version (a crash during the next checkpoint, which rewrites the groups this one changed
+     * there, or damage), every live page of that group counts as possibly new and is read, as the full open reads it:
+     * up to {@link StoreLayout#GROUP_USER_PAGES} a group this checkpoint changed.
      *
      * @throws IncompatibleStoreException ({@code CORRUPT_METADATA}) if something it names did not reach the disk.
      */
