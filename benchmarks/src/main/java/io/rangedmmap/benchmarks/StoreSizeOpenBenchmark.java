@@ -107,6 +107,14 @@ public class StoreSizeOpenBenchmark
     @Param({"clean", "crashed", "killed"})
     public String closed;
 
+    /**
+     * For {@code killed}: the pages of the checkpoint the kill followed; up to
+     * {@code Checkpointer.ONE_FLUSH_MAX_PAGES} (256), the largest made durable by one flush, whose pages the open
+     * reads to verify it (as if the kill had come during its flush, with its superblock on disk).
+     */
+    @Param({"1"})
+    public int killedPages;
+
     private Path dir;
     private Path path;
     private PageStore opened;
@@ -137,7 +145,7 @@ public class StoreSizeOpenBenchmark
         build(path, pageCount, live);
         if ("killed".equals(closed))
         {
-            killedMetadata = commitOneAndKeepMetadata(path, live);
+            killedMetadata = commitAndKeepMetadata(path, live, killedPages);
         }
         final Path lmdb = Files.createDirectories(dir.resolve("lmdb"));
         try (Env<ByteBuffer> build = Lmdb.env(lmdb, EnvFlags.MDB_NOSYNC))
@@ -257,17 +265,25 @@ public class StoreSizeOpenBenchmark
     }
 
     /**
-     * Opens the store, commits one page (a one-flush checkpoint), and reads the superblocks and the metadata groups
-     * below the high-water mark while the store is open: with its user pages, which the close does not touch, the
-     * state a kill -9 leaves right after that checkpoint. Then closes it (cleanly).
+     * Opens the store, commits {@code pages} pages (a one-flush checkpoint up to 256), and reads the superblocks and
+     * the metadata groups below the high-water mark while the store is open: with its user pages, which the close does
+     * not touch, the state a kill -9 leaves right after that checkpoint. Then closes it (cleanly).
      */
-    private static byte[] commitOneAndKeepMetadata(final Path path, final int live) throws IOException
+    private static byte[] commitAndKeepMetadata(final Path path, final int live, final int pages) throws IOException
     {
         try (PageStore store = PageStore.open(path); PageWriter writer = store.newWriter())
         {
-            store.checkpoint(List.of(writer.write(writer.allocate(), new byte[PageStore.PAGE_SIZE])));
+            final List<PageReceipt> receipts = new ArrayList<>(pages);
+            final byte[] data = new byte[PageStore.PAGE_SIZE];
+            final long first = writer.allocate(pages);
+            for (int i = 0; i < pages; i++)
+            {
+                data[0] = (byte)i;
+                receipts.add(writer.write(first + i, data));
+            }
+            store.checkpoint(receipts);
             final long groups = Math.min(new StoreLayout(store.pageCount()).metadataPages(),
-                MetadataPageDescriptor.metadataPagesFor(live + 1L) + 1);
+                MetadataPageDescriptor.metadataPagesFor((long)live + pages) + 1);
             // The superblocks, then each group's two metadata pages (they sit side by side, before its user pages).
             final byte[] kept = new byte[(int)((StoreLayout.SUPERBLOCK_SLOTS + 2 * groups) * StoreLayout.PAGE_SIZE)];
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
