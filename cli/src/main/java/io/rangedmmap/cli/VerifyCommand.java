@@ -17,6 +17,7 @@ package io.rangedmmap.cli;
 
 import io.rangedmmap.store.IncompatibleStoreException;
 import io.rangedmmap.store.PageStore;
+import io.rangedmmap.store.StoreFailedException;
 import io.rangedmmap.store.VerifyReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +30,7 @@ import java.util.concurrent.Callable;
 /**
  * {@code verify <store>}: every checksum of every live page and all metadata, both superblocks and both metadata
  * copies included; exit code 1 on any corruption, a damaged spare superblock or metadata copy, or a store whose
- * metadata is too damaged to open. The store is opened read-only.
+ * metadata is too damaged to open or fails the store when verify loads it. The store is opened read-only.
  */
 @Command(name = "verify", description = "Check every live page's CRC32C and all metadata; exit code 1 on corruption.")
 final class VerifyCommand implements Callable<Integer>
@@ -63,7 +64,22 @@ final class VerifyCommand implements Callable<Integer>
         try (pages)
         {
             final ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), pages.pageCount(), progress);
-            final VerifyReport report = pages.verify(bar);
+            final VerifyReport report;
+            try
+            {
+                report = pages.verify(bar);
+            }
+            catch (final StoreFailedException ex)
+            {
+                bar.finish();
+                // The open reads only what the newest checkpoint wrote; verify loads every metadata group, and one
+                // that fails its check fails the store (fail-stop), with the open's typed error as the cause.
+                if (ex.getCause() instanceof IncompatibleStoreException damaged)
+                {
+                    return corrupt(out, damaged, "the store failed on it");
+                }
+                throw ex;
+            }
             bar.finish();
             if (json)
             {
@@ -97,13 +113,18 @@ final class VerifyCommand implements Callable<Integer>
      */
     private int refused(final PrintWriter out, final IncompatibleStoreException ex)
     {
+        return corrupt(out, ex, "the store cannot be opened");
+    }
+
+    private int corrupt(final PrintWriter out, final IncompatibleStoreException ex, final String consequence)
+    {
         if (IncompatibleStoreException.Problem.CORRUPT_METADATA != ex.problem() &&
             IncompatibleStoreException.Problem.SIZE_MISMATCH != ex.problem())
         {
             throw ex;
         }
         out.printf("CORRUPT metadata: %s%n", ex.getMessage());
-        out.println("FAILED: corruption found (the store cannot be opened)");
+        out.printf("FAILED: corruption found (%s)%n", consequence);
         return RangedMmapCli.CORRUPT;
     }
 }

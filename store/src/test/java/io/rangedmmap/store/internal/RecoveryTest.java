@@ -224,13 +224,7 @@ class RecoveryTest
     void shouldListTheTablePagesWhereTheOtherCopyDiffers() throws IOException
     {
         final Path file = dir.resolve("s.store");
-        final byte[] killed;
-        try (PageStore store = PageStore.create(file, PAGES); PageWriter writer = store.newWriter())
-        {
-            final long pageId = writer.allocate();
-            store.checkpoint(List.of(writer.write(pageId, view -> view.putLong(0, 1))));
-            killed = Files.readAllBytes(file);
-        }
+        final byte[] killed = oneCheckpointThenClose(file);
         // Closed cleanly: the copies are equal, nothing is stale, and the other copy is not even read.
         final Recovery clean = recover(file);
         assertTrue(clean.clean());
@@ -247,14 +241,7 @@ class RecoveryTest
     void shouldLeaveTheComparisonOfTheCopiesToTheFirstCheckpointWhenOpeningLazilyAfterACrash() throws IOException
     {
         final Path file = dir.resolve("s.store");
-        final byte[] killed;
-        try (PageStore store = PageStore.create(file, PAGES); PageWriter writer = store.newWriter())
-        {
-            final long pageId = writer.allocate();
-            store.checkpoint(List.of(writer.write(pageId, view -> view.putLong(0, 1))));
-            killed = Files.readAllBytes(file);
-        }
-        Files.write(file, killed);
+        Files.write(file, oneCheckpointThenClose(file));
         try (RawMmapFile raw = RawMmapFile.open(file))
         {
             final Recovery recovery = Recovery.recover(raw, file, 0, true);
@@ -270,6 +257,20 @@ class RecoveryTest
             assertArrayEquals(Recovery.recover(raw, file).staleTablePages(), stale.get(),
                 "the same groups as the full open");
             assertArrayEquals(new long[]{0}, stale.get());
+        }
+    }
+
+    /**
+     * {@return the file as a kill -9 leaves it after a store's first checkpoint, of one page}: the store is then
+     * closed cleanly.
+     */
+    private static byte[] oneCheckpointThenClose(final Path file) throws IOException
+    {
+        try (PageStore store = PageStore.create(file, PAGES); PageWriter writer = store.newWriter())
+        {
+            final long pageId = writer.allocate();
+            store.checkpoint(List.of(writer.write(pageId, view -> view.putLong(0, 1))));
+            return Files.readAllBytes(file);
         }
     }
 
