@@ -183,10 +183,12 @@ public record Recovery(
      * it by all: each listed group's page in the current copy (its checks, and the checkpoint's sequence), their
      * count and digest, and the user pages newly live in them (count, and each page's CRC32C). Reads two metadata
      * pages a listed group (at most {@link SuperblockDescriptor#DIRECTORY_CAPACITY}) and the new user pages (at most
-     * {@link Checkpointer#ONE_FLUSH_MAX_PAGES}), whatever the store's size; except that where the other copy no longer
-     * holds a group's previous version (a crash during the next checkpoint, which rewrites the groups this one changed
-     * there, or damage), every live page of that group counts as possibly new and is read, as the full open reads it:
-     * up to {@link StoreLayout#GROUP_USER_PAGES} a group this checkpoint changed.
+     * {@link Checkpointer#ONE_FLUSH_MAX_PAGES}), whatever the store's size. A crash during the next checkpoint, which
+     * rewrites there the groups this one changed, leaves their previous versions unknown; but a whole page of that
+     * next checkpoint in the other copy proves this one was acknowledged (the next begins only once this one's flush
+     * returned), and nothing more is verified. Only where the previous version is unknown without such a page
+     * (damage, or a clean close's copy of this checkpoint's page) does every live page of the group count as possibly
+     * new and is read, as the full open reads it: up to {@link StoreLayout#GROUP_USER_PAGES} a group.
      *
      * @throws IncompatibleStoreException ({@code CORRUPT_METADATA}) if something it names did not reach the disk.
      */
@@ -221,6 +223,14 @@ public record Recovery(
             read(file, layout.metadataOffset(0, group), pair);
             System.arraycopy(pair, copy * StoreLayout.PAGE_SIZE, current, 0, StoreLayout.PAGE_SIZE);
             System.arraycopy(pair, (1 - copy) * StoreLayout.PAGE_SIZE, other, 0, StoreLayout.PAGE_SIZE);
+            if (superblock.sequence() + 1 == MetadataPageDescriptor.pageSequence(otherBuffer) &&
+                null == MetadataPageDescriptor.check(otherBuffer, group, superblock.sequence() + 1))
+            {
+                // A whole page of the next checkpoint: it began, which it does only once this one's flush returned,
+                // so this one is durable and acknowledged. (Its pages overwrote the previous versions of the groups
+                // this one changed, without which every live page of such a group would count as new and be read.)
+                return;
+            }
             MetadataPageDescriptor.checkPage(currentBuffer, group, superblock.sequence(), path);
             if (superblock.sequence() != MetadataPageDescriptor.pageSequence(currentBuffer))
             {
