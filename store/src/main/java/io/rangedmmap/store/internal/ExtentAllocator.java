@@ -105,10 +105,10 @@ public final class ExtentAllocator
      */
     public void lazy(final PageTable table)
     {
+        // The frontier starts at group 0: uncover skips, a bit test each, the groups the clean close's map says held
+        // no free page in the checkpoint the store opened at (a page freed since reaches the pool through its
+        // checkpoint).
         lazyTable = table;
-        // From the first group: uncover skips, a bit test each, the groups the clean close's map says held no free
-        // page in the checkpoint the store opened at (a page freed since reaches the pool through its checkpoint).
-        frontier = 0;
         poolPages = Long.MAX_VALUE;
     }
 

@@ -204,13 +204,7 @@ public record Recovery(
         read(file, StoreLayout.superblockOffset(slot), encoded);
         final long[] groups = SuperblockDescriptor.directory(new UnsafeBuffer(encoded), superblock);
         final NewPages newPages = new NewPages(file, layout, path, superblock, true);
-        final byte[] pair = new byte[2 * StoreLayout.PAGE_SIZE];
-        final byte[] current = new byte[StoreLayout.PAGE_SIZE];
-        final byte[] other = new byte[StoreLayout.PAGE_SIZE];
-        final UnsafeBuffer currentBuffer = new UnsafeBuffer(current);
-        final UnsafeBuffer otherBuffer = new UnsafeBuffer(other);
-        final UnsafeBuffer allFree = new UnsafeBuffer(new byte[StoreLayout.PAGE_SIZE]);
-        final int copy = superblock.currentCopy();
+        final GroupPages pages = new GroupPages();
         long before = -1;
         for (final long group : groups)
         {
@@ -220,27 +214,22 @@ public record Recovery(
                     " or at or above its high-water mark " + superblock.highWater());
             }
             before = group;
-            read(file, layout.metadataOffset(0, group), pair);
-            System.arraycopy(pair, copy * StoreLayout.PAGE_SIZE, current, 0, StoreLayout.PAGE_SIZE);
-            System.arraycopy(pair, (1 - copy) * StoreLayout.PAGE_SIZE, other, 0, StoreLayout.PAGE_SIZE);
-            if (superblock.sequence() + 1 == MetadataPageDescriptor.pageSequence(otherBuffer) &&
-                null == MetadataPageDescriptor.check(otherBuffer, group, superblock.sequence() + 1))
+            pages.readBoth(file, layout, group, superblock.currentCopy());
+            if (superblock.sequence() + 1 == MetadataPageDescriptor.pageSequence(pages.other) &&
+                pages.otherValid(group, superblock.sequence() + 1))
             {
                 // A whole page of the next checkpoint: it began, which it does only once this one's flush returned,
                 // so this one is durable and acknowledged. (Its pages overwrote the previous versions of the groups
                 // this one changed, without which every live page of such a group would count as new and be read.)
                 return;
             }
-            MetadataPageDescriptor.checkPage(currentBuffer, group, superblock.sequence(), path);
-            if (superblock.sequence() != MetadataPageDescriptor.pageSequence(currentBuffer))
+            MetadataPageDescriptor.checkPage(pages.current, group, superblock.sequence(), path);
+            if (superblock.sequence() != MetadataPageDescriptor.pageSequence(pages.current))
             {
                 throw newPages.corrupt("group=" + group + ", which its directory lists, carries sequence=" +
-                    MetadataPageDescriptor.pageSequence(currentBuffer));
+                    MetadataPageDescriptor.pageSequence(pages.current));
             }
-            final boolean otherValid = null == MetadataPageDescriptor.check(otherBuffer, group, superblock.sequence());
-            newPages.written(currentBuffer, group, group >= superblock.highWaterBefore() ? allFree :
-                otherValid && superblock.sequence() != MetadataPageDescriptor.pageSequence(otherBuffer) ?
-                otherBuffer : null);
+            newPages.written(pages.current, group, pages.previous(group, superblock));
         }
         newPages.check(true);
     }
@@ -255,32 +244,30 @@ public record Recovery(
      */
     private static boolean isClean(final Superblock[] candidates, final int[] slots)
     {
-        final Superblock newest = candidates[0];
-        final boolean twin = 2 == candidates.length && candidates[1].sequence() == newest.sequence();
-        final Superblock marked = markOf(candidates);
-        final int markedSlot = twin ? slots[1] : slots[0];
-        return 0 != (marked.flags() & SuperblockDescriptor.FLAG_CLEAN) && markedSlot != (marked.sequence() & 1) &&
-            (!twin || newest.sameCheckpointAs(marked));
+        final int mark = markIndex(candidates);
+        final Superblock marked = candidates[mark];
+        return 0 != (marked.flags() & SuperblockDescriptor.FLAG_CLEAN) && slots[mark] != (marked.sequence() & 1) &&
+            (0 == mark || candidates[0].sameCheckpointAs(marked));
     }
 
     /**
-     * {@return the superblock that would carry a clean close's mark}: the spare slot's of the newest sequence, or the
-     * newest alone.
+     * {@return the clean close's free map, from the superblock that carries its mark}
      */
     private static byte[] freeMapOf(final RawMmapFile file, final Superblock[] candidates, final int[] slots)
     {
-        final int markedSlot = 2 == candidates.length && candidates[1].sequence() == candidates[0].sequence() ?
-            slots[1] : slots[0];
         final byte[] page = new byte[StoreLayout.PAGE_SIZE];
-        read(file, StoreLayout.superblockOffset(markedSlot), page);
+        read(file, StoreLayout.superblockOffset(slots[markIndex(candidates)]), page);
         // Read again after validSuperblocks checked its CRC32C: the file is locked, nothing wrote it in between.
         return SuperblockDescriptor.freeMap(new UnsafeBuffer(page));
     }
 
-    private static Superblock markOf(final Superblock[] candidates)
+    /**
+     * {@return which of the candidates would carry a clean close's mark}: the spare slot's superblock of the newest
+     * sequence (1), or the newest alone (0).
+     */
+    private static int markIndex(final Superblock[] candidates)
     {
-        return 2 == candidates.length && candidates[1].sequence() == candidates[0].sequence() ? candidates[1] :
-            candidates[0];
+        return 2 == candidates.length && candidates[1].sequence() == candidates[0].sequence() ? 1 : 0;
     }
 
     private static Recovery recoverAt(final RawMmapFile file, final Path path, final Superblock superblock,
@@ -315,11 +302,7 @@ public record Recovery(
                 free, fallback, true, clean, freeMap);
         }
         table.adviseFill(superblock.highWater() * MetadataPageDescriptor.ENTRIES_PER_PAGE);
-        final byte[] pair = new byte[2 * StoreLayout.PAGE_SIZE];
-        final byte[] current = new byte[StoreLayout.PAGE_SIZE];
-        final byte[] other = new byte[StoreLayout.PAGE_SIZE];
-        final UnsafeBuffer currentBuffer = new UnsafeBuffer(current);
-        final UnsafeBuffer otherBuffer = new UnsafeBuffer(other);
+        final GroupPages pages = new GroupPages();
         final NewPages newPages = new NewPages(file, layout, path, superblock,
             newest && !clean && 0 != (superblock.flags() & SuperblockDescriptor.FLAG_ONE_FLUSH));
         final int copy = superblock.currentCopy();
@@ -329,28 +312,22 @@ public record Recovery(
         // Only the groups below the high-water mark can hold a live entry: open reads nothing above it, so its work
         // grows with the part of the store ever used, not with the store's size.
         final long groups = superblock.highWater();
-        final UnsafeBuffer allFree = new UnsafeBuffer(new byte[StoreLayout.PAGE_SIZE]);
         for (long tablePage = 0; tablePage < groups; tablePage++)
         {
             if (clean)
             {
                 // The clean close made the copies equal and flushed them before its superblock: nothing is stale,
                 // and the other copy need not be read.
-                read(file, layout.metadataOffset(copy, tablePage), current);
+                pages.readCurrent(file, layout, tablePage, copy);
             }
             else
             {
-                read(file, layout.metadataOffset(0, tablePage), pair);
-                System.arraycopy(pair, copy * StoreLayout.PAGE_SIZE, current, 0, StoreLayout.PAGE_SIZE);
-                System.arraycopy(pair, (1 - copy) * StoreLayout.PAGE_SIZE, other, 0, StoreLayout.PAGE_SIZE);
+                pages.readBoth(file, layout, tablePage, copy);
             }
-            MetadataPageDescriptor.checkPage(currentBuffer, tablePage, superblock.sequence(), path);
-            table.setGroupSequence(tablePage, MetadataPageDescriptor.pageSequence(currentBuffer));
-            live += load(currentBuffer, tablePage, table, table.size(), path);
-            final boolean otherValid = !clean && null == MetadataPageDescriptor.check(otherBuffer, tablePage,
-                superblock.sequence());
-            if (!clean && (!otherValid || !Arrays.equals(current, MetadataPageDescriptor.HEADER_LENGTH,
-                StoreLayout.PAGE_SIZE, other, MetadataPageDescriptor.HEADER_LENGTH, StoreLayout.PAGE_SIZE)))
+            MetadataPageDescriptor.checkPage(pages.current, tablePage, superblock.sequence(), path);
+            table.setGroupSequence(tablePage, MetadataPageDescriptor.pageSequence(pages.current));
+            live += load(pages.current, tablePage, table, table.size(), path);
+            if (pages.otherDiffers(tablePage, superblock.sequence()))
             {
                 if (staleCount == stale.length)
                 {
@@ -358,14 +335,9 @@ public record Recovery(
                 }
                 stale[staleCount++] = tablePage;
             }
-            if (superblock.sequence() == MetadataPageDescriptor.pageSequence(currentBuffer))
+            if (superblock.sequence() == MetadataPageDescriptor.pageSequence(pages.current))
             {
-                // A group the checkpoint raised the mark over was all free before it, whatever the other copy holds.
-                // An other copy's page of this same checkpoint was copied there by a clean close (only it writes a
-                // checkpoint's pages into both copies): the previous checkpoint's page is gone.
-                newPages.written(currentBuffer, tablePage, tablePage >= superblock.highWaterBefore() ? allFree :
-                    otherValid && superblock.sequence() != MetadataPageDescriptor.pageSequence(otherBuffer) ?
-                    otherBuffer : null);
+                newPages.written(pages.current, tablePage, pages.previous(tablePage, superblock));
             }
         }
         if (live != superblock.livePages())

@@ -25,7 +25,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -96,12 +95,7 @@ public final class StaleGroups implements Supplier<long[]>
 
     private long[] compare()
     {
-        final byte[] pair = new byte[2 * StoreLayout.PAGE_SIZE];
-        final byte[] current = new byte[StoreLayout.PAGE_SIZE];
-        final byte[] other = new byte[StoreLayout.PAGE_SIZE];
-        final UnsafeBuffer currentBuffer = new UnsafeBuffer(current);
-        final UnsafeBuffer otherBuffer = new UnsafeBuffer(other);
-        final int copy = superblock.currentCopy();
+        final GroupPages pages = new GroupPages();
         final LongArrayList stale = new LongArrayList();
         long live = 0;
         for (long group = 0; group < superblock.highWater(); group++)
@@ -109,14 +103,9 @@ public final class StaleGroups implements Supplier<long[]>
             // Through the gate: loads and checks the group if nothing touched it yet (a damaged page fails the store
             // there), so the bytes read below are a checked page's (nothing writes metadata before this returns).
             table.groupSequence(group);
-            Recovery.read(file, layout.metadataOffset(0, group), pair);
-            System.arraycopy(pair, copy * StoreLayout.PAGE_SIZE, current, 0, StoreLayout.PAGE_SIZE);
-            System.arraycopy(pair, (1 - copy) * StoreLayout.PAGE_SIZE, other, 0, StoreLayout.PAGE_SIZE);
-            live += liveEntries(currentBuffer);
-            final boolean otherValid = null == MetadataPageDescriptor.check(otherBuffer, group,
-                superblock.sequence());
-            if (!otherValid || !Arrays.equals(current, MetadataPageDescriptor.HEADER_LENGTH, StoreLayout.PAGE_SIZE,
-                other, MetadataPageDescriptor.HEADER_LENGTH, StoreLayout.PAGE_SIZE))
+            pages.readBoth(file, layout, group, superblock.currentCopy());
+            live += liveEntries(pages.current);
+            if (pages.otherDiffers(group, superblock.sequence()))
             {
                 stale.addLong(group);
             }
