@@ -24,9 +24,10 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * The page-state publication of the store's page table: the writer records the page's CRC (a plain store) and then
- * publishes WRITTEN (a release store); the reader loads the state (acquire) and then the CRC. {@code r1} is the state
- * seen, {@code r2} the CRC seen.
+ * The page-state publication of the store's page table: the writer records the page's CRC (a plain store), its tag
+ * (a release store) and then publishes WRITTEN in its state byte (a release store); the reader loads the state
+ * (acquire), the tag that holds a written page's word (acquire), and then the CRC. {@code r1} is the state seen,
+ * {@code r2} the CRC seen.
  */
 @JCStressTest
 @Outcome(id = "0, 0", expect = Expect.ACCEPTABLE, desc = "not yet published, nothing seen")
@@ -42,8 +43,7 @@ public class PageStatePublication
     @Actor
     public void writer()
     {
-        table.setCrc(0, 42);
-        table.setStateRelease(0, PageTable.WRITTEN);
+        table.written(0, PageTable.writtenWith(1), 42);
     }
 
     @Actor

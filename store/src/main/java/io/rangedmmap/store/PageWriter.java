@@ -322,7 +322,7 @@ public final class PageWriter implements AutoCloseable
             }
             // Only this writer changes a page it allocated, so a plain release store suffices; the pool's lock
             // orders it before the ALLOCATED store of the writer that claims the page next.
-            table.setStateRelease(page, PageTable.FREE);
+            table.unallocated(page);
             // Uncounted before the pool's lock hands the page to another writer (see PageCounts).
             if (0 == counts.unallocated())
             {
@@ -367,7 +367,7 @@ public final class PageWriter implements AutoCloseable
                     {
                         if (allocatedWord == table.statePlain(page))
                         {
-                            table.setStateRelease(page, PageTable.FREE);
+                            table.unallocated(page);
                             free.add(page, page + 1);
                         }
                     }
@@ -518,10 +518,7 @@ public final class PageWriter implements AutoCloseable
             }
             first = extent.take(count);
         }
-        for (long page = first; page < first + count; page++)
-        {
-            table.setStateRelease(page, allocatedWord);
-        }
+        table.allocated(first, count, allocatedWord);
         handedOut.add(first, first + count);
         counts.allocated(count);
         return first;
@@ -530,12 +527,11 @@ public final class PageWriter implements AutoCloseable
     private PageReceipt written(final long page, final int checksum)
     {
         final int stamp = store.writeStamp();
-        table.setCrc(page, checksum);
         // Counted before the WRITTEN state is released: the checkpoint that publishes the page acquires that state
         // before it counts the page published (see WriterCounts.wrote).
         final long left = counts.wrote();
-        // Release: partner of the acquire loads in read and checkpoint; publishes the page's bytes, CRC and stamp.
-        table.setStateRelease(page, PageTable.writtenWith(stamp));
+        // Releases: partner of the acquire loads in read and checkpoint; publishes the page's bytes, CRC and stamp.
+        table.written(page, PageTable.writtenWith(stamp), checksum);
         if (0 == left)
         {
             handedOut.clear();
@@ -589,8 +585,7 @@ public final class PageWriter implements AutoCloseable
     {
         final long pageId = receipt.pageId();
         final int state = PageTable.stateOf(word);
-        final boolean written = PageTable.WRITTEN == state || PageTable.LIVE == state || PageTable.FREEING == state;
-        if (!written || PageTable.tagOf(word) != receipt.stamp() || table.crc(pageId) != receipt.crc32c())
+        if (!PageTable.holdsWrite(word, receipt.stamp()) || table.crc(pageId) != receipt.crc32c())
         {
             throw new IllegalArgumentException("receipt for page=" + pageId + " of " + store.path() + " is stale: " +
                 "its write was already discarded, or checkpointed and freed since (the page is now " +

@@ -309,14 +309,8 @@ public final class CheckpointCoordinator
      */
     public void free(final long pageId)
     {
-        int word = table.stateAcquire(pageId);
-        // The word keeps the write stamp of the page's write: only its state changes.
-        while (PageTable.LIVE == PageTable.stateOf(word) &&
-            !table.compareAndSetState(pageId, word, PageTable.withState(word, PageTable.FREEING)))
-        {
-            word = table.stateAcquire(pageId);
-        }
-        if (PageTable.LIVE != PageTable.stateOf(word))
+        final int word = table.freeing(pageId);
+        if (PageTable.LIVE != word)
         {
             throw new IllegalStateException("page=" + pageId + " of " + name + " cannot be freed: it is " +
                 PageTable.nameOf(word) + (PageTable.FREEING == PageTable.stateOf(word) ? " (already freed)" : "") +
@@ -375,16 +369,14 @@ public final class CheckpointCoordinator
     {
         // Acquire: partner of the release in PageWriter.written, which publishes the CRC and stamp with the state.
         final int word = table.stateAcquire(page);
-        final int state = PageTable.stateOf(word);
-        final boolean written = PageTable.WRITTEN == state || PageTable.LIVE == state || PageTable.FREEING == state;
-        if (!written || PageTable.tagOf(word) != stamp || table.crc(page) != crc32c)
+        if (!PageTable.holdsWrite(word, stamp) || table.crc(page) != crc32c)
         {
             throw new IllegalArgumentException("receipt for page=" + page + " of " + name + " is stale: " +
                 "it proves a write (stamp=" + stamp + ", crc32c=0x" + Integer.toHexString(crc32c) +
                 ") that is no longer the page's: it was discarded, or checkpointed and freed since (the page is now " +
                 PageTable.nameOf(word) + "); pass only receipts of writes neither checkpointed nor discarded");
         }
-        if (PageTable.WRITTEN != state)
+        if (PageTable.WRITTEN != PageTable.stateOf(word))
         {
             throw new IllegalStateException("page=" + page + " of " + name + " is " +
                 PageTable.nameOf(word) + ", expected WRITTEN: its receipt is already in a completed checkpoint");
@@ -483,7 +475,14 @@ public final class CheckpointCoordinator
                     "WRITTEN and in a checkpoint call in flight, which makes it live; free it once that checkpoint " +
                     "returned");
             }
-            return table.compareAndSetState(page, word, PageTable.FREE);
+            // The monitor keeps every checkpoint from making the page live meanwhile, and only its owner, in this
+            // call, frees it otherwise: the check and the change need no compare-and-set.
+            if (table.stateAcquire(page) != word)
+            {
+                return false;
+            }
+            table.discarded(page);
+            return true;
         }
     }
 
@@ -936,12 +935,12 @@ public final class CheckpointCoordinator
         snapshots.published(sequence, pages, frees);
         for (final long page : pages)
         {
-            // The page keeps its write stamp: a receipt of this write is then told apart from a stale one.
-            table.setStateRelease(page, PageTable.withState(table.stateAcquire(page), PageTable.LIVE));
+            // A receipt of this write is told apart from a stale one by its CRC32C from now on (see checkWrite).
+            table.madeLive(page);
         }
         for (final long page : frees)
         {
-            table.setStateRelease(page, PageTable.FREE);
+            table.freed(page);
         }
     }
 

@@ -21,29 +21,38 @@ import io.rangedmmap.store.internal.format.StoreLayout;
 import org.agrona.UnsafeApi;
 
 import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-memory state and CRC32C of every user page.
  *
  * <p>A page's state word holds its {@link #FREE}, {@link #ALLOCATED}, {@link #WRITTEN}, {@link #LIVE} or
  * {@link #FREEING} state in its low bits and, above them, while allocated the id of the owning writer, and while
- * written, live or freeing the <em>write stamp</em> of the write that gave the page its bytes (the low bits of the
- * checkpoint that could first include it plus the discards made so far, see {@link #stampOf(long)}). A receipt
- * carries the stamp of its write, so a receipt of an earlier write of a page that was freed or discarded and written
- * again is told apart from the page's current write. Compare states with {@link #stateOf(int)}, never the whole
- * word. Transitions: FREE to ALLOCATED (a writer's {@code allocate}); ALLOCATED to WRITTEN (its {@code write}, which
- * sets the CRC first) or back to FREE (its {@code discard} or {@code close}); WRITTEN to FREE (its {@code discard},
- * which the checkpoint coordinator orders against the checkpoints); WRITTEN to LIVE (a checkpoint that includes the
- * page); LIVE to FREEING
- * ({@code free}); FREEING to FREE (the checkpoint that includes the free, once durable). Pages that are WRITTEN,
- * LIVE or FREEING can be read. Whoever makes a transition also counts it ({@code PageCounts}), so that the store's
- * counts by state never need a pass over this table.
+ * written the <em>write stamp</em> of the write that gave the page its bytes (the low bits of the checkpoint that
+ * could first include it plus the discards made so far, see {@link #stampOf(long)}). A receipt carries the stamp of
+ * its write, so a receipt of an earlier write of a page that was discarded and written again is told apart from the
+ * page's current write; once the page is live its receipt is told apart by its CRC32C. Compare states with
+ * {@link #stateOf(int)}, never the whole word. Transitions, one method each: FREE to ALLOCATED (a writer's
+ * {@code allocate}, {@link #allocated}); ALLOCATED to WRITTEN (its {@code write}, {@link #written}) or back to FREE
+ * (its {@code discard} or {@code close}, {@link #unallocated}); WRITTEN to FREE (its {@code discard},
+ * {@link #discarded}, which the checkpoint coordinator orders against the checkpoints); WRITTEN to LIVE (a
+ * checkpoint that includes the page, {@link #madeLive}); LIVE to FREEING ({@code free}, {@link #freeing}); FREEING to
+ * FREE (the checkpoint that includes the free, once durable, {@link #freed}). Pages that are WRITTEN, LIVE or FREEING
+ * can be read. Whoever makes a transition also counts it ({@code PageCounts}), so that the store's counts by state
+ * never need a pass over this table.
  *
- * <p><b>Memory:</b> the table lives off the Java heap, 8 bytes a page (the state word and the CRC32C side by side), in
+ * <p><b>Memory: 5 bytes a page, and 4 more only for a page in flight.</b> The table lives off the Java heap, in
  * anonymous memory reserved once for the store's largest size ({@code capacity}, its maxPages) and backed by the
  * kernel only where touched: the heap an open store holds does not grow with its page count, and growing the table
- * ({@link #grow(long)}) moves nothing, so lock-free readers never see it change under them. The memory is unmapped by
- * a {@link Cleaner} once the table is unreachable, never while a thread that holds the table can still touch it.
+ * ({@link #grow(long)}) moves nothing, so lock-free readers never see it change under them. Each page has a state
+ * byte and a CRC32C. The bits above the state (owner or stamp) matter only while a page is ALLOCATED or WRITTEN: they
+ * live in a separate <em>tag</em> array whose 4 KiB blocks (a <em>region</em> of {@value #REGION_PAGES} pages) are
+ * given back to the kernel ({@code MADV_DONTNEED}) once no page of the region is in flight, so the tags cost memory in
+ * proportion to the pages in flight, not to the pages ever written. A count a region of its pages in flight guards
+ * that: it is raised before a page's tag is written and lowered after the page's state left ALLOCATED or WRITTEN; a
+ * region is given back only by moving its count from 0 to a lock value, which an allocation into it waits out. The
+ * memory is unmapped by a {@link Cleaner} once the table is unreachable, never while a thread that holds the table can
+ * still touch it.
  *
  * <p><b>Groups loaded at first touch:</b> the entries of each group of pages (the pages one metadata page describes)
  * may be left unloaded by the open ({@link #unloaded(long, GroupLoader)}: after a clean close, open reads only
@@ -53,10 +62,13 @@ import java.lang.ref.Cleaner;
  * {@link GroupLoader#failed(long)} for good. The state bytes (one a group) and the sequences the open read (one
  * {@code long} a group) live in the same reservation as the entries: no heap grows with the page count.
  *
- * <p><b>Thread safety:</b> a state is published with a release store after the page's bytes and CRC are in place, and
- * read with an acquire load before them, so a reader that sees WRITTEN or LIVE also sees the data and CRC. A group's
- * {@code LOADED} is published with a release store after its entries and sequence are in place, and read with an
- * acquire load by the gate, before them.
+ * <p><b>Thread safety:</b> a state is published with a release store after the page's bytes, CRC and tag are in
+ * place, and read with an acquire load before them, so a reader that sees WRITTEN or LIVE also sees the data and CRC.
+ * A tag is published with a release store after the CRC, and the state after the tag: a reader that loads an
+ * in-flight state (acquire) and then the tag (acquire) sees the tag of that state or of a later one; if the tag's
+ * region was given back meanwhile (its state no longer in flight, so the tag reads FREE), it loads the state again. A
+ * group's {@code LOADED} is published with a release store after its entries and sequence are in place, and read with
+ * an acquire load by the gate, before them.
  */
 public final class PageTable implements PageCrcs
 {
@@ -95,13 +107,31 @@ public final class PageTable implements PageCrcs
      */
     public static final int MAX_OWNER = (1 << (Integer.SIZE - STATE_BITS)) - 1;
 
+    /**
+     * Pages whose tags share one 4 KiB block, given back to the kernel as one once none of them is in flight.
+     */
+    public static final int REGION_PAGES = 1024;
+
+    /**
+     * Regions whose last page in flight left are kept backed until this many more wait, then the oldest is given
+     * back: a page allocated, committed and reused over and over (the small commits of an engine) then finds its
+     * tag block backed, where giving it back at once would cost an {@code madvise} and a fault of fresh memory (several
+     * microseconds on this project's VM) on each commit. Bounds the tags kept for nothing to 128 KiB.
+     */
+    static final int IDLE_REGIONS = 32;
+
     private static final int STATE_MASK = (1 << STATE_BITS) - 1;
-    private static final int ENTRY_BYTES = 2 * Integer.BYTES;
-    private static final int CRC_OFFSET = Integer.BYTES;
     private static final Cleaner CLEANER = Cleaner.create();
+    private static final int MADV_DONTNEED = 4;
     private static final int MADV_HUGEPAGE = 14;
     private static final long HUGE_PAGE = 2L << 20;
     private static final int GROUP = StoreLayout.GROUP_USER_PAGES;
+    /**
+     * What {@link #wordOf(int)} returns for a tag given back: no state word is negative.
+     */
+    static final int STALE = -1;
+    // A region's count while its tags are given back: an allocation into it waits.
+    private static final int RECLAIMING = -1;
     /**
      * Group states: zero, what the reservation starts with, is LOADED, so that a table filled at open, and every group
      * a growth adds (all free, never read), needs no store.
@@ -111,10 +141,22 @@ public final class PageTable implements PageCrcs
     private static final byte LOADING = 2;
     private static final byte FAILED = 3;
 
-    private final long address;
-    private final long sequencesAddress;
+    private final long crcsAddress;
     private final long statesAddress;
+    private final long tagsAddress;
+    private final long countsAddress;
+    private final long sequencesAddress;
+    private final long groupStatesAddress;
     private final long capacity;
+    /**
+     * Regions whose count reached 0, oldest first, not yet given back; guarded by itself.
+     */
+    private final long[] idle = new long[IDLE_REGIONS + 1];
+    private final int idleRegions;
+    private int idleHead;
+    private int idleCount;
+    // Regions given back so far, for tests.
+    private final AtomicLong givenBack = new AtomicLong();
     /**
      * The groups the open left unloaded, {@code [0, lazyGroups)}, and who loads them; set once by {@link #unloaded},
      * before the table is shared (the store's construction publishes it).
@@ -149,15 +191,39 @@ public final class PageTable implements PageCrcs
      */
     public PageTable(final long pageCount, final long capacity)
     {
+        this(pageCount, capacity, IDLE_REGIONS);
+    }
+
+    /**
+     * Creates a table of free pages that keeps {@code idleRegions} idle regions' tags: for tests, which give them back
+     * at once (0) to race the giving back with every change of state.
+     *
+     * @param pageCount   the number of user pages.
+     * @param capacity    the largest number of user pages, at least {@code pageCount}.
+     * @param idleRegions how many regions with no page in flight keep their tags, in {@code [0, IDLE_REGIONS]}.
+     */
+    PageTable(final long pageCount, final long capacity, final int idleRegions)
+    {
+        if (idleRegions < 0 || idleRegions > IDLE_REGIONS)
+        {
+            throw new IllegalArgumentException("idleRegions=" + idleRegions + " must be in [0, " + IDLE_REGIONS + "]");
+        }
+        this.idleRegions = idleRegions;
         if (pageCount < 0 || capacity < pageCount)
         {
             throw new IllegalArgumentException("pageCount=" + pageCount + " must be in [0, capacity=" + capacity + "]");
         }
-        // Reserved with a 2 MiB margin and started on a 2 MiB boundary, so that a fill from page 0 can be backed by
-        // whole 2 MiB pages (see adviseFill); the margin is address space only.
-        final long groups = (Math.max(1, capacity) + GROUP - 1) / GROUP;
-        final long entryBytes = Math.max(1, capacity) * ENTRY_BYTES;
-        final long bytes = entryBytes + groups * (Long.BYTES + 1) + HUGE_PAGE;
+        // Each array starts on a 2 MiB boundary, so that a fill from page 0 can be backed by whole 2 MiB pages (see
+        // adviseFill), and the tags on a 4 KiB one, so that a region's block is one kernel page; the margins are
+        // address space only.
+        final long pages = Math.max(1, capacity);
+        final long groups = (pages + GROUP - 1) / GROUP;
+        final long regions = (pages + REGION_PAGES - 1) / REGION_PAGES;
+        final long crcBytes = roundUp(pages * Integer.BYTES, HUGE_PAGE);
+        final long stateBytes = roundUp(pages, HUGE_PAGE);
+        final long tagBytes = regions * REGION_PAGES * Integer.BYTES;
+        final long bytes = crcBytes + stateBytes + tagBytes + regions * Integer.BYTES + groups * (Long.BYTES + 1) +
+            HUGE_PAGE;
         final long reserved;
         try
         {
@@ -168,12 +234,20 @@ public final class PageTable implements PageCrcs
             throw new IllegalStateException("cannot reserve " + bytes + " bytes for the page table of " + capacity +
                 " pages", ex);
         }
-        address = (reserved + HUGE_PAGE - 1) & -HUGE_PAGE;
-        sequencesAddress = address + entryBytes;
-        statesAddress = sequencesAddress + groups * Long.BYTES;
+        crcsAddress = roundUp(reserved, HUGE_PAGE);
+        statesAddress = crcsAddress + crcBytes;
+        tagsAddress = statesAddress + stateBytes;
+        countsAddress = tagsAddress + tagBytes;
+        sequencesAddress = countsAddress + regions * Integer.BYTES;
+        groupStatesAddress = sequencesAddress + groups * Long.BYTES;
         this.capacity = capacity;
         this.size = pageCount;
         CLEANER.register(this, () -> unmap(reserved, bytes));
+    }
+
+    private static long roundUp(final long value, final long alignment)
+    {
+        return (value + alignment - 1) & -alignment;
     }
 
     private static void unmap(final long address, final long bytes)
@@ -216,10 +290,14 @@ public final class PageTable implements PageCrcs
      */
     public void adviseFill(final long pages)
     {
-        final long end = address + Math.min(pages, capacity) * ENTRY_BYTES;
-        // address is on a 2 MiB boundary: only the last, partly filled 2 MiB keeps 4 KiB pages.
-        final long first = address;
-        final long last = end & -HUGE_PAGE;
+        adviseHuge(crcsAddress, Math.min(pages, capacity) * Integer.BYTES);
+        adviseHuge(statesAddress, Math.min(pages, capacity));
+    }
+
+    private static void adviseHuge(final long first, final long length)
+    {
+        // first is on a 2 MiB boundary: only the last, partly filled 2 MiB keeps 4 KiB pages.
+        final long last = (first + length) & -HUGE_PAGE;
         if (last > first)
         {
             try
@@ -283,25 +361,16 @@ public final class PageTable implements PageCrcs
     }
 
     /**
-     * {@return the bits above the state: the owner of an allocated page, the write stamp of a written, live or
-     * freeing one}
-     *
-     * @param word a state word.
-     */
-    public static int tagOf(final int word)
-    {
-        return word >>> STATE_BITS;
-    }
-
-    /**
-     * {@return a state word with its state replaced and the bits above it (the write stamp) kept}
+     * {@return whether a page whose state word is {@code word} may hold the write stamped {@code stamp}}: WRITTEN with
+     * that stamp, or LIVE or FREEING, whose words keep no stamp (a receipt of a live page is then checked by its
+     * CRC32C alone).
      *
      * @param word  a state word.
-     * @param state the new state.
+     * @param stamp a write stamp, from a receipt.
      */
-    public static int withState(final int word, final int state)
+    public static boolean holdsWrite(final int word, final int stamp)
     {
-        return (word & ~STATE_MASK) | state;
+        return writtenWith(stamp) == word || LIVE == word || FREEING == word;
     }
 
     /**
@@ -343,52 +412,165 @@ public final class PageTable implements PageCrcs
     /**
      * {@return a page's state word, with acquire ordering: the page's bytes and CRC are visible if it is written}
      *
+     * <p>The state of a LIVE, FREEING or FREE page is its whole word; an ALLOCATED or WRITTEN page's word is its tag,
+     * which holds the state too (see the class comment for why a given-back tag makes this load the state again).
+     *
      * @param page the page.
      */
     public int stateAcquire(final long page)
     {
         gate(page);
-        // Acquire: partner of the release in setStateRelease, so data and CRC written before it are visible.
-        return UnsafeApi.getIntAcquire(null, address + page * ENTRY_BYTES);
+        while (true)
+        {
+            // Acquire: partner of the release stores of the state in allocated, written, and the others; the tag,
+            // CRC and data stored before it are visible.
+            final int state = UnsafeApi.getByteAcquire(null, statesAddress + page);
+            if (ALLOCATED != state && WRITTEN != state)
+            {
+                return state;
+            }
+            // Acquire: partner of the release of the tag in allocated and written.
+            final int word = wordOf(UnsafeApi.getIntAcquire(null, tagsAddress + page * Integer.BYTES));
+            if (STALE != word)
+            {
+                return word;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /**
-     * {@return a page's state word, plain: for the thread that last set it}
+     * {@return the word of a page whose state byte was loaded in flight, from its tag loaded after it, or
+     * {@link #STALE} if the tag no longer holds a state in flight}: the page left flight since its state was loaded
+     * and its region's tags were given back (they read as FREE), so its state byte is newer now and must be loaded
+     * again.
+     *
+     * @param tag the page's tag.
+     */
+    static int wordOf(final int tag)
+    {
+        final int state = stateOf(tag);
+        return ALLOCATED == state || WRITTEN == state ? tag : STALE;
+    }
+
+    /**
+     * {@return a page's state word, for the thread that last set it}
      *
      * @param page the page.
      */
     public int statePlain(final long page)
     {
-        gate(page);
-        return UnsafeApi.getInt(address + page * ENTRY_BYTES);
+        return stateAcquire(page);
     }
 
     /**
-     * Sets a page's state word with release ordering: everything written before, data and CRC included, is visible
-     * to a thread that reads the new state with {@link #stateAcquire(long)}.
+     * Hands out pages to the writer whose allocated word is {@code word}: FREE to ALLOCATED. Only the writer that
+     * claimed the pages from the pool calls this; no other thread changes them meanwhile.
+     *
+     * @param first the first page.
+     * @param count how many pages, in one run.
+     * @param word  the writer's word, from {@link #allocatedBy(int)}.
+     */
+    public void allocated(final long first, final int count, final int word)
+    {
+        final long end = first + count;
+        long page = first;
+        while (page < end)
+        {
+            final long region = page / REGION_PAGES;
+            final long regionEnd = Math.min(end, (region + 1) * REGION_PAGES);
+            enterRegion(region, (int)(regionEnd - page));
+            for (; page < regionEnd; page++)
+            {
+                gate(page);
+                UnsafeApi.putIntRelease(null, tagsAddress + page * Integer.BYTES, word);
+                // Release: partner of the acquire in stateAcquire; publishes the tag.
+                UnsafeApi.putByteRelease(null, statesAddress + page, (byte)ALLOCATED);
+            }
+        }
+    }
+
+    /**
+     * Records the write of an allocated page: ALLOCATED to WRITTEN, with its CRC32C and write stamp; called by its
+     * owner only.
      *
      * @param page the page.
-     * @param word the new state word.
+     * @param word its new word, from {@link #writtenWith(int)}.
+     * @param crc  the CRC32C of its bytes, written before this call.
      */
-    public void setStateRelease(final long page, final int word)
+    public void written(final long page, final int word, final int crc)
     {
         gate(page);
-        // Release: partner of stateAcquire; publishes the page's bytes and CRC written before it.
-        UnsafeApi.putIntRelease(null, address + page * ENTRY_BYTES, word);
+        UnsafeApi.putInt(crcsAddress + page * Integer.BYTES, crc);
+        // Release: partner of the acquire of the tag in stateAcquire; publishes the page's bytes and CRC with it.
+        UnsafeApi.putIntRelease(null, tagsAddress + page * Integer.BYTES, word);
+        // Release: partner of the acquire of the state in stateAcquire; publishes the tag, CRC and bytes.
+        UnsafeApi.putByteRelease(null, statesAddress + page, (byte)WRITTEN);
     }
 
     /**
-     * Changes a page's state word atomically.
+     * Takes back an allocated page its owner discards, or leaves by closing: ALLOCATED to FREE; called by the owner
+     * only, before the page goes back to the pool (whose lock orders this before the next owner's
+     * {@link #allocated}).
      *
-     * @param page     the page.
-     * @param expected the word it must have.
-     * @param word     the new word.
-     * @return whether the page had {@code expected} and now has {@code word}.
+     * @param page the page.
      */
-    public boolean compareAndSetState(final long page, final int expected, final int word)
+    public void unallocated(final long page)
+    {
+        leaveFlight(page, FREE);
+    }
+
+    /**
+     * Frees a written page whose receipt its owner discards: WRITTEN to FREE. The caller checked, with
+     * {@link #stateAcquire(long)}, that the page holds the discarded write, and holds the lock that keeps any
+     * checkpoint from making the page live meanwhile (the only other change a WRITTEN page can see).
+     *
+     * @param page the page.
+     */
+    public void discarded(final long page)
+    {
+        leaveFlight(page, FREE);
+    }
+
+    /**
+     * Makes a written page live: WRITTEN to LIVE, by the checkpoint that included it, once durable.
+     *
+     * @param page the page.
+     */
+    public void madeLive(final long page)
+    {
+        leaveFlight(page, LIVE);
+    }
+
+    /**
+     * Stages the free of a live page: LIVE to FREEING, atomically.
+     *
+     * @param page the page.
+     * @return the page's state word before the call: LIVE if the page is now FREEING, else what it was.
+     */
+    public int freeing(final long page)
     {
         gate(page);
-        return UnsafeApi.compareAndSetInt(null, address + page * ENTRY_BYTES, expected, word);
+        while (true)
+        {
+            final int word = stateAcquire(page);
+            if (LIVE != word || UnsafeApi.compareAndSetByte(null, statesAddress + page, (byte)LIVE, (byte)FREEING))
+            {
+                return word;
+            }
+        }
+    }
+
+    /**
+     * Frees a page whose free a durable checkpoint holds: FREEING to FREE.
+     *
+     * @param page the page.
+     */
+    public void freed(final long page)
+    {
+        gate(page);
+        // Release: partner of the acquire in stateAcquire.
+        UnsafeApi.putByteRelease(null, statesAddress + page, (byte)FREE);
     }
 
     /**
@@ -400,19 +582,120 @@ public final class PageTable implements PageCrcs
     public int crc(final long page)
     {
         gate(page);
-        return UnsafeApi.getInt(address + page * ENTRY_BYTES + CRC_OFFSET);
+        return UnsafeApi.getInt(crcsAddress + page * Integer.BYTES);
     }
 
     /**
-     * Records a page's CRC32C; publish it with {@link #setStateRelease(long, int)}.
+     * {@return a page's tag as stored, zero if its region was given back}: for tests of the giving back.
      *
      * @param page the page.
-     * @param crc  its CRC32C.
      */
-    public void setCrc(final long page, final int crc)
+    int tagPlain(final long page)
+    {
+        return UnsafeApi.getIntVolatile(null, tagsAddress + page * Integer.BYTES);
+    }
+
+    /**
+     * {@return how many times a region's tags were given back so far}: for tests.
+     */
+    long givenBack()
+    {
+        return givenBack.get();
+    }
+
+    /**
+     * {@return whether a page of a region is in flight (or the region is being given back)}: for tests.
+     *
+     * @param region the region, {@code page / REGION_PAGES}.
+     */
+    boolean regionInFlight(final long region)
+    {
+        return 0 != UnsafeApi.getIntVolatile(null, countsAddress + region * Integer.BYTES);
+    }
+
+    private void leaveFlight(final long page, final int state)
     {
         gate(page);
-        UnsafeApi.putInt(address + page * ENTRY_BYTES + CRC_OFFSET, crc);
+        // Release: partner of the acquire in stateAcquire. Before the region's count drops: a region is given back
+        // only once no state in it is in flight.
+        UnsafeApi.putByteRelease(null, statesAddress + page, (byte)state);
+        final long count = countsAddress + page / REGION_PAGES * Integer.BYTES;
+        if (1 == UnsafeApi.getAndAddInt(null, count, -1))
+        {
+            idle(page / REGION_PAGES);
+        }
+    }
+
+    private void enterRegion(final long region, final int pages)
+    {
+        final long count = countsAddress + region * Integer.BYTES;
+        int spins = 0;
+        while (true)
+        {
+            // Acquire: partner of the release in giveBack that ends the giving back: the tags read as zero after it.
+            final int current = UnsafeApi.getIntAcquire(null, count);
+            if (RECLAIMING != current && UnsafeApi.compareAndSetInt(null, count, current, current + pages))
+            {
+                return;
+            }
+            if (++spins > 64)
+            {
+                Thread.yield();
+            }
+        }
+    }
+
+    /**
+     * Queues a region whose count reached 0, and gives back the oldest queued one once more than
+     * {@link #IDLE_REGIONS} wait.
+     */
+    private void idle(final long region)
+    {
+        final long oldest;
+        synchronized (idle)
+        {
+            if (idleCount > 0 && idle[(idleHead + idleCount - 1) % idle.length] == region)
+            {
+                return;
+            }
+            idle[(idleHead + idleCount) % idle.length] = region;
+            if (++idleCount <= idleRegions)
+            {
+                return;
+            }
+            oldest = idle[idleHead];
+            idleHead = (idleHead + 1) % idle.length;
+            idleCount--;
+        }
+        giveBack(oldest);
+    }
+
+    /**
+     * Gives a region's tags back to the kernel if none of its pages is in flight: the next touch reads zeros.
+     */
+    private void giveBack(final long region)
+    {
+        final long count = countsAddress + region * Integer.BYTES;
+        if (!UnsafeApi.compareAndSetInt(null, count, 0, RECLAIMING))
+        {
+            // A page of it is in flight again: keep it.
+            return;
+        }
+        try
+        {
+            NativeIo.madvise(tagsAddress + region * REGION_PAGES * Integer.BYTES, REGION_PAGES * Integer.BYTES,
+                MADV_DONTNEED);
+        }
+        catch (final NativeCallException ex)
+        {
+            // The tags stay backed: only memory is lost, never a tag in use (no page of the region is in flight).
+        }
+        finally
+        {
+            givenBack.incrementAndGet();
+            // Release: partner of the acquire in enterRegion.
+            UnsafeApi.putIntRelease(null, count, 0);
+        }
     }
 
     /**
@@ -451,7 +734,7 @@ public final class PageTable implements PageCrcs
         }
         this.loader = loader;
         this.lazyGroups = groups;
-        UnsafeApi.setMemory(statesAddress, groups, UNLOADED);
+        UnsafeApi.setMemory(groupStatesAddress, groups, UNLOADED);
     }
 
     /**
@@ -506,7 +789,7 @@ public final class PageTable implements PageCrcs
         for (long page = group * GROUP; page < end; page++)
         {
             // Acquire: partner of the release that published the page's state.
-            final int state = stateOf(UnsafeApi.getIntAcquire(null, address + page * ENTRY_BYTES));
+            final int state = UnsafeApi.getByteAcquire(null, statesAddress + page);
             if (LIVE != state && FREEING != state)
             {
                 return false;
@@ -531,7 +814,7 @@ public final class PageTable implements PageCrcs
     public boolean isLoaded(final long group)
     {
         // Acquire: partner of the release in loadGroup that publishes LOADED after the entries.
-        return LOADED == UnsafeApi.getByteAcquire(null, statesAddress + group);
+        return LOADED == UnsafeApi.getByteAcquire(null, groupStatesAddress + group);
     }
 
     /**
@@ -583,26 +866,26 @@ public final class PageTable implements PageCrcs
      */
     void loadLive(final long page, final int crc)
     {
-        UnsafeApi.putInt(address + page * ENTRY_BYTES + CRC_OFFSET, crc);
-        UnsafeApi.putIntRelease(null, address + page * ENTRY_BYTES, LIVE);
+        UnsafeApi.putInt(crcsAddress + page * Integer.BYTES, crc);
+        UnsafeApi.putByteRelease(null, statesAddress + page, (byte)LIVE);
     }
 
     /**
-     * {@return a page's state word without the gate}: for the open and a group's loader, which read back what they
-     * filled.
+     * {@return a page's state without the gate}: for the open and a group's loader, which read back what they
+     * filled (FREE or LIVE, which need no tag).
      *
      * @param page the page.
      */
     int loadedState(final long page)
     {
-        return UnsafeApi.getInt(address + page * ENTRY_BYTES);
+        return UnsafeApi.getByte(statesAddress + page);
     }
 
     private void gate(final long page)
     {
         // Acquire: partner of the release in loadGroup that publishes LOADED after the group's entries. The one cost
         // the lazy open adds to every access: a byte load, on x86 a plain one.
-        if (LOADED != UnsafeApi.getByteAcquire(null, statesAddress + page / GROUP))
+        if (LOADED != UnsafeApi.getByteAcquire(null, groupStatesAddress + page / GROUP))
         {
             loadGroup(page / GROUP, true);
         }
@@ -610,7 +893,7 @@ public final class PageTable implements PageCrcs
 
     private boolean loadGroup(final long group, final boolean wait)
     {
-        final long state = statesAddress + group;
+        final long state = groupStatesAddress + group;
         int spins = 0;
         while (true)
         {
