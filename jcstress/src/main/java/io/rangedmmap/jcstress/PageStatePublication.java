@@ -50,6 +50,6 @@ public class PageStatePublication
     public void reader(final II_Result r)
     {
         r.r1 = PageTable.stateOf(table.stateAcquire(0));
-        r.r2 = table.crc(0);
+        r.r2 = table.writtenCrc(0);
     }
 }

@@ -17,25 +17,25 @@ package io.rangedmmap.store;
 
 import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.RangeReader;
-import io.rangedmmap.store.internal.Crc;
+import io.rangedmmap.store.internal.LiveCrcs;
 import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
+import io.rangedmmap.store.internal.format.StoreLayout;
 
 import java.nio.ByteBuffer;
 
 /**
- * The three page reads (into an array, into a buffer, in place) of a page the caller proved readable, shared by
- * {@link PageStore} and {@link StoreSnapshot}: the copy out of the mapping (a fault fails the store) and the check
- * against the page's expected CRC32C.
+ * The one read path of a page, for the store and its snapshots: a copy into an array or a buffer, or a view passed to
+ * the caller's reader, each checked against the page's CRC32C inside one entry of the mapping's access gate
+ * ({@link CheckingReader}).
  *
- * <p>The caller loads the expected CRC32C right after the load that proved the page readable, before the copy: a
- * snapshot proves it from the page's state in the page table and, for a page changed while a snapshot is open, its
- * entry in the lifetimes (a table of the pages changed meanwhile), and takes the CRC from the line of the state,
- * already loaded, where a CRC loaded after the copy would miss alone behind the copy and the access gate's full fences
- * (the store's own read finds its CRC on the line of the page's state too). The CRC loaded first is the one the
- * bytes must match: the page is not rewritten while it stays readable to the caller. A snapshot's in-place read goes
- * further and checks the page's lifetimes and loads its CRC inside the gate ({@link #readLiveAt}), where those misses
- * also overlap the loads of the page's bytes.
+ * <p><b>A mismatch is read again unless it is corruption.</b> A live page's CRC32C is read from the metadata copy of
+ * the last published checkpoint ({@link LiveCrcs}), a written page's from its tag. A checkpoint published during the
+ * read may have moved either (the page made live, its tag given back; the page freed, its entry cleared; the copy
+ * read overwritten by the checkpoint after). So a read whose bytes do not match loads the page's state and the
+ * published checkpoint again: if neither changed since before the read, the page is corrupt
+ * ({@link CorruptPageException}); otherwise the read starts over, and finds the page's new state (which may no longer
+ * be readable: {@link IllegalStateException}). The bytes themselves do not change while the page stays readable.
  */
 final class PageReads
 {
@@ -43,83 +43,93 @@ final class PageReads
     {
     }
 
-    static void read(final PageStore store, final long page, final int expected, final byte[] dst)
+    static void read(final PageStore store, final long pageId, final byte[] dst)
     {
-        try
-        {
-            store.file().readAt(store.layout().dataOffset(page), dst);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw store.lifecycle().fail(ex);
-        }
-        checkCrc(store, page, expected, Crc.of(dst));
+        read(store, pageId, null, 0, dst, null, null);
     }
 
-    static void read(final PageStore store, final long page, final int expected, final ByteBuffer dst)
+    static void read(final PageStore store, final long pageId, final ByteBuffer dst)
     {
-        final int position = dst.position();
-        try
-        {
-            store.file().readAt(store.layout().dataOffset(page), dst);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw store.lifecycle().fail(ex);
-        }
-        dst.position(position);
-        final int actual = Crc.of(dst);
-        dst.position(position + PageStore.PAGE_SIZE);
-        checkCrc(store, page, expected, actual);
+        read(store, pageId, null, 0, null, dst, null);
+        dst.position(dst.position() + PageStore.PAGE_SIZE);
     }
 
-    static void read(final PageStore store, final long page, final int expected, final RangeReader reader)
+    static void read(final PageStore store, final long pageId, final RangeReader reader)
     {
-        readChecked(store, page, CheckingReader.arm(expected, store.path(), page, reader, store.callbacks()));
+        read(store, pageId, null, 0, null, null, reader);
     }
 
     /**
-     * Reads a page of a snapshot in place: {@code checking}, armed for it, checks inside the access gate that the
-     * page was live in the snapshot's checkpoint (see {@link CheckingReader#armLiveAt}).
+     * Reads a page of a snapshot pinned at {@code sequence}: the reader checks, inside the access gate, that the page
+     * was live there, and takes its CRC32C from {@code lifetimes} if it was freed since.
      */
-    static void readLiveAt(final PageStore store, final PageLifetimes lifetimes, final long sequence, final long page,
-        final RangeReader reader)
+    static void readLiveAt(final PageStore store, final PageLifetimes lifetimes, final long sequence,
+        final long page, final byte[] array, final ByteBuffer buffer, final RangeReader reader)
     {
-        readChecked(store, page,
-            CheckingReader.armLiveAt(lifetimes, sequence, store.path(), page, reader, store.callbacks()));
+        read(store, page, lifetimes, sequence, array, buffer, reader);
+        if (null != buffer)
+        {
+            buffer.position(buffer.position() + PageStore.PAGE_SIZE);
+        }
     }
 
-    private static void readChecked(final PageStore store, final long page, final CheckingReader checking)
+    private static void read(final PageStore store, final long pageId, final PageLifetimes lifetimes,
+        final long sequence, final byte[] array, final ByteBuffer buffer, final RangeReader user)
     {
-        try
+        final PageTable table = store.table();
+        final LiveCrcs liveCrcs = store.liveCrcs();
+        final long start = LiveCrcs.spanStart(pageId);
+        final int length = (int)(StoreLayout.dataOffsetOf(pageId) + PageStore.PAGE_SIZE - start);
+        while (true)
         {
-            store.file().readAt(store.layout().dataOffset(page), PageStore.PAGE_SIZE, checking);
-        }
-        catch (final MappingFaultException ex)
-        {
-            throw store.lifecycle().fail(ex);
-        }
-        finally
-        {
-            checking.disarm();
+            // Before the state: partner of the seqlock in LiveCrcs.
+            final long stamp = liveCrcs.stamp();
+            final int word = null == lifetimes ? readable(store, table, pageId) : 0;
+            final CheckingReader checking = CheckingReader.arm(store, pageId, word, lifetimes, sequence, array, buffer,
+                user);
+            final int expected;
+            final int actual;
+            try
+            {
+                store.file().readAt(start, length, checking);
+            }
+            catch (final MappingFaultException ex)
+            {
+                throw store.lifecycle().fail(ex);
+            }
+            finally
+            {
+                expected = checking.expected();
+                actual = checking.actual();
+                checking.disarm();
+            }
+            if (expected == actual)
+            {
+                return;
+            }
+            if (liveCrcs.unchangedSince(stamp) && (null != lifetimes || table.stateAcquire(pageId) == word))
+            {
+                throw new CorruptPageException(store.path().toString(), pageId, expected, actual);
+            }
         }
     }
 
     /**
-     * {@return {@code pageId}, once checked to be a page of the open store that can be read: written (by any writer
-     * of this store instance) or live, possibly with a staged free}
+     * {@return the state word of {@code pageId}, once checked to be a page of the open store that can be read:
+     * written (by any writer of this store instance) or live, possibly with a staged free}
      */
-    static long readable(final PageStore store, final PageTable table, final long pageId)
+    static int readable(final PageStore store, final PageTable table, final long pageId)
     {
         store.lifecycle().checkOpen();
         final long page = store.checkPageId(pageId);
-        final int state = PageTable.stateOf(table.stateAcquire(page));
+        final int word = table.stateAcquire(page);
+        final int state = PageTable.stateOf(word);
         if (PageTable.WRITTEN != state && PageTable.LIVE != state && PageTable.FREEING != state)
         {
             throw new IllegalStateException("page=" + pageId + " of " + store.path() + " cannot be read: it is " +
                 (PageTable.FREE == state ? "free" : "allocated but not yet written"));
         }
-        return page;
+        return word;
     }
 
     static void checkLength(final int length, final String name)
@@ -127,14 +137,6 @@ final class PageReads
         if (PageStore.PAGE_SIZE != length)
         {
             throw new IllegalArgumentException(name + "=" + length + " must equal PAGE_SIZE=" + PageStore.PAGE_SIZE);
-        }
-    }
-
-    private static void checkCrc(final PageStore store, final long page, final int expected, final int actual)
-    {
-        if (expected != actual)
-        {
-            throw new CorruptPageException(store.path().toString(), page, expected, actual);
         }
     }
 }

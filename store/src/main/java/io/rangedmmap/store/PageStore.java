@@ -26,6 +26,7 @@ import io.rangedmmap.store.internal.Extent;
 import io.rangedmmap.store.internal.ExtentAllocator;
 import io.rangedmmap.store.internal.Formatter;
 import io.rangedmmap.store.internal.LazyGroups;
+import io.rangedmmap.store.internal.LiveCrcs;
 import io.rangedmmap.store.internal.Lifecycle;
 import io.rangedmmap.store.internal.PageChanges;
 import io.rangedmmap.store.internal.PageLifetimes;
@@ -118,6 +119,7 @@ public final class PageStore implements AutoCloseable
     private final long storeId;
     private final PopulatedPages populated = new PopulatedPages();
     private final LazyGroups lazyGroups;
+    private final LiveCrcs liveCrcs;
 
     private PageStore(final Path path, final RawMmapFile file, final Recovery recovery, final StoreOptions options,
         final StoreIo io)
@@ -146,10 +148,11 @@ public final class PageStore implements AutoCloseable
             recovery.superblock().maxPages() : table.capacity(), options.growthPages());
         growth.pool(allocator);
         this.storeId = recovery.superblock().storeId();
-        this.snapshots = new SnapshotRegistry(allocator, table,
+        this.liveCrcs = new LiveCrcs(file, recovery.superblock().sequence());
+        this.snapshots = new SnapshotRegistry(allocator, table, liveCrcs,
             new PageChanges(table.capacity(), table::groupSequence),
             recovery.superblock().sequence(), recovery.superblock().roots());
-        this.checkpoints = new CheckpointCoordinator(path.toString(), table, snapshots, allocator,
+        this.checkpoints = new CheckpointCoordinator(path.toString(), table, liveCrcs, snapshots, allocator,
             new Checkpointer(file, io, growth, table, recovery.staleTablePages(),
                 new StaleGroups(file, path, layout, recovery.superblock(), table, lifecycle),
                 recovery.superblock().highWater(), storeId, recovery.clean(), null != recovery.fallback()),
@@ -505,8 +508,7 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         PageReads.checkLength(dst.length, "dst.length");
-        final long page = PageReads.readable(this, table, pageId);
-        PageReads.read(this, page, table.crc(page), dst);
+        PageReads.read(this, pageId, dst);
     }
 
     /**
@@ -526,8 +528,7 @@ public final class PageStore implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         PageReads.checkLength(dst.remaining(), "dst.remaining()");
-        final long page = PageReads.readable(this, table, pageId);
-        PageReads.read(this, page, table.crc(page), dst);
+        PageReads.read(this, pageId, dst);
     }
 
     /**
@@ -546,8 +547,7 @@ public final class PageStore implements AutoCloseable
     public void read(final long pageId, final RangeReader reader)
     {
         Objects.requireNonNull(reader, "reader");
-        final long page = PageReads.readable(this, table, pageId);
-        PageReads.read(this, page, table.crc(page), reader);
+        PageReads.read(this, pageId, reader);
     }
 
     /**
@@ -896,6 +896,14 @@ public final class PageStore implements AutoCloseable
         return table;
     }
 
+    /**
+     * {@return the CRC32C of the live pages, read from the current metadata copy}
+     */
+    LiveCrcs liveCrcs()
+    {
+        return liveCrcs;
+    }
+
     PopulatedPages populated()
     {
         return populated;
@@ -952,6 +960,15 @@ public final class PageStore implements AutoCloseable
     void giveBack(final long page)
     {
         allocator.append(page, page + 1);
+    }
+
+    /**
+     * {@return the CRC32C of the write a page holds, whose state word is {@code word}: see
+     * {@link CheckpointCoordinator#crcOf(long, int)}}
+     */
+    int crcOf(final long page, final int word)
+    {
+        return checkpoints.crcOf(page, word);
     }
 
     /**

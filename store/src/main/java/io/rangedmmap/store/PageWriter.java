@@ -585,7 +585,7 @@ public final class PageWriter implements AutoCloseable
     {
         final long pageId = receipt.pageId();
         final int state = PageTable.stateOf(word);
-        if (!PageTable.holdsWrite(word, receipt.stamp()) || table.crc(pageId) != receipt.crc32c())
+        if (!PageTable.holdsWrite(word, receipt.stamp()) || store.crcOf(pageId, word) != receipt.crc32c())
         {
             throw new IllegalArgumentException("receipt for page=" + pageId + " of " + store.path() + " is stale: " +
                 "its write was already discarded, or checkpointed and freed since (the page is now " +

@@ -18,6 +18,7 @@ package io.rangedmmap.store;
 import io.rangedmmap.mmap.RawMmapFile;
 import io.rangedmmap.store.internal.BackupWriter;
 import io.rangedmmap.store.internal.Formatter;
+import io.rangedmmap.store.internal.LiveCrcs;
 import io.rangedmmap.store.internal.PageChanges;
 import io.rangedmmap.store.internal.PageLifetimes;
 import io.rangedmmap.store.internal.PageTable;
@@ -204,7 +205,8 @@ final class StoreBackup
                     livePages += (live ? 1 : 0) - (inBackup ? 1 : 0);
                     highWater = live ? Math.max(highWater, group + 1) : highWater;
                     if (live && (!inBackup ||
-                        !sameBytes(snapshot, changes, backupTable, file, layout, id, held.sequence(), page, old)))
+                        !sameBytes(snapshot, changes, target.liveCrcs(), file, layout, id, held.sequence(), page,
+                        old)))
                     {
                         copies.addLong(id);
                         if (inBackup)
@@ -289,10 +291,10 @@ final class StoreBackup
      * from its history when it has been live since the backup's checkpoint, else compared (the CRC32C first).
      */
     private static boolean sameBytes(final StoreSnapshot snapshot, final PageChanges changes,
-        final PageTable backupTable, final RawMmapFile file, final StoreLayout layout, final long id, final long held,
+        final LiveCrcs backupCrcs, final RawMmapFile file, final StoreLayout layout, final long id, final long held,
         final byte[] page, final byte[] old)
     {
-        if (snapshot.lifetimes().crc(id) != backupTable.crc(id))
+        if (snapshot.lifetimes().crc(id) != backupCrcs.crc(id))
         {
             return false;
         }

@@ -132,8 +132,8 @@ public final class StoreSnapshot implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         PageReads.checkLength(dst.length, "dst.length");
-        final long page = checkLive(pageId);
-        PageReads.read(store, page, lifetimes.crc(page), dst);
+        checkOpen();
+        PageReads.readLiveAt(store, lifetimes, sequence, store.checkPageId(pageId), dst, null, null);
     }
 
     /**
@@ -153,8 +153,8 @@ public final class StoreSnapshot implements AutoCloseable
     {
         Objects.requireNonNull(dst, "dst");
         PageReads.checkLength(dst.remaining(), "dst.remaining()");
-        final long page = checkLive(pageId);
-        PageReads.read(store, page, lifetimes.crc(page), dst);
+        checkOpen();
+        PageReads.readLiveAt(store, lifetimes, sequence, store.checkPageId(pageId), null, dst, null);
     }
 
     /**
@@ -174,7 +174,7 @@ public final class StoreSnapshot implements AutoCloseable
     {
         Objects.requireNonNull(reader, "reader");
         checkOpen();
-        PageReads.readLiveAt(store, lifetimes, sequence, store.checkPageId(pageId), reader);
+        PageReads.readLiveAt(store, lifetimes, sequence, store.checkPageId(pageId), null, null, reader);
     }
 
     /**
@@ -209,20 +209,6 @@ public final class StoreSnapshot implements AutoCloseable
     public String toString()
     {
         return "StoreSnapshot{" + store.path() + ", sequence=" + sequence + ", closed=" + closed + "}";
-    }
-
-    /**
-     * {@return the page, live in the pinned checkpoint}
-     */
-    private long checkLive(final long pageId)
-    {
-        checkOpen();
-        final long page = store.checkPageId(pageId);
-        if (!lifetimes.liveAt(page, sequence))
-        {
-            throw new PageNotInSnapshotException(store.path().toString(), pageId, sequence);
-        }
-        return page;
     }
 
     private void checkOpen()

@@ -71,6 +71,7 @@ public final class CheckpointCoordinator
 
     private final String name;
     private final PageTable table;
+    private final LiveCrcs liveCrcs;
     private final SnapshotRegistry snapshots;
     private final ExtentAllocator counts;
     private final Checkpointer checkpointer;
@@ -143,6 +144,7 @@ public final class CheckpointCoordinator
      *
      * @param name         the store, for messages.
      * @param table        the page table.
+     * @param liveCrcs     the CRC32C of live pages, told of each checkpoint published.
      * @param snapshots    the open snapshots, told of each durable checkpoint; they hand its frees to the allocator.
      * @param counts       the allocator, told the page counts of each durable checkpoint before its frees.
      * @param checkpointer writes each checkpoint.
@@ -152,13 +154,15 @@ public final class CheckpointCoordinator
      * @param livePages    its live page count.
      * @param roots        its root slots.
      */
-    public CheckpointCoordinator(final String name, final PageTable table, final SnapshotRegistry snapshots,
+    public CheckpointCoordinator(final String name, final PageTable table, final LiveCrcs liveCrcs,
+        final SnapshotRegistry snapshots,
         final ExtentAllocator counts, final Checkpointer checkpointer, final Lifecycle lifecycle,
         final PopulatedPages populated, final long sequence, final long livePages, final long[] roots)
     {
         this.populated = populated;
         this.name = name;
         this.table = table;
+        this.liveCrcs = liveCrcs;
         this.snapshots = snapshots;
         this.counts = counts;
         this.checkpointer = checkpointer;
@@ -368,8 +372,17 @@ public final class CheckpointCoordinator
     public int checkWrite(final long page, final int stamp, final int crc32c)
     {
         // Acquire: partner of the release in PageWriter.written, which publishes the CRC and stamp with the state.
-        final int word = table.stateAcquire(page);
-        if (!PageTable.holdsWrite(word, stamp) || table.crc(page) != crc32c)
+        long published;
+        int word;
+        int crc;
+        do
+        {
+            published = liveCrcs.stamp();
+            word = table.stateAcquire(page);
+            crc = crcOf(page, word);
+        }
+        while (crc != crc32c && !liveCrcs.unchangedSince(published));
+        if (!PageTable.holdsWrite(word, stamp) || crc != crc32c)
         {
             throw new IllegalArgumentException("receipt for page=" + page + " of " + name + " is stale: " +
                 "it proves a write (stamp=" + stamp + ", crc32c=0x" + Integer.toHexString(crc32c) +
@@ -792,12 +805,13 @@ public final class CheckpointCoordinator
         }
         final long sequence = lastCheckpoint + 1;
         final long live = livePages + pages.length - frees.length;
+        final int[] freeCrcs = new int[frees.length];
         final Checkpoint checkpoint;
         inFlight = new InFlight(sequence, pages, frees, rootValues);
         final long started = System.nanoTime();
         try
         {
-            checkpoint = checkpointer.run(sequence, pages, frees, rootValues, live);
+            checkpoint = checkpointer.run(sequence, pages, frees, rootValues, live, freeCrcs);
             lastFlushNanos = System.nanoTime() - started;
         }
         catch (final IOException | MappingFaultException ex)
@@ -817,7 +831,7 @@ public final class CheckpointCoordinator
             // The flush wrote back, and write-protected, whatever dirty pages its span held: a failed one too.
             populated.clear();
         }
-        publish(sequence, pages, frees);
+        publish(sequence, pages, frees, freeCrcs);
         // Under the pool's lock, after the page states and before snapshots.checkpointed hands the frees to the
         // pool: a sum of the counts (stats) sees this checkpoint whole or not at all, and a freed page counted by a
         // writer is no longer counted live.
@@ -930,9 +944,14 @@ public final class CheckpointCoordinator
         }
     }
 
-    private void publish(final long sequence, final long[] pages, final long[] frees)
+    private void publish(final long sequence, final long[] pages, final long[] frees, final int[] freeCrcs)
     {
-        snapshots.published(sequence, pages, frees);
+        // Before readers take CRCs from the new copy, where the frees' entries are cleared: a snapshot that still sees
+        // a freed page finds its CRC recorded.
+        snapshots.published(sequence, pages, frees, freeCrcs);
+        // Before the states: a reader that sees a page made LIVE here (acquire) takes its CRC from the copy that holds
+        // it. Partner of the seqlock reads in LiveCrcs.
+        liveCrcs.beginPublish(sequence);
         for (final long page : pages)
         {
             // A receipt of this write is told apart from a stale one by its CRC32C from now on (see checkWrite).
@@ -942,6 +961,25 @@ public final class CheckpointCoordinator
         {
             table.freed(page);
         }
+        liveCrcs.endPublish(sequence);
+    }
+
+    /**
+     * {@return the CRC32C of a page's current write, whose state word is {@code word}}: from its tag while WRITTEN,
+     * from its metadata entry once LIVE or FREEING, 0 in any other state. A checkpoint published meanwhile may have
+     * moved either: a caller that must tell that from a mismatch reads again (see {@link #checkWrite}).
+     *
+     * @param page the page.
+     * @param word its state word, loaded before.
+     */
+    public int crcOf(final long page, final int word)
+    {
+        final int state = PageTable.stateOf(word);
+        if (PageTable.WRITTEN == state)
+        {
+            return table.writtenCrc(page);
+        }
+        return PageTable.LIVE == state || PageTable.FREEING == state ? liveCrcs.crc(page) : 0;
     }
 
     /**

@@ -150,11 +150,13 @@ public final class Checkpointer
      * @param frees     the pages to free, ascending, all FREEING.
      * @param roots     the root slots to record.
      * @param livePages the number of live pages after this checkpoint.
+     * @param freeCrcs  filled with the CRC32C each page of {@code frees} had, from its entry in the current copy
+     *                  before this checkpoint clears it: for the snapshots that still see those pages.
      * @return what was flushed.
      * @throws IOException if a flush fails; the file has failed and the checkpoint is not durable.
      */
     public Checkpoint run(final long sequence, final long[] pages, final long[] frees, final long[] roots,
-        final long livePages) throws IOException
+        final long livePages, final int[] freeCrcs) throws IOException
     {
         final long startNanos = System.nanoTime();
         // Set again only if this checkpoint completes: after a failed one the copies hold what it left (closeClean).
@@ -186,10 +188,11 @@ public final class Checkpointer
             {
                 final long page = pages[nextPage++];
                 MetadataPageDescriptor.putEntry(scratchBuffer, page, MetadataPageDescriptor.FLAG_LIVE,
-                    table.crc(page));
+                    table.writtenCrc(page));
             }
             while (nextFree < frees.length && MetadataPageDescriptor.tablePageOf(frees[nextFree]) == tablePage)
             {
+                freeCrcs[nextFree] = MetadataPageDescriptor.entryCrc(scratchBuffer, frees[nextFree]);
                 MetadataPageDescriptor.putEntry(scratchBuffer, frees[nextFree++], 0, 0);
             }
             MetadataPageDescriptor.seal(scratchBuffer, tablePage, sequence);

@@ -29,12 +29,16 @@ import java.util.function.LongSupplier;
  * the table too: a page live at {@code S} keeps its bytes and CRC while any snapshot that can see it is open, because
  * its space is not reused until then (see {@link SnapshotRegistry}).
  *
+ * <p>A page freed while tracked keeps the CRC32C it had in its entry ({@code freedCrc}): its entry in the current
+ * metadata copy is cleared by the checkpoint that frees it, while a snapshot may still read its bytes. Every other
+ * page a snapshot sees live is live now with the same bytes, and its CRC32C is in the current copy ({@link LiveCrcs}).
+ *
  * <p>The {@link SnapshotRegistry} creates one when the first snapshot opens, records in it every checkpoint published
  * while one is open, and drops it when the last closes; it is held by the snapshots, counted like a
- * {@link SnapshotRegistry.Pin}. The entries sit on the Java heap, in an open-addressing table of three {@code long}s
- * a slot (page + 1, liveSince, freedAt) at most half full, so the memory follows the pages changed while a snapshot
- * is open, not the store; when it fills, it is rebuilt without the entries every open snapshot can do without (those
- * whose last change is at or below the oldest pinned checkpoint: the table's state answers for them).
+ * {@link SnapshotRegistry.Pin}. The entries sit on the Java heap, in an open-addressing table of four {@code long}s
+ * a slot (page + 1, liveSince, freedAt, freedCrc) at most half full, so the memory follows the pages changed while a
+ * snapshot is open, not the store; when it fills, it is rebuilt without the entries every open snapshot can do
+ * without (those whose last change is at or below the oldest pinned checkpoint: the table's state answers for them).
  *
  * <p><b>Thread safety:</b> written only by the checkpoint leader, under the registry's lock, read by any thread
  * without a lock. The leader records a checkpoint's changes here before it sets their states in the table (release,
@@ -52,15 +56,21 @@ public final class PageLifetimes implements PageCrcs
     private static final VarHandle SLOTS;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final long NEVER = Long.MAX_VALUE;
+
+    /**
+     * What {@link #recordedCrc(long)} returns for a page live now: outside the range of a CRC32C.
+     */
+    public static final long NONE = -1L << 32;
     // liveSince of a page freed while tracked, made live before: live at every S >= from until its free.
     private static final long BEFORE = Long.MIN_VALUE;
     private static final int KEY = 0;
     private static final int LIVE_SINCE = 1;
     private static final int FREED_AT = 2;
-    private static final int STRIDE = 3;
+    private static final int FREED_CRC = 3;
+    private static final int STRIDE = 4;
     private static final int MIN_SLOTS = 64;
-    // The most slots an array of three longs a slot can hold.
-    private static final int MAX_SLOTS = 1 << 29;
+    // The most slots an array of four longs a slot can hold.
+    private static final int MAX_SLOTS = 1 << 28;
     private static final int RETIRED = -1;
 
     static
@@ -76,6 +86,7 @@ public final class PageLifetimes implements PageCrcs
     }
 
     private final PageTable table;
+    private final LiveCrcs liveCrcs;
     private final long from;
     private final AtomicInteger holders = new AtomicInteger();
     @SuppressWarnings("unused") // through SLOTS
@@ -86,12 +97,14 @@ public final class PageLifetimes implements PageCrcs
     /**
      * Starts tracking the changes of the checkpoints after {@code from}.
      *
-     * @param table the store's page table, whose states answer for the pages without an entry.
-     * @param from  the checkpoint after which every change is recorded here.
+     * @param table    the store's page table, whose states answer for the pages without an entry.
+     * @param liveCrcs the CRC32C of live pages, which answer for the pages not freed since {@code from}.
+     * @param from     the checkpoint after which every change is recorded here.
      */
-    PageLifetimes(final PageTable table, final long from)
+    PageLifetimes(final PageTable table, final LiveCrcs liveCrcs, final long from)
     {
         this.table = table;
+        this.liveCrcs = liveCrcs;
         this.from = from;
     }
 
@@ -103,10 +116,37 @@ public final class PageLifetimes implements PageCrcs
         return from;
     }
 
+    /**
+     * {@return the CRC32C of a page's bytes live at a checkpoint a snapshot holding this pins}: recorded when its free
+     * was published, else from its entry in the current copy.
+     *
+     * @param page the page, live at the snapshot's checkpoint.
+     */
     @Override
     public int crc(final long page)
     {
-        return table.crc(page);
+        final long recorded = recordedCrc(page);
+        return NONE == recorded ? liveCrcs.crc(page) : (int)recorded;
+    }
+
+    /**
+     * {@return the CRC32C a page had when a checkpoint tracked here freed it, or {@link #NONE} if it is live now}: for
+     * a read that takes the CRC32C of a live page inside the mapping's access gate ({@link LiveCrcs#crcIn}).
+     *
+     * @param page the page, live at the checkpoint of the snapshot asking.
+     */
+    public long recordedCrc(final long page)
+    {
+        // Acquire: partner of the release in rebuild.
+        final long[] current = (long[])SLOTS.getAcquire(this);
+        final int slot = find(current, page);
+        if (slot < 0)
+        {
+            return NONE;
+        }
+        // Acquire, freedAt first: partner of the releases in freed, which stores the CRC before freedAt.
+        final long freedAt = (long)SLOT.getAcquire(current, slot + FREED_AT);
+        return NEVER == freedAt ? NONE : (int)(long)SLOT.getAcquire(current, slot + FREED_CRC);
     }
 
     /**
@@ -141,17 +181,19 @@ public final class PageLifetimes implements PageCrcs
      * @param sequence   the checkpoint, after {@link #from()}.
      * @param pages      the pages it made live.
      * @param frees      the pages it freed.
+     * @param freeCrcs   the CRC32C each freed page had, in the order of {@code frees}.
      * @param pruneBound gives, when the table fills, a checkpoint at or below every snapshot open or to come.
      */
-    void record(final long sequence, final long[] pages, final long[] frees, final LongSupplier pruneBound)
+    void record(final long sequence, final long[] pages, final long[] frees, final int[] freeCrcs,
+        final LongSupplier pruneBound)
     {
         for (final long page : pages)
         {
             madeLive(page, sequence, pruneBound);
         }
-        for (final long page : frees)
+        for (int i = 0; i < frees.length; i++)
         {
-            freed(page, sequence, pruneBound);
+            freed(frees[i], sequence, freeCrcs[i], pruneBound);
         }
     }
 
@@ -212,24 +254,26 @@ public final class PageLifetimes implements PageCrcs
             SLOT.setRelease(current, slot + FREED_AT, NEVER);
             return;
         }
-        insert(page, sequence, NEVER, pruneBound);
+        insert(page, sequence, NEVER, 0, pruneBound);
     }
 
-    private void freed(final long page, final long sequence, final LongSupplier pruneBound)
+    private void freed(final long page, final long sequence, final int crc, final LongSupplier pruneBound)
     {
         final long[] current = slotsForLeader();
         final int slot = find(current, page);
         if (slot >= 0)
         {
-            // Release: partner of the acquire of freedAt in liveAt.
+            // Release, the CRC first: partner of the acquires of freedAt in liveAt and recordedCrc.
+            SLOT.setRelease(current, slot + FREED_CRC, (long)crc);
             SLOT.setRelease(current, slot + FREED_AT, sequence);
             return;
         }
         // Not changed since from, so live since before it.
-        insert(page, BEFORE, sequence, pruneBound);
+        insert(page, BEFORE, sequence, crc, pruneBound);
     }
 
-    private void insert(final long page, final long liveSince, final long freedAt, final LongSupplier pruneBound)
+    private void insert(final long page, final long liveSince, final long freedAt, final int freedCrc,
+        final LongSupplier pruneBound)
     {
         long[] current = slotsForLeader();
         if ((entries + 1) * 2 > current.length / STRIDE)
@@ -239,6 +283,7 @@ public final class PageLifetimes implements PageCrcs
         final int slot = -1 - find(current, page);
         current[slot + LIVE_SINCE] = liveSince;
         current[slot + FREED_AT] = freedAt;
+        current[slot + FREED_CRC] = freedCrc;
         // Release, after the values: partner of the acquire of the key in find.
         SLOT.setRelease(current, slot + KEY, page + 1);
         entries++;

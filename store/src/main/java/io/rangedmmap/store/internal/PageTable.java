@@ -24,7 +24,7 @@ import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The in-memory state and CRC32C of every user page.
+ * The in-memory state of every user page, and the CRC32C of the written ones.
  *
  * <p>A page's state word holds its {@link #FREE}, {@link #ALLOCATED}, {@link #WRITTEN}, {@link #LIVE} or
  * {@link #FREEING} state in its low bits and, above them, while allocated the id of the owning writer, and while
@@ -41,18 +41,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * can be read. Whoever makes a transition also counts it ({@code PageCounts}), so that the store's counts by state
  * never need a pass over this table.
  *
- * <p><b>Memory: 5 bytes a page, and 4 more only for a page in flight.</b> The table lives off the Java heap, in
+ * <p><b>Memory: 1 byte a page, and 8 more only for a page in flight.</b> The table lives off the Java heap, in
  * anonymous memory reserved once for the store's largest size ({@code capacity}, its maxPages) and backed by the
  * kernel only where touched: the heap an open store holds does not grow with its page count, and growing the table
  * ({@link #grow(long)}) moves nothing, so lock-free readers never see it change under them. Each page has a state
- * byte and a CRC32C. The bits above the state (owner or stamp) matter only while a page is ALLOCATED or WRITTEN: they
- * live in a separate <em>tag</em> array whose 4 KiB blocks (a <em>region</em> of {@value #REGION_PAGES} pages) are
- * given back to the kernel ({@code MADV_DONTNEED}) once no page of the region is in flight, so the tags cost memory in
- * proportion to the pages in flight, not to the pages ever written. A count a region of its pages in flight guards
- * that: it is raised before a page's tag is written and lowered after the page's state left ALLOCATED or WRITTEN; a
- * region is given back only by moving its count from 0 to a lock value, which an allocation into it waits out. The
- * memory is unmapped by a {@link Cleaner} once the table is unreachable, never while a thread that holds the table can
- * still touch it.
+ * byte. The CRC32C of a live page is not kept here: it is read from the page's entry in the current metadata copy
+ * ({@link LiveCrcs}). What matters only while a page is ALLOCATED or WRITTEN (the owner or write stamp above the
+ * state, and a written page's CRC32C) lives in a separate <em>tag</em> array whose 4 KiB blocks (a <em>region</em>
+ * of {@value #REGION_PAGES} pages) are given back to the kernel ({@code MADV_DONTNEED}) once no page of the region is
+ * in flight, so the tags cost memory in proportion to the pages in flight, not to the pages ever written. A count a
+ * region of its pages in flight guards that: it is raised before a page's tag is written and lowered after the page's
+ * state left ALLOCATED or WRITTEN; a region is given back only by moving its count from 0 to a lock value, which an
+ * allocation into it waits out. Beside them: a count a region (4 bytes for 512 pages) and a sequence and load state a
+ * group (9 bytes for 510 pages). The memory is unmapped by a {@link Cleaner} once the table is unreachable, never
+ * while a thread that holds the table can still touch it.
  *
  * <p><b>Groups loaded at first touch:</b> the entries of each group of pages (the pages one metadata page describes)
  * may be left unloaded by the open ({@link #unloaded(long, GroupLoader)}: after a clean close, open reads only
@@ -62,15 +64,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link GroupLoader#failed(long)} for good. The state bytes (one a group) and the sequences the open read (one
  * {@code long} a group) live in the same reservation as the entries: no heap grows with the page count.
  *
- * <p><b>Thread safety:</b> a state is published with a release store after the page's bytes, CRC and tag are in
- * place, and read with an acquire load before them, so a reader that sees WRITTEN or LIVE also sees the data and CRC.
- * A tag is published with a release store after the CRC, and the state after the tag: a reader that loads an
+ * <p><b>Thread safety:</b> a state is published with a release store after the page's bytes and tag are in place,
+ * and read with an acquire load before them, so a reader that sees WRITTEN also sees the data and CRC. A tag (word)
+ * is published with a release store after the CRC beside it, and the state after the tag: a reader that loads an
  * in-flight state (acquire) and then the tag (acquire) sees the tag of that state or of a later one; if the tag's
  * region was given back meanwhile (its state no longer in flight, so the tag reads FREE), it loads the state again. A
  * group's {@code LOADED} is published with a release store after its entries and sequence are in place, and read with
  * an acquire load by the gate, before them.
  */
-public final class PageTable implements PageCrcs
+public final class PageTable
 {
     /**
      * Free in the last durable checkpoint and held by no writer, or held by a writer but not yet handed out.
@@ -110,7 +112,7 @@ public final class PageTable implements PageCrcs
     /**
      * Pages whose tags share one 4 KiB block, given back to the kernel as one once none of them is in flight.
      */
-    public static final int REGION_PAGES = 1024;
+    public static final int REGION_PAGES = 512;
 
     /**
      * Regions whose last page in flight left are kept backed until this many more wait, then the oldest is given
@@ -121,6 +123,8 @@ public final class PageTable implements PageCrcs
     static final int IDLE_REGIONS = 32;
 
     private static final int STATE_MASK = (1 << STATE_BITS) - 1;
+    // A tag: the state word of a page in flight, then the CRC32C of a written page's bytes.
+    private static final int TAG_BYTES = 2 * Integer.BYTES;
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int MADV_DONTNEED = 4;
     private static final int MADV_HUGEPAGE = 14;
@@ -141,7 +145,6 @@ public final class PageTable implements PageCrcs
     private static final byte LOADING = 2;
     private static final byte FAILED = 3;
 
-    private final long crcsAddress;
     private final long statesAddress;
     private final long tagsAddress;
     private final long countsAddress;
@@ -219,11 +222,9 @@ public final class PageTable implements PageCrcs
         final long pages = Math.max(1, capacity);
         final long groups = (pages + GROUP - 1) / GROUP;
         final long regions = (pages + REGION_PAGES - 1) / REGION_PAGES;
-        final long crcBytes = roundUp(pages * Integer.BYTES, HUGE_PAGE);
         final long stateBytes = roundUp(pages, HUGE_PAGE);
-        final long tagBytes = regions * REGION_PAGES * Integer.BYTES;
-        final long bytes = crcBytes + stateBytes + tagBytes + regions * Integer.BYTES + groups * (Long.BYTES + 1) +
-            HUGE_PAGE;
+        final long tagBytes = regions * REGION_PAGES * TAG_BYTES;
+        final long bytes = stateBytes + tagBytes + regions * Integer.BYTES + groups * (Long.BYTES + 1) + HUGE_PAGE;
         final long reserved;
         try
         {
@@ -234,8 +235,7 @@ public final class PageTable implements PageCrcs
             throw new IllegalStateException("cannot reserve " + bytes + " bytes for the page table of " + capacity +
                 " pages", ex);
         }
-        crcsAddress = roundUp(reserved, HUGE_PAGE);
-        statesAddress = crcsAddress + crcBytes;
+        statesAddress = roundUp(reserved, HUGE_PAGE);
         tagsAddress = statesAddress + stateBytes;
         countsAddress = tagsAddress + tagBytes;
         sequencesAddress = countsAddress + regions * Integer.BYTES;
@@ -290,7 +290,6 @@ public final class PageTable implements PageCrcs
      */
     public void adviseFill(final long pages)
     {
-        adviseHuge(crcsAddress, Math.min(pages, capacity) * Integer.BYTES);
         adviseHuge(statesAddress, Math.min(pages, capacity));
     }
 
@@ -430,7 +429,7 @@ public final class PageTable implements PageCrcs
                 return state;
             }
             // Acquire: partner of the release of the tag in allocated and written.
-            final int word = wordOf(UnsafeApi.getIntAcquire(null, tagsAddress + page * Integer.BYTES));
+            final int word = wordOf(UnsafeApi.getIntAcquire(null, tagsAddress + page * TAG_BYTES));
             if (STALE != word)
             {
                 return word;
@@ -483,7 +482,7 @@ public final class PageTable implements PageCrcs
             for (; page < regionEnd; page++)
             {
                 gate(page);
-                UnsafeApi.putIntRelease(null, tagsAddress + page * Integer.BYTES, word);
+                UnsafeApi.putIntRelease(null, tagsAddress + page * TAG_BYTES, word);
                 // Release: partner of the acquire in stateAcquire; publishes the tag.
                 UnsafeApi.putByteRelease(null, statesAddress + page, (byte)ALLOCATED);
             }
@@ -501,9 +500,9 @@ public final class PageTable implements PageCrcs
     public void written(final long page, final int word, final int crc)
     {
         gate(page);
-        UnsafeApi.putInt(crcsAddress + page * Integer.BYTES, crc);
+        UnsafeApi.putInt(tagsAddress + page * TAG_BYTES + Integer.BYTES, crc);
         // Release: partner of the acquire of the tag in stateAcquire; publishes the page's bytes and CRC with it.
-        UnsafeApi.putIntRelease(null, tagsAddress + page * Integer.BYTES, word);
+        UnsafeApi.putIntRelease(null, tagsAddress + page * TAG_BYTES, word);
         // Release: partner of the acquire of the state in stateAcquire; publishes the tag, CRC and bytes.
         UnsafeApi.putByteRelease(null, statesAddress + page, (byte)WRITTEN);
     }
@@ -574,15 +573,16 @@ public final class PageTable implements PageCrcs
     }
 
     /**
-     * {@return the CRC32C recorded for a page; read it after an acquire load of the page's state}
+     * {@return the CRC32C of a written page's bytes}: read it after an acquire load that found the page WRITTEN. Zero
+     * if the page left flight since and its region's tags were given back: the caller then finds its state changed.
+     * A live page's CRC32C is in the metadata ({@link LiveCrcs}).
      *
      * @param page the page.
      */
-    @Override
-    public int crc(final long page)
+    public int writtenCrc(final long page)
     {
         gate(page);
-        return UnsafeApi.getInt(crcsAddress + page * Integer.BYTES);
+        return UnsafeApi.getInt(tagsAddress + page * TAG_BYTES + Integer.BYTES);
     }
 
     /**
@@ -592,7 +592,7 @@ public final class PageTable implements PageCrcs
      */
     int tagPlain(final long page)
     {
-        return UnsafeApi.getIntVolatile(null, tagsAddress + page * Integer.BYTES);
+        return UnsafeApi.getIntVolatile(null, tagsAddress + page * TAG_BYTES);
     }
 
     /**
@@ -683,8 +683,7 @@ public final class PageTable implements PageCrcs
         }
         try
         {
-            NativeIo.madvise(tagsAddress + region * REGION_PAGES * Integer.BYTES, REGION_PAGES * Integer.BYTES,
-                MADV_DONTNEED);
+            NativeIo.madvise(tagsAddress + region * REGION_PAGES * TAG_BYTES, REGION_PAGES * TAG_BYTES, MADV_DONTNEED);
         }
         catch (final NativeCallException ex)
         {
@@ -858,15 +857,13 @@ public final class PageTable implements PageCrcs
     }
 
     /**
-     * Loads a live page's entry, without the gate: by the open or the group's loader only, before the group is
-     * published.
+     * Loads a live page's state, without the gate: by the open or the group's loader only, before the group is
+     * published. Its CRC32C stays in the metadata ({@link LiveCrcs}).
      *
      * @param page the page.
-     * @param crc  its CRC32C.
      */
-    void loadLive(final long page, final int crc)
+    void loadLive(final long page)
     {
-        UnsafeApi.putInt(crcsAddress + page * Integer.BYTES, crc);
         UnsafeApi.putByteRelease(null, statesAddress + page, (byte)LIVE);
     }
 

@@ -405,8 +405,8 @@ public record Recovery(
     }
 
     /**
-     * Reserves the page table, off the heap (see {@link PageTable}): 8 bytes a page of {@code capacity}, backed only
-     * where touched.
+     * Reserves the page table, off the heap (see {@link PageTable}): 9 bytes a page of {@code capacity}, backed only
+     * where touched (1 a page once touched, 8 more only while a page of its region is in flight).
      */
     private static PageTable newTable(final Path path, final StoreLayout layout, final long capacity)
     {
@@ -534,7 +534,8 @@ public record Recovery(
             offset += MetadataPageDescriptor.ENTRY_LENGTH;
             if (MetadataPageDescriptor.FLAG_LIVE == flags && pageId < size)
             {
-                table.loadLive(pageId, crc);
+                // Its CRC32C stays in the entry, read from the mapping when needed (LiveCrcs).
+                table.loadLive(pageId);
                 live++;
             }
             else if (0 != flags || 0 != crc)

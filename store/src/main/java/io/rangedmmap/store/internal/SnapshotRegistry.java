@@ -50,6 +50,7 @@ public final class SnapshotRegistry
 {
     private final ExtentAllocator allocator;
     private final PageTable table;
+    private final LiveCrcs liveCrcs;
     private final PageChanges changes;
     private final Object tracking = new Object();
     private final LongSupplier pruneBound = this::pruneBound;
@@ -63,6 +64,7 @@ public final class SnapshotRegistry
     private long lastSequence;
     private long[] lastPages;
     private long[] lastFrees;
+    private int[] lastFreeCrcs;
 
     /**
      * The durable checkpoint a snapshot pins: its sequence and roots.
@@ -79,15 +81,17 @@ public final class SnapshotRegistry
      *
      * @param allocator the allocator freed pages go back to.
      * @param table     the store's page table.
+     * @param liveCrcs  the CRC32C of live pages.
      * @param changes   the last change of each group and chunk, for incremental backups.
      * @param sequence  the checkpoint the store opened at.
      * @param roots     its roots.
      */
-    public SnapshotRegistry(final ExtentAllocator allocator, final PageTable table, final PageChanges changes,
-        final long sequence, final long[] roots)
+    public SnapshotRegistry(final ExtentAllocator allocator, final PageTable table, final LiveCrcs liveCrcs,
+        final PageChanges changes, final long sequence, final long[] roots)
     {
         this.allocator = allocator;
         this.table = table;
+        this.liveCrcs = liveCrcs;
         this.changes = changes;
         this.lastSequence = sequence;
         this.durable = new Durable(sequence, roots.clone());
@@ -126,11 +130,12 @@ public final class SnapshotRegistry
             // checkpointed, which follows lastSequence's state changes). If it is lastSequence - 1, lastSequence's
             // states may be changing in the table now: its changes are recorded here.
             final boolean publishing = durable.sequence() != lastSequence;
-            final PageLifetimes created = new PageLifetimes(table, publishing ? lastSequence - 1 : lastSequence);
+            final PageLifetimes created =
+                new PageLifetimes(table, liveCrcs, publishing ? lastSequence - 1 : lastSequence);
             created.tryHold();
             if (publishing)
             {
-                created.record(lastSequence, lastPages, lastFrees, pruneBound);
+                created.record(lastSequence, lastPages, lastFrees, lastFreeCrcs, pruneBound);
             }
             lifetimes = created;
             return created;
@@ -217,8 +222,9 @@ public final class SnapshotRegistry
      * @param sequence the checkpoint.
      * @param pages    the pages it made live.
      * @param frees    the pages it freed.
+     * @param freeCrcs the CRC32C each freed page had, in the order of {@code frees}.
      */
-    public void published(final long sequence, final long[] pages, final long[] frees)
+    public void published(final long sequence, final long[] pages, final long[] frees, final int[] freeCrcs)
     {
         changes.record(sequence, pages, frees);
         synchronized (tracking)
@@ -228,11 +234,12 @@ public final class SnapshotRegistry
             final PageLifetimes current = lifetimes;
             if (null != current)
             {
-                current.record(sequence, pages, frees, pruneBound);
+                current.record(sequence, pages, frees, freeCrcs, pruneBound);
             }
             lastSequence = sequence;
             lastPages = pages;
             lastFrees = frees;
+            lastFreeCrcs = freeCrcs;
         }
     }
 

@@ -1,0 +1,276 @@
+/*
+ * Copyright 2026 the ranged-mmap authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package io.rangedmmap.store;
+
+import io.rangedmmap.store.internal.format.MetadataPageDescriptor;
+import io.rangedmmap.store.internal.format.StoreLayout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.rangedmmap.store.PageStoreTest.page;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Reads racing the checkpoints that publish around the page read. A live page's CRC32C is read from the metadata copy
+ * of the last published checkpoint and a written page's from its tag, both of which a checkpoint moves (the page made
+ * live and its tag given back, the page freed and its entry cleared, the copy read rewritten by the checkpoint after):
+ * a read must never take that for corruption, nor a damaged entry for anything but corruption.
+ */
+class PageStoreReadRaceTest
+{
+    private static final int PAGES = 4 * StoreLayout.GROUP_USER_PAGES;
+    private static final int STABLE = 64;
+    private static final int CHURN = 32;
+    private static final int CHECKPOINTS = 2_000;
+    private static final int READERS = 3;
+
+    @TempDir
+    Path dir;
+
+    /**
+     * A committer writes a batch of pages, checkpoints it, frees the batch before and checkpoints again, over and over,
+     * in the groups of a set of stable live pages, so that every checkpoint rewrites those groups and swaps the copy
+     * readers use; readers read the stable pages, in all three ways, and the churning ones (which may be freed under
+     * them), and snapshots read what they pin. No read reports corruption; every read that succeeds returns the bytes
+     * written.
+     */
+    @Test
+    void shouldNeverTakeACheckpointPublishedDuringAReadForCorruption() throws Exception
+    {
+        final Path file = dir.resolve("race.store");
+        final ConcurrentHashMap<Long, Long> seeds = new ConcurrentHashMap<>();
+        final List<Long> stable = new ArrayList<>();
+        try (PageStore store = PageStore.create(file, PAGES, StoreOptions.defaults().withExtentPages(1)))
+        {
+            try (PageWriter writer = store.newWriter())
+            {
+                final List<PageReceipt> receipts = new ArrayList<>();
+                for (int i = 0; i < STABLE; i++)
+                {
+                    final long pageId = writer.allocate();
+                    receipts.add(writer.write(pageId, page(pageId)));
+                    seeds.put(pageId, pageId);
+                    stable.add(pageId);
+                }
+                store.checkpoint(receipts);
+            }
+            final AtomicBoolean done = new AtomicBoolean();
+            final AtomicLong reads = new AtomicLong();
+            final AtomicLong freedUnder = new AtomicLong();
+            final AtomicLong snapshotReads = new AtomicLong();
+            final List<Thread> threads = new ArrayList<>();
+            final List<Throwable> failures = new ArrayList<>();
+            final Thread committer = Thread.ofPlatform().unstarted(() ->
+            {
+                try (PageWriter writer = store.newWriter())
+                {
+                    long seed = 1_000_000;
+                    List<Long> previous = List.of();
+                    for (int c = 0; c < CHECKPOINTS / 2; c++)
+                    {
+                        final List<PageReceipt> receipts = new ArrayList<>();
+                        final List<Long> batch = new ArrayList<>();
+                        for (int i = 0; i < CHURN; i++)
+                        {
+                            final long pageId = writer.allocate();
+                            seeds.put(pageId, ++seed);
+                            receipts.add(writer.write(pageId, page(seed)));
+                            batch.add(pageId);
+                        }
+                        store.checkpoint(receipts);
+                        for (final long pageId : previous)
+                        {
+                            store.free(pageId);
+                        }
+                        store.checkpoint(List.of());
+                        previous = batch;
+                    }
+                }
+            });
+            threads.add(committer);
+            for (int r = 0; r < READERS; r++)
+            {
+                final int reader = r;
+                threads.add(Thread.ofPlatform().unstarted(() ->
+                {
+                    final SplittableRandom random = new SplittableRandom(reader);
+                    final byte[] array = new byte[PageStore.PAGE_SIZE];
+                    final ByteBuffer buffer = ByteBuffer.allocateDirect(PageStore.PAGE_SIZE);
+                    final byte[] inPlace = new byte[PageStore.PAGE_SIZE];
+                    while (!done.get())
+                    {
+                        final boolean churning = random.nextBoolean();
+                        final long pageId = churning ? random.nextLong(PAGES) : stable.get(random.nextInt(STABLE));
+                        final Long seed = seeds.get(pageId);
+                        try
+                        {
+                            switch (random.nextInt(3))
+                            {
+                                case 0 ->
+                                {
+                                    store.read(pageId, array);
+                                    check(pageId, seed, seeds.get(pageId), array);
+                                }
+                                case 1 ->
+                                {
+                                    buffer.clear();
+                                    store.read(pageId, buffer);
+                                    buffer.flip().get(array);
+                                    check(pageId, seed, seeds.get(pageId), array);
+                                }
+                                default ->
+                                {
+                                    store.read(pageId, view -> view.getBytes(0, inPlace));
+                                    check(pageId, seed, seeds.get(pageId), inPlace);
+                                }
+                            }
+                            reads.incrementAndGet();
+                        }
+                        catch (final IllegalStateException ex)
+                        {
+                            // Free, or allocated and not yet written: only a churning page may be.
+                            if (!churning)
+                            {
+                                throw ex;
+                            }
+                            freedUnder.incrementAndGet();
+                        }
+                        if (0 == reader && 0 == random.nextInt(64))
+                        {
+                            try (StoreSnapshot snapshot = store.snapshot())
+                            {
+                                for (long id = 0; id < PAGES; id += 1 + random.nextInt(8))
+                                {
+                                    if (snapshot.isLive(id))
+                                    {
+                                        snapshot.read(id, array);
+                                        snapshotReads.incrementAndGet();
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }));
+            }
+            for (final Thread thread : threads)
+            {
+                thread.setUncaughtExceptionHandler((t, ex) ->
+                {
+                    synchronized (failures)
+                    {
+                        failures.add(ex);
+                    }
+                });
+                thread.start();
+            }
+            committer.join(300_000);
+            done.set(true);
+            for (final Thread thread : threads)
+            {
+                thread.join(30_000);
+                assertTrue(!thread.isAlive(), "hung");
+            }
+            if (!failures.isEmpty())
+            {
+                final AssertionError error = new AssertionError("a thread failed: " + failures.getFirst(),
+                    failures.getFirst());
+                failures.stream().skip(1).forEach(error::addSuppressed);
+                throw error;
+            }
+            assertEquals(1 + CHECKPOINTS, store.lastCheckpoint());
+            assertTrue(reads.get() > 1_000, "reads: " + reads.get());
+            assertTrue(freedUnder.get() > 0, "no read found its page freed: the race was not run");
+            assertTrue(snapshotReads.get() > 0, "no snapshot read");
+            assertTrue(store.verify().isClean());
+        }
+    }
+
+    /**
+     * The CRC32C of a live page is read from its metadata entry at every read: an entry damaged after the page's group
+     * was loaded is reported as a corrupt page, typed, at once (no read again without end), and so is its verify.
+     */
+    @Test
+    void shouldReportAPageWhoseEntryWasDamagedAfterOpenAsCorrupt() throws Exception
+    {
+        final Path file = dir.resolve("entry.store");
+        final long pageId;
+        final long sequence;
+        try (PageStore store = PageStore.create(file, PAGES); PageWriter writer = store.newWriter())
+        {
+            pageId = writer.allocate();
+            sequence = store.checkpoint(List.of(writer.write(pageId, page(7)))).sequence();
+        }
+        try (PageStore store = PageStore.open(file))
+        {
+            final byte[] read = new byte[PageStore.PAGE_SIZE];
+            store.read(pageId, read);
+            assertArrayEquals(page(7), read);
+            final long entry = StoreLayout.metadataOffsetOf((int)(sequence & 1),
+                MetadataPageDescriptor.tablePageOf(pageId)) + MetadataPageDescriptor.entryOffset(pageId) +
+                MetadataPageDescriptor.ENTRY_CRC_OFFSET;
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+            {
+                channel.write(ByteBuffer.wrap(new byte[]{1, 2, 3, 4}), entry);
+            }
+            final CorruptPageException ex = assertThrowsExactly(CorruptPageException.class,
+                () -> store.read(pageId, read));
+            assertEquals(0x04030201, ex.expectedCrc32c());
+            final RangeReaderProbe never = new RangeReaderProbe();
+            assertThrowsExactly(CorruptPageException.class, () -> store.read(pageId, never));
+            assertEquals(0, never.calls, "the caller's reader ran on a corrupt page");
+            assertThrowsExactly(CorruptPageException.class,
+                () -> store.read(pageId, ByteBuffer.allocate(PageStore.PAGE_SIZE)));
+            final VerifyReport report = store.verify();
+            assertEquals(List.of(pageId), report.corruptPages(), report.toString());
+        }
+    }
+
+    private static void check(final long pageId, final Long before, final Long after, final byte[] read)
+    {
+        // The page may have been freed and written again around the read: its bytes are one of the two seeds'.
+        if ((null == before || !Arrays.equals(page(before), read)) &&
+            (null == after || !Arrays.equals(page(after), read)))
+        {
+            throw new AssertionError("page=" + pageId + " read bytes of neither seed " + before + " nor " + after);
+        }
+    }
+
+    private static final class RangeReaderProbe implements io.rangedmmap.mmap.RangeReader
+    {
+        private int calls;
+
+        @Override
+        public void read(final org.agrona.DirectBuffer view)
+        {
+            calls++;
+        }
+    }
+}
