@@ -53,6 +53,7 @@ final class CheckingReader implements RangeReader
     private long sequence;
     private Path path;
     private long page;
+    private int entry;
     private byte[] array;
     private ByteBuffer buffer;
     private RangeReader user;
@@ -66,6 +67,7 @@ final class CheckingReader implements RangeReader
      *
      * @param store     the store.
      * @param page      the page.
+     * @param entry     the offset of the page's CRC32C in its metadata page, {@link LiveCrcs#entryCrcOffset(int)}.
      * @param word      the page's state word, loaded (acquire) to prove it readable; ignored for a snapshot.
      * @param lifetimes the snapshot's lifetimes, or {@code null} for a read of the store.
      * @param sequence  the checkpoint the snapshot pins.
@@ -73,8 +75,9 @@ final class CheckingReader implements RangeReader
      * @param buffer    where to copy the page, at its position (not advanced), or {@code null}.
      * @param user      the caller's reader, if neither {@code array} nor {@code buffer}.
      */
-    static CheckingReader arm(final PageStore store, final long page, final int word, final PageLifetimes lifetimes,
-        final long sequence, final byte[] array, final ByteBuffer buffer, final RangeReader user)
+    static CheckingReader arm(final PageStore store, final long page, final int entry, final int word,
+        final PageLifetimes lifetimes, final long sequence, final byte[] array, final ByteBuffer buffer,
+        final RangeReader user)
     {
         CheckingReader reader = CURRENT.get();
         if (reader.armed)
@@ -86,6 +89,7 @@ final class CheckingReader implements RangeReader
         reader.path = store.path();
         reader.callbacks = store.callbacks();
         reader.page = page;
+        reader.entry = entry;
         reader.word = word;
         reader.lifetimes = lifetimes;
         reader.sequence = sequence;
@@ -177,8 +181,8 @@ final class CheckingReader implements RangeReader
                 throw new PageNotInSnapshotException(path.toString(), page, sequence);
             }
             final long recorded = snapshotLifetimes.recordedCrc(page);
-            return PageLifetimes.NONE == recorded ? liveCrcs.crcIn(span, page) : (int)recorded;
+            return PageLifetimes.NONE == recorded ? liveCrcs.crcIn(span, entry) : (int)recorded;
         }
-        return PageTable.WRITTEN == PageTable.stateOf(word) ? table.writtenCrc(page) : liveCrcs.crcIn(span, page);
+        return PageTable.WRITTEN == PageTable.stateOf(word) ? table.writtenCrc(page) : liveCrcs.crcIn(span, entry);
     }
 }

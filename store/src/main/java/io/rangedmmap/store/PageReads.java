@@ -78,15 +78,19 @@ final class PageReads
     {
         final PageTable table = store.table();
         final LiveCrcs liveCrcs = store.liveCrcs();
-        final long start = LiveCrcs.spanStart(pageId);
-        final int length = (int)(StoreLayout.dataOffsetOf(pageId) + PageStore.PAGE_SIZE - start);
+        // One division for the page's group and index; the view's bounds and the entry's offset follow from them.
+        final long group = pageId / StoreLayout.GROUP_USER_PAGES;
+        final int index = (int)(pageId - group * StoreLayout.GROUP_USER_PAGES);
+        final long start = LiveCrcs.spanStart(group);
+        final int length = LiveCrcs.spanLength(index);
+        final int entryCrcOffset = LiveCrcs.entryCrcOffset(index);
         while (true)
         {
             // Before the state: partner of the seqlock in LiveCrcs.
             final long stamp = liveCrcs.stamp();
             final int word = null == lifetimes ? readable(store, table, pageId) : 0;
-            final CheckingReader checking = CheckingReader.arm(store, pageId, word, lifetimes, sequence, array, buffer,
-                user);
+            final CheckingReader checking = CheckingReader.arm(store, pageId, entryCrcOffset, word, lifetimes,
+                sequence, array, buffer, user);
             final int expected;
             final int actual;
             try

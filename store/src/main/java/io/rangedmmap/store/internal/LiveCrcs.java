@@ -111,29 +111,50 @@ public final class LiveCrcs
     }
 
     /**
-     * {@return the file offset of the first of a page's group's two metadata pages}: where a read that takes the
-     * page's CRC32C from its entry starts its view (the two copies, then the group's user pages up to the page).
+     * {@return the file offset of the first of a group's two metadata pages}: where a read that takes a page's
+     * CRC32C from its entry starts its view (the two copies, then the group's user pages up to the page).
      *
-     * @param page the page.
+     * @param group the page's group, {@code page / StoreLayout.GROUP_USER_PAGES}.
      */
-    public static long spanStart(final long page)
+    public static long spanStart(final long group)
     {
-        return StoreLayout.metadataOffsetOf(0, MetadataPageDescriptor.tablePageOf(page));
+        return StoreLayout.metadataOffsetOf(0, group);
+    }
+
+    /**
+     * {@return the length of the view from {@link #spanStart(long)} to the end of the page at {@code index} in its
+     * group}: the two metadata pages and the user pages up to it.
+     *
+     * @param index the page's index in its group, {@code page % StoreLayout.GROUP_USER_PAGES}.
+     */
+    public static int spanLength(final int index)
+    {
+        return (2 + index + 1) * StoreLayout.PAGE_SIZE;
+    }
+
+    /**
+     * {@return the offset of the CRC32C of the page at {@code index} in its group, in a metadata page}
+     *
+     * @param index the page's index in its group.
+     */
+    public static int entryCrcOffset(final int index)
+    {
+        return MetadataPageDescriptor.HEADER_LENGTH + index * MetadataPageDescriptor.ENTRY_LENGTH +
+            MetadataPageDescriptor.ENTRY_CRC_OFFSET;
     }
 
     /**
      * {@return the CRC32C in a live page's entry, from a view that starts at {@link #spanStart(long)}}: for a read
      * inside the mapping's access gate. Zero if the entry is free (the page's free was published meanwhile).
      *
-     * @param span the view, from the group's first metadata page.
-     * @param page the page.
+     * @param span           the view, from the group's first metadata page.
+     * @param entryCrcOffset the offset of the page's CRC32C in a metadata page, {@link #entryCrcOffset(int)}.
      */
-    public int crcIn(final DirectBuffer span, final long page)
+    public int crcIn(final DirectBuffer span, final int entryCrcOffset)
     {
         // Volatile read: partner of the volatile write in beginPublish.
         final int copy = (int)(metadata & 1);
-        return span.getInt(copy * StoreLayout.PAGE_SIZE + MetadataPageDescriptor.entryOffset(page) +
-            MetadataPageDescriptor.ENTRY_CRC_OFFSET, ORDER);
+        return span.getInt(copy * StoreLayout.PAGE_SIZE + entryCrcOffset, ORDER);
     }
 
     /**

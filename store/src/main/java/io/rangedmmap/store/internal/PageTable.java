@@ -41,11 +41,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * can be read. Whoever makes a transition also counts it ({@code PageCounts}), so that the store's counts by state
  * never need a pass over this table.
  *
- * <p><b>Memory: 1 byte a page, and 8 more only for a page in flight.</b> The table lives off the Java heap, in
- * anonymous memory reserved once for the store's largest size ({@code capacity}, its maxPages) and backed by the
- * kernel only where touched: the heap an open store holds does not grow with its page count, and growing the table
- * ({@link #grow(long)}) moves nothing, so lock-free readers never see it change under them. Each page has a state
- * byte. The CRC32C of a live page is not kept here: it is read from the page's entry in the current metadata copy
+ * <p><b>Memory: half a byte a page, and 8 bytes more only for a page in flight.</b> The table lives off the Java
+ * heap, in anonymous memory reserved once for the store's largest size ({@code capacity}, its maxPages) and backed by
+ * the kernel only where touched: the heap an open store holds does not grow with its page count, and growing the
+ * table ({@link #grow(long)}) moves nothing, so lock-free readers never see it change under them. Each page has its
+ * state in half a byte (the low half for an even page, the high half for the odd one after it), changed by a
+ * compare-and-set of the byte, since the neighbour may belong to another writer; a group holds an even number of
+ * pages, so no byte holds pages of two groups. The CRC32C of a live page is not kept here: it is read from the page's entry in the current metadata copy
  * ({@link LiveCrcs}). What matters only while a page is ALLOCATED or WRITTEN (the owner or write stamp above the
  * state, and a written page's CRC32C) lives in a separate <em>tag</em> array whose 4 KiB blocks (a <em>region</em>
  * of {@value #REGION_PAGES} pages) are given back to the kernel ({@code MADV_DONTNEED}) once no page of the region is
@@ -123,6 +125,8 @@ public final class PageTable
     static final int IDLE_REGIONS = 32;
 
     private static final int STATE_MASK = (1 << STATE_BITS) - 1;
+    // A page's state takes half a byte: the low half for an even page, the high half for the odd one after it.
+    private static final int NIBBLE = 0xF;
     // A tag: the state word of a page in flight, then the CRC32C of a written page's bytes.
     private static final int TAG_BYTES = 2 * Integer.BYTES;
     private static final Cleaner CLEANER = Cleaner.create();
@@ -222,7 +226,7 @@ public final class PageTable
         final long pages = Math.max(1, capacity);
         final long groups = (pages + GROUP - 1) / GROUP;
         final long regions = (pages + REGION_PAGES - 1) / REGION_PAGES;
-        final long stateBytes = roundUp(pages, HUGE_PAGE);
+        final long stateBytes = roundUp((pages + 1) / 2, HUGE_PAGE);
         final long tagBytes = regions * REGION_PAGES * TAG_BYTES;
         final long bytes = stateBytes + tagBytes + regions * Integer.BYTES + groups * (Long.BYTES + 1) + HUGE_PAGE;
         final long reserved;
@@ -290,7 +294,7 @@ public final class PageTable
      */
     public void adviseFill(final long pages)
     {
-        adviseHuge(statesAddress, Math.min(pages, capacity));
+        adviseHuge(statesAddress, (Math.min(pages, capacity) + 1) / 2);
     }
 
     private static void adviseHuge(final long first, final long length)
@@ -423,7 +427,7 @@ public final class PageTable
         {
             // Acquire: partner of the release stores of the state in allocated, written, and the others; the tag,
             // CRC and data stored before it are visible.
-            final int state = UnsafeApi.getByteAcquire(null, statesAddress + page);
+            final int state = stateNibble(page);
             if (ALLOCATED != state && WRITTEN != state)
             {
                 return state;
@@ -484,7 +488,7 @@ public final class PageTable
                 gate(page);
                 UnsafeApi.putIntRelease(null, tagsAddress + page * TAG_BYTES, word);
                 // Release: partner of the acquire in stateAcquire; publishes the tag.
-                UnsafeApi.putByteRelease(null, statesAddress + page, (byte)ALLOCATED);
+                setState(page, ALLOCATED);
             }
         }
     }
@@ -504,7 +508,7 @@ public final class PageTable
         // Release: partner of the acquire of the tag in stateAcquire; publishes the page's bytes and CRC with it.
         UnsafeApi.putIntRelease(null, tagsAddress + page * TAG_BYTES, word);
         // Release: partner of the acquire of the state in stateAcquire; publishes the tag, CRC and bytes.
-        UnsafeApi.putByteRelease(null, statesAddress + page, (byte)WRITTEN);
+        setState(page, WRITTEN);
     }
 
     /**
@@ -553,7 +557,7 @@ public final class PageTable
         while (true)
         {
             final int word = stateAcquire(page);
-            if (LIVE != word || UnsafeApi.compareAndSetByte(null, statesAddress + page, (byte)LIVE, (byte)FREEING))
+            if (LIVE != word || compareAndSetState(page, LIVE, FREEING))
             {
                 return word;
             }
@@ -569,7 +573,7 @@ public final class PageTable
     {
         gate(page);
         // Release: partner of the acquire in stateAcquire.
-        UnsafeApi.putByteRelease(null, statesAddress + page, (byte)FREE);
+        setState(page, FREE);
     }
 
     /**
@@ -613,12 +617,68 @@ public final class PageTable
         return 0 != UnsafeApi.getIntVolatile(null, countsAddress + region * Integer.BYTES);
     }
 
+    private static int shiftOf(final long page)
+    {
+        return (int)(page & 1) << 2;
+    }
+
+    /**
+     * {@return a page's state, from the half of the byte it shares with its neighbour}: with acquire ordering,
+     * partner of the compare-and-set in {@link #setState} and {@link #compareAndSetState}.
+     */
+    private int stateNibble(final long page)
+    {
+        return (UnsafeApi.getByteAcquire(null, statesAddress + (page >>> 1)) >>> shiftOf(page)) & NIBBLE;
+    }
+
+    /**
+     * Sets a page's state and leaves its neighbour's: a compare-and-set of the byte the two share, since the
+     * neighbour may belong to another writer. A full fence on x86, so it also publishes, like a release store,
+     * everything written before it (the tag, the CRC32C, the page's bytes).
+     */
+    private void setState(final long page, final int state)
+    {
+        final long address = statesAddress + (page >>> 1);
+        final int shift = shiftOf(page);
+        while (true)
+        {
+            final byte both = UnsafeApi.getByteVolatile(null, address);
+            if (UnsafeApi.compareAndSetByte(null, address, both,
+                (byte)((both & ~(NIBBLE << shift)) | (state << shift))))
+            {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Changes a page's state from {@code expected} to {@code state} atomically, leaving its neighbour's.
+     */
+    private boolean compareAndSetState(final long page, final int expected, final int state)
+    {
+        final long address = statesAddress + (page >>> 1);
+        final int shift = shiftOf(page);
+        while (true)
+        {
+            final byte both = UnsafeApi.getByteVolatile(null, address);
+            if (((both >>> shift) & NIBBLE) != expected)
+            {
+                return false;
+            }
+            if (UnsafeApi.compareAndSetByte(null, address, both,
+                (byte)((both & ~(NIBBLE << shift)) | (state << shift))))
+            {
+                return true;
+            }
+        }
+    }
+
     private void leaveFlight(final long page, final int state)
     {
         gate(page);
         // Release: partner of the acquire in stateAcquire. Before the region's count drops: a region is given back
         // only once no state in it is in flight.
-        UnsafeApi.putByteRelease(null, statesAddress + page, (byte)state);
+        setState(page, state);
         final long count = countsAddress + page / REGION_PAGES * Integer.BYTES;
         if (1 == UnsafeApi.getAndAddInt(null, count, -1))
         {
@@ -788,7 +848,7 @@ public final class PageTable
         for (long page = group * GROUP; page < end; page++)
         {
             // Acquire: partner of the release that published the page's state.
-            final int state = UnsafeApi.getByteAcquire(null, statesAddress + page);
+            final int state = stateNibble(page);
             if (LIVE != state && FREEING != state)
             {
                 return false;
@@ -864,7 +924,12 @@ public final class PageTable
      */
     void loadLive(final long page)
     {
-        UnsafeApi.putByteRelease(null, statesAddress + page, (byte)LIVE);
+        // Plain read and write of the byte it shares with its neighbour: a group's pages are loaded by one thread
+        // while no other touches them, and no byte holds pages of two groups (a group holds an even number).
+        final long address = statesAddress + (page >>> 1);
+        final int shift = shiftOf(page);
+        UnsafeApi.putByteRelease(null, address,
+            (byte)((UnsafeApi.getByte(address) & ~(NIBBLE << shift)) | (LIVE << shift)));
     }
 
     /**
@@ -875,7 +940,7 @@ public final class PageTable
      */
     int loadedState(final long page)
     {
-        return UnsafeApi.getByte(statesAddress + page);
+        return (UnsafeApi.getByte(statesAddress + (page >>> 1)) >>> shiftOf(page)) & NIBBLE;
     }
 
     private void gate(final long page)

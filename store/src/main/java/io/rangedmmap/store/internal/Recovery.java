@@ -405,8 +405,8 @@ public record Recovery(
     }
 
     /**
-     * Reserves the page table, off the heap (see {@link PageTable}): 9 bytes a page of {@code capacity}, backed only
-     * where touched (1 a page once touched, 8 more only while a page of its region is in flight).
+     * Reserves the page table, off the heap (see {@link PageTable}): 8.5 bytes a page of {@code capacity}, backed
+     * only where touched (half a byte a page once touched, 8 more only while a page of its region is in flight).
      */
     private static PageTable newTable(final Path path, final StoreLayout layout, final long capacity)
     {

@@ -57,9 +57,11 @@ class LiveCrcsTest
     void shouldTakeTheCrcFromTheCopyOfTheCheckpointBeingPublished()
     {
         final long page = 3L * MetadataPageDescriptor.ENTRIES_PER_PAGE + 17;
-        final long group = LiveCrcs.spanStart(page);
-        final UnsafeBuffer span = new UnsafeBuffer(new byte[(int)(StoreLayout.dataOffsetOf(page) +
-            StoreLayout.PAGE_SIZE - group)]);
+        final long group = LiveCrcs.spanStart(MetadataPageDescriptor.tablePageOf(page));
+        final int index = 17;
+        final UnsafeBuffer span = new UnsafeBuffer(new byte[LiveCrcs.spanLength(index)]);
+        assertEquals(StoreLayout.dataOffsetOf(page) + StoreLayout.PAGE_SIZE, group + span.capacity(),
+            "the span ends with the page");
         final UnsafeBuffer copy0 = new UnsafeBuffer(span, 0, StoreLayout.PAGE_SIZE);
         final UnsafeBuffer copy1 = new UnsafeBuffer(span, StoreLayout.PAGE_SIZE, StoreLayout.PAGE_SIZE);
         assertEquals(StoreLayout.metadataOffsetOf(1, MetadataPageDescriptor.tablePageOf(page)),
@@ -68,10 +70,10 @@ class LiveCrcsTest
         MetadataPageDescriptor.putEntry(copy1, page, MetadataPageDescriptor.FLAG_LIVE, 0xC1);
 
         final LiveCrcs crcs = new LiveCrcs(null, 4);
-        assertEquals(0xC0, crcs.crcIn(span, page), "checkpoint 4 wrote copy 0");
+        assertEquals(0xC0, crcs.crcIn(span, LiveCrcs.entryCrcOffset(index)), "checkpoint 4 wrote copy 0");
         crcs.beginPublish(5);
-        assertEquals(0xC1, crcs.crcIn(span, page), "from the moment 5 starts publishing");
+        assertEquals(0xC1, crcs.crcIn(span, LiveCrcs.entryCrcOffset(index)), "from the moment 5 starts publishing");
         crcs.endPublish(5);
-        assertEquals(0xC1, crcs.crcIn(span, page));
+        assertEquals(0xC1, crcs.crcIn(span, LiveCrcs.entryCrcOffset(index)));
     }
 }

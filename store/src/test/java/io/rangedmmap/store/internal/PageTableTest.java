@@ -15,6 +15,7 @@
  */
 package io.rangedmmap.store.internal;
 
+import io.rangedmmap.store.internal.format.StoreLayout;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -138,6 +139,51 @@ class PageTableTest
         assertEquals(PageTable.STALE, PageTable.wordOf(PageTable.LIVE));
         assertEquals(PageTable.allocatedBy(9), PageTable.wordOf(PageTable.allocatedBy(9)));
         assertEquals(PageTable.writtenWith(5), PageTable.wordOf(PageTable.writtenWith(5)));
+    }
+
+    /**
+     * Two pages share a byte of states: two threads, each moving its own page of a pair through every transition
+     * over and over, never see their own page's state clobbered by the other's changes.
+     */
+    @Test
+    void shouldKeepTheStateOfAPageWhileItsNeighbourInTheSameByteChanges() throws Exception
+    {
+        assertEquals(0, StoreLayout.GROUP_USER_PAGES % 2, "a byte of states must never hold pages of two groups");
+        final int pairs = 64;
+        final PageTable table = new PageTable(2 * pairs);
+        final AtomicInteger clobbered = new AtomicInteger();
+        final CyclicBarrier start = new CyclicBarrier(2);
+        final List<Thread> threads = new ArrayList<>();
+        for (int parity = 0; parity < 2; parity++)
+        {
+            final int owner = parity + 1;
+            final int first = parity;
+            threads.add(Thread.ofPlatform().start(() ->
+            {
+                await(start);
+                for (int round = 0; round < 2_000; round++)
+                {
+                    for (long page = first; page < 2 * pairs; page += 2)
+                    {
+                        table.allocated(page, 1, PageTable.allocatedBy(owner));
+                        clobbered.addAndGet(PageTable.allocatedBy(owner) == table.stateAcquire(page) ? 0 : 1);
+                        table.written(page, PageTable.writtenWith(round + 1), round);
+                        clobbered.addAndGet(PageTable.writtenWith(round + 1) == table.stateAcquire(page) ? 0 : 1);
+                        table.madeLive(page);
+                        clobbered.addAndGet(PageTable.LIVE == table.stateAcquire(page) ? 0 : 1);
+                        clobbered.addAndGet(PageTable.LIVE == table.freeing(page) ? 0 : 1);
+                        table.freed(page);
+                        clobbered.addAndGet(PageTable.FREE == table.stateAcquire(page) ? 0 : 1);
+                    }
+                }
+            }));
+        }
+        for (final Thread thread : threads)
+        {
+            thread.join(60_000);
+            assertFalse(thread.isAlive(), "hung");
+        }
+        assertEquals(0, clobbered.get(), "a page's state was overwritten by a change of its neighbour's");
     }
 
     @Test
