@@ -41,22 +41,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * can be read. Whoever makes a transition also counts it ({@code PageCounts}), so that the store's counts by state
  * never need a pass over this table.
  *
- * <p><b>Memory: half a byte a page, and 8 bytes more only for a page in flight.</b> The table lives off the Java
- * heap, in anonymous memory reserved once for the store's largest size ({@code capacity}, its maxPages) and backed by
- * the kernel only where touched: the heap an open store holds does not grow with its page count, and growing the
- * table ({@link #grow(long)}) moves nothing, so lock-free readers never see it change under them. Each page has its
- * state in half a byte (the low half for an even page, the high half for the odd one after it), changed by a
- * compare-and-set of the byte, since the neighbour may belong to another writer; a group holds an even number of
- * pages, so no byte holds pages of two groups. The CRC32C of a live page is not kept here: it is read from the page's entry in the current metadata copy
- * ({@link LiveCrcs}). What matters only while a page is ALLOCATED or WRITTEN (the owner or write stamp above the
- * state, and a written page's CRC32C) lives in a separate <em>tag</em> array whose 4 KiB blocks (a <em>region</em>
- * of {@value #REGION_PAGES} pages) are given back to the kernel ({@code MADV_DONTNEED}) once no page of the region is
- * in flight, so the tags cost memory in proportion to the pages in flight, not to the pages ever written. A count a
- * region of its pages in flight guards that: it is raised before a page's tag is written and lowered after the page's
- * state left ALLOCATED or WRITTEN; a region is given back only by moving its count from 0 to a lock value, which an
- * allocation into it waits out. Beside them: a count a region (4 bytes for 512 pages) and a sequence and load state a
- * group (9 bytes for 510 pages). The memory is unmapped by a {@link Cleaner} once the table is unreachable, never
- * while a thread that holds the table can still touch it.
+ * <p><b>Memory: half a byte a page, and 8 bytes more only for a page in flight.</b> The table lives off the Java heap,
+ * in anonymous memory reserved once for the store's largest size ({@code capacity}, its maxPages) and backed by the
+ * kernel only where touched: the heap an open store holds does not grow with its page count, and growing the table
+ * ({@link #grow(long)}) moves nothing, so lock-free readers never see it change under them. Each page has its state in
+ * half a byte (the low half for an even page, the high half for the odd one after it), changed by a compare-and-set of
+ * the byte, since the neighbour may belong to another writer; a group holds an even number of pages, so no byte holds
+ * pages of two groups. The CRC32C of a live page is not kept here: it is read from the page's entry in the current
+ * metadata copy ({@link LiveCrcs}). What matters only while a page is ALLOCATED or WRITTEN (the owner or write stamp
+ * above the state, and a written page's CRC32C) lives in a separate <em>tag</em> array whose 4 KiB blocks (a
+ * <em>region</em> of {@value #REGION_PAGES} pages) are given back to the kernel ({@code MADV_DONTNEED}) once no page of
+ * the region is in flight, so the tags cost memory in proportion to the pages in flight, not to the pages ever written.
+ * A count a region of its pages in flight guards that: it is raised before a page's tag is written and lowered after
+ * the page's state left ALLOCATED or WRITTEN; a region is given back only by moving its count from 0 to a lock value,
+ * which an allocation into it waits out. Beside them: a count a region (4 bytes for 512 pages) and a sequence and load
+ * state a group (9 bytes for 510 pages). The memory is unmapped by a {@link Cleaner} once the table is unreachable,
+ * never while a thread that holds the table can still touch it.
  *
  * <p><b>Groups loaded at first touch:</b> the entries of each group of pages (the pages one metadata page describes)
  * may be left unloaded by the open ({@link #unloaded(long, GroupLoader)}: after a clean close, open reads only
