@@ -139,6 +139,20 @@ final class CheckingReader implements RangeReader
     public void read(final DirectBuffer span)
     {
         pageView.wrap(span, span.capacity() - PageStore.PAGE_SIZE, PageStore.PAGE_SIZE);
+        try
+        {
+            readPage(span);
+        }
+        finally
+        {
+            // Inside the gate: a view the caller's reader kept must not reach the mapping once the gate is left (a
+            // concurrent close may unmap it), as the mapping's own views do not.
+            pageView.wrap(0, 0);
+        }
+    }
+
+    private void readPage(final DirectBuffer span)
+    {
         expected = expectedCrc(span);
         if (null != array)
         {

@@ -50,6 +50,7 @@ final class PageReads
 
     static void read(final PageStore store, final long pageId, final ByteBuffer dst)
     {
+        checkWritable(dst);
         read(store, pageId, null, 0, null, dst, null);
         dst.position(dst.position() + PageStore.PAGE_SIZE);
     }
@@ -66,6 +67,10 @@ final class PageReads
     static void readLiveAt(final PageStore store, final PageLifetimes lifetimes, final long sequence,
         final long page, final byte[] array, final ByteBuffer buffer, final RangeReader reader)
     {
+        if (null != buffer)
+        {
+            checkWritable(buffer);
+        }
         read(store, page, lifetimes, sequence, array, buffer, reader);
         if (null != buffer)
         {
@@ -134,6 +139,18 @@ final class PageReads
                 (PageTable.FREE == state ? "free" : "allocated but not yet written"));
         }
         return word;
+    }
+
+    /**
+     * Refuses a read-only buffer before anything is read: the copy writes through its array or address, which a
+     * read-only buffer only hides.
+     */
+    private static void checkWritable(final ByteBuffer dst)
+    {
+        if (dst.isReadOnly())
+        {
+            throw new IllegalArgumentException("dst is a read-only buffer; pass a writable one");
+        }
     }
 
     static void checkLength(final int length, final String name)

@@ -519,6 +519,7 @@ public final class PageStore implements AutoCloseable
      * @param dst    a heap or direct buffer with exactly {@link #PAGE_SIZE} bytes remaining.
      * @throws IndexOutOfBoundsException if {@code pageId} is not in {@code [0, pageCount())}.
      * @throws IllegalArgumentException  if {@code dst.remaining() != PAGE_SIZE}.
+     * @throws IllegalArgumentException  if {@code dst} is read-only.
      * @throws IllegalStateException     if the page is free, or allocated but not yet written.
      * @throws CorruptPageException      if the bytes do not match the page's CRC32C.
      * @throws IllegalStateException     if the store is closed.
@@ -963,12 +964,12 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
-     * {@return the CRC32C of the write a page holds, whose state word is {@code word}: see
-     * {@link CheckpointCoordinator#crcOf(long, int)}}
+     * {@return a page's current write, its state word and CRC32C packed: see
+     * {@link CheckpointCoordinator#currentWrite(long)}}
      */
-    int crcOf(final long page, final int word)
+    long currentWrite(final long page)
     {
-        return checkpoints.crcOf(page, word);
+        return checkpoints.currentWrite(page);
     }
 
     /**

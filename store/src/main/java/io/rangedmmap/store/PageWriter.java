@@ -19,6 +19,7 @@ import io.rangedmmap.mmap.MappingFaultException;
 import io.rangedmmap.mmap.RangeWriter;
 import io.rangedmmap.mmap.internal.PwriteBuffer;
 import io.rangedmmap.store.internal.CallbackGuard;
+import io.rangedmmap.store.internal.CheckpointCoordinator;
 import io.rangedmmap.store.internal.Crc;
 import io.rangedmmap.store.internal.Extent;
 import io.rangedmmap.store.internal.Lifecycle;
@@ -274,16 +275,16 @@ public final class PageWriter implements AutoCloseable
         {
             checkOpen();
             final long page = checkIssuer(receipt);
-            int word = table.stateAcquire(page);
             while (true)
             {
-                checkDiscardable(receipt, word);
+                final long current = store.currentWrite(page);
+                final int word = CheckpointCoordinator.wordOf(current);
+                checkDiscardable(receipt, word, CheckpointCoordinator.crcOf(current));
                 if (store.discardWritten(page, word))
                 {
                     break;
                 }
                 // A checkpoint published the page meanwhile: the next check says so.
-                word = table.stateAcquire(page);
             }
             // Uncounted before the pool's lock hands the page to another writer (see PageCounts).
             counts.discardedWrite();
@@ -320,8 +321,9 @@ public final class PageWriter implements AutoCloseable
             {
                 throw notDiscardable(pageId, word);
             }
-            // Only this writer changes a page it allocated, so a plain release store suffices; the pool's lock
-            // orders it before the ALLOCATED store of the writer that claims the page next.
+            // Only this writer changes the state of a page it allocated (the compare-and-set in unallocated keeps the
+            // neighbour's half of the byte); the pool's lock orders it before the ALLOCATED state of the writer that
+            // claims the page next.
             table.unallocated(page);
             // Uncounted before the pool's lock hands the page to another writer (see PageCounts).
             if (0 == counts.unallocated())
@@ -581,11 +583,11 @@ public final class PageWriter implements AutoCloseable
     /**
      * Throws unless {@code word}, a page's state, is the WRITTEN state of the write {@code receipt} proves.
      */
-    private void checkDiscardable(final PageReceipt receipt, final int word)
+    private void checkDiscardable(final PageReceipt receipt, final int word, final int crc)
     {
         final long pageId = receipt.pageId();
         final int state = PageTable.stateOf(word);
-        if (!PageTable.holdsWrite(word, receipt.stamp()) || store.crcOf(pageId, word) != receipt.crc32c())
+        if (!PageTable.holdsWrite(word, receipt.stamp()) || crc != receipt.crc32c())
         {
             throw new IllegalArgumentException("receipt for page=" + pageId + " of " + store.path() + " is stale: " +
                 "its write was already discarded, or checkpointed and freed since (the page is now " +

@@ -144,6 +144,7 @@ public final class StoreSnapshot implements AutoCloseable
      * @param dst    a heap or direct buffer with exactly {@link PageStore#PAGE_SIZE} bytes remaining.
      * @throws IndexOutOfBoundsException   if {@code pageId} is not in {@code [0, pageCount())}.
      * @throws IllegalArgumentException    if {@code dst.remaining() != PAGE_SIZE}.
+     * @throws IllegalArgumentException    if {@code dst} is read-only.
      * @throws PageNotInSnapshotException  if the page was not live in the pinned checkpoint.
      * @throws CorruptPageException        if the bytes do not match the page's CRC32C.
      * @throws IllegalStateException       if the snapshot or the store is closed.

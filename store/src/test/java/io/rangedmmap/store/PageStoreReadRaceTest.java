@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.rangedmmap.store.PageStoreTest.page;
@@ -86,6 +87,7 @@ class PageStoreReadRaceTest
             final AtomicLong reads = new AtomicLong();
             final AtomicLong freedUnder = new AtomicLong();
             final AtomicLong snapshotReads = new AtomicLong();
+            final AtomicInteger backups = new AtomicInteger();
             final List<Thread> threads = new ArrayList<>();
             final List<Throwable> failures = new ArrayList<>();
             final Thread committer = Thread.ofPlatform().unstarted(() ->
@@ -163,6 +165,20 @@ class PageStoreReadRaceTest
                             }
                             freedUnder.incrementAndGet();
                         }
+                        if (1 == reader && backups.get() < 3 && 0 == random.nextInt(1_024))
+                        {
+                            // A backup copies the live pages with the CRC32C each had at its snapshot, read while
+                            // checkpoints free pages and move the copy: a CRC taken in between would be 0.
+                            final Path backup = dir.resolve("backup-" + backups.incrementAndGet() + ".store");
+                            try
+                            {
+                                store.backup(backup);
+                            }
+                            catch (final java.io.IOException ex)
+                            {
+                                throw new java.io.UncheckedIOException(ex);
+                            }
+                        }
                         if (0 == reader && 0 == random.nextInt(64))
                         {
                             try (StoreSnapshot snapshot = store.snapshot())
@@ -209,7 +225,52 @@ class PageStoreReadRaceTest
             assertTrue(reads.get() > 1_000, "reads: " + reads.get());
             assertTrue(freedUnder.get() > 0, "no read found its page freed: the race was not run");
             assertTrue(snapshotReads.get() > 0, "no snapshot read");
+            assertTrue(backups.get() > 0, "no backup taken during the checkpoints");
             assertTrue(store.verify().isClean());
+            for (int b = 1; b <= backups.get(); b++)
+            {
+                try (PageStore copy = PageStore.open(dir.resolve("backup-" + b + ".store")))
+                {
+                    final VerifyReport report = copy.verify();
+                    assertTrue(report.isClean(), "backup " + b + ": " + report);
+                }
+            }
+        }
+    }
+
+    /**
+     * A read into a read-only buffer is refused before anything is read (the copy would write through the array or
+     * address the buffer hides), and a view passed to a reader no longer reaches the mapping once the read returns.
+     */
+    @Test
+    void shouldRefuseAReadOnlyBufferAndEmptyAKeptView() throws Exception
+    {
+        final Path file = dir.resolve("views.store");
+        try (PageStore store = PageStore.create(file, PAGES); PageWriter writer = store.newWriter())
+        {
+            final long pageId = writer.allocate();
+            store.checkpoint(List.of(writer.write(pageId, page(3))));
+            final ByteBuffer readOnly = ByteBuffer.allocate(PageStore.PAGE_SIZE).asReadOnlyBuffer();
+            final IllegalArgumentException ex = assertThrowsExactly(IllegalArgumentException.class,
+                () -> store.read(pageId, readOnly));
+            assertEquals("dst is a read-only buffer; pass a writable one", ex.getMessage());
+            assertEquals(0, readOnly.position());
+            try (StoreSnapshot snapshot = store.snapshot())
+            {
+                assertThrowsExactly(IllegalArgumentException.class, () -> snapshot.read(pageId, readOnly));
+                final org.agrona.DirectBuffer[] kept = new org.agrona.DirectBuffer[1];
+                snapshot.read(pageId, view -> kept[0] = view);
+                assertEquals(0, kept[0].capacity(), "a snapshot's view still reaches the mapping");
+            }
+            final org.agrona.DirectBuffer[] kept = new org.agrona.DirectBuffer[1];
+            final byte[] seen = new byte[PageStore.PAGE_SIZE];
+            store.read(pageId, view ->
+            {
+                view.getBytes(0, seen);
+                kept[0] = view;
+            });
+            assertArrayEquals(page(3), seen);
+            assertEquals(0, kept[0].capacity(), "the store's view still reaches the mapping");
         }
     }
 

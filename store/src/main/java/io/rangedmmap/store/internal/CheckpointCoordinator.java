@@ -371,17 +371,9 @@ public final class CheckpointCoordinator
      */
     public int checkWrite(final long page, final int stamp, final int crc32c)
     {
-        // Acquire: partner of the release in PageWriter.written, which publishes the CRC and stamp with the state.
-        long published;
-        int word;
-        int crc;
-        do
-        {
-            published = liveCrcs.stamp();
-            word = table.stateAcquire(page);
-            crc = crcOf(page, word);
-        }
-        while (crc != crc32c && !liveCrcs.unchangedSince(published));
+        final long current = currentWrite(page);
+        final int word = wordOf(current);
+        final int crc = crcOf(current);
         if (!PageTable.holdsWrite(word, stamp) || crc != crc32c)
         {
             throw new IllegalArgumentException("receipt for page=" + page + " of " + name + " is stale: " +
@@ -952,34 +944,77 @@ public final class CheckpointCoordinator
         // Before the states: a reader that sees a page made LIVE here (acquire) takes its CRC from the copy that holds
         // it. Partner of the seqlock reads in LiveCrcs.
         liveCrcs.beginPublish(sequence);
-        for (final long page : pages)
+        try
         {
-            // A receipt of this write is told apart from a stale one by its CRC32C from now on (see checkWrite).
-            table.madeLive(page);
+            for (final long page : pages)
+            {
+                // A receipt of this write is told apart from a stale one by its CRC32C from now on (see checkWrite).
+                table.madeLive(page);
+            }
+            for (final long page : frees)
+            {
+                table.freed(page);
+            }
         }
-        for (final long page : frees)
+        finally
         {
-            table.freed(page);
+            // Whatever happens: a seqlock left open would make every read of a corrupt page read again for ever.
+            liveCrcs.endPublish(sequence);
         }
-        liveCrcs.endPublish(sequence);
     }
 
     /**
-     * {@return the CRC32C of a page's current write, whose state word is {@code word}}: from its tag while WRITTEN,
-     * from its metadata entry once LIVE or FREEING, 0 in any other state. A checkpoint published meanwhile may have
-     * moved either: a caller that must tell that from a mismatch reads again (see {@link #checkWrite}).
+     * {@return a page's current write: its state word and the CRC32C of its bytes, packed; take them apart with
+     * {@link #wordOf(long)} and {@link #crcOf(long)}}: the CRC32C from the page's tag while WRITTEN, from its
+     * metadata entry once LIVE or FREEING, 0 in any other state. Both are loaded again while a checkpoint publishes
+     * meanwhile or the state changes between them (the page made live and its tag given back, freed and its entry
+     * cleared), so the two always belong to one write.
      *
-     * @param page the page.
-     * @param word its state word, loaded before.
+     * @param page the page, in bounds.
      */
-    public int crcOf(final long page, final int word)
+    public long currentWrite(final long page)
     {
-        final int state = PageTable.stateOf(word);
-        if (PageTable.WRITTEN == state)
+        while (true)
         {
-            return table.writtenCrc(page);
+            // Before the state: partner of the seqlock in LiveCrcs.
+            final long published = liveCrcs.stamp();
+            // Acquire: partner of the releases in PageTable.written, which publish the CRC and stamp with the state.
+            final int word = table.stateAcquire(page);
+            final int state = PageTable.stateOf(word);
+            final int crc;
+            if (PageTable.WRITTEN == state)
+            {
+                crc = table.writtenCrc(page);
+            }
+            else
+            {
+                crc = PageTable.LIVE == state || PageTable.FREEING == state ? liveCrcs.crc(page) : 0;
+            }
+            if (table.stateAcquire(page) == word && liveCrcs.unchangedSince(published))
+            {
+                return (long)word << Integer.SIZE | (crc & 0xFFFF_FFFFL);
+            }
         }
-        return PageTable.LIVE == state || PageTable.FREEING == state ? liveCrcs.crc(page) : 0;
+    }
+
+    /**
+     * {@return the state word of a write from {@link #currentWrite(long)}}
+     *
+     * @param write the packed write.
+     */
+    public static int wordOf(final long write)
+    {
+        return (int)(write >>> Integer.SIZE);
+    }
+
+    /**
+     * {@return the CRC32C of a write from {@link #currentWrite(long)}}
+     *
+     * @param write the packed write.
+     */
+    public static int crcOf(final long write)
+    {
+        return (int)write;
     }
 
     /**

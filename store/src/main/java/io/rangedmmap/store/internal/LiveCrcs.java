@@ -26,7 +26,7 @@ import java.nio.ByteOrder;
 /**
  * The CRC32C of every live page, read where it is durable: the page's entry in the metadata copy of the last
  * published checkpoint, through the mapping (the page cache), so that the store allocates no memory a live page for
- * it (issue 10: at most 1 byte a page).
+ * it (issue 10: at most 1 byte a page; the page table holds half a byte).
  *
  * <p><b>Why the current copy can be read without a lock.</b> Checkpoint {@code N} writes only copy {@code N % 2},
  * which the durable checkpoint {@code N - 1} does not use; copy {@code (N - 1) % 2} is written again only by
@@ -81,8 +81,10 @@ public final class LiveCrcs
      */
     public boolean unchangedSince(final long stamp)
     {
-        // The entry and the bytes were loaded by plain loads, which must not pass the loads below: partner of the
-        // release in beginPublish, which comes before the writes of the copy a later checkpoint rewrites.
+        // The entry and the bytes were loaded by plain loads, which must not pass the loads below. Their partner is the
+        // volatile write in beginPublish together with what orders the next checkpoint's writes of this copy after
+        // it: the leader publishes (endPublish), releases the coordinator's lock and makes system calls (pwrite,
+        // msync) before any byte of that copy is written again.
         UnsafeApi.loadFence();
         return stamp == metadata && stamp == published;
     }

@@ -125,8 +125,23 @@ public final class PageLifetimes implements PageCrcs
     @Override
     public int crc(final long page)
     {
-        final long recorded = recordedCrc(page);
-        return NONE == recorded ? liveCrcs.crc(page) : (int)recorded;
+        while (true)
+        {
+            // Before the record: a checkpoint that frees the page records its CRC before the copy readers use moves
+            // (beginPublish), so a read raced by it finds the record when it reads again. Partner of the seqlock in
+            // LiveCrcs.
+            final long published = liveCrcs.stamp();
+            final long recorded = recordedCrc(page);
+            if (NONE != recorded)
+            {
+                return (int)recorded;
+            }
+            final int crc = liveCrcs.crc(page);
+            if (liveCrcs.unchangedSince(published))
+            {
+                return crc;
+            }
+        }
     }
 
     /**
@@ -157,8 +172,8 @@ public final class PageLifetimes implements PageCrcs
      */
     public boolean liveAt(final long page, final long sequence)
     {
-        // Acquire: partner of setStateRelease in CheckpointCoordinator.publish, which follows record; the slots and
-        // the entry are loaded after it, so a reader that sees a new state sees the entry recorded before it.
+        // Acquire: partner of the state's compare-and-set in CheckpointCoordinator.publish, which follows record; the
+        // slots and the entry are loaded after it, so a reader that sees a new state sees the entry recorded before it.
         final int state = PageTable.stateOf(table.stateAcquire(page));
         // Acquire: partner of the release in rebuild.
         final long[] current = (long[])SLOTS.getAcquire(this);

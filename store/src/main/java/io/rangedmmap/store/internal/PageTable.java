@@ -633,7 +633,7 @@ public final class PageTable
 
     /**
      * Sets a page's state and leaves its neighbour's: a compare-and-set of the byte the two share, since the
-     * neighbour may belong to another writer. A full fence on x86, so it also publishes, like a release store,
+     * neighbour may belong to another writer. It has volatile semantics, so it also publishes, like a release store,
      * everything written before it (the tag, the CRC32C, the page's bytes).
      */
     private void setState(final long page, final int state)

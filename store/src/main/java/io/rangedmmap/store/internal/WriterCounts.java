@@ -96,8 +96,8 @@ public final class WriterCounts
         // new written count (acquire) then sees this page no longer allocated: never counted twice.
         ALLOCATED.setRelease(this, left);
         // Release: partner of the acquire in written(). Stored before the page's WRITTEN state (released by
-        // PageTable.setStateRelease, acquired by the checkpoint that publishes the page and then counts it in its
-        // published count with a release): a reader that sees the published count sees this write counted.
+        // PageTable.written's compare-and-set, acquired by the checkpoint that publishes the page and then counts it
+        // in its published count with a release): a reader that sees the published count sees this write counted.
         WRITTEN.setRelease(this, written + 1);
         return left;
     }
