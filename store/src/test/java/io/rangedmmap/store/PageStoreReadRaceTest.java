@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.rangedmmap.store.PageStoreTest.page;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -89,7 +90,7 @@ class PageStoreReadRaceTest
             final AtomicLong snapshotReads = new AtomicLong();
             final AtomicInteger backups = new AtomicInteger();
             final List<Thread> threads = new ArrayList<>();
-            final List<Throwable> failures = new ArrayList<>();
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
             final Thread committer = Thread.ofPlatform().unstarted(() ->
             {
                 try (PageWriter writer = store.newWriter())
@@ -198,29 +199,12 @@ class PageStoreReadRaceTest
             }
             for (final Thread thread : threads)
             {
-                thread.setUncaughtExceptionHandler((t, ex) ->
-                {
-                    synchronized (failures)
-                    {
-                        failures.add(ex);
-                    }
-                });
+                thread.setUncaughtExceptionHandler((t, ex) -> failure.compareAndSet(null, ex));
                 thread.start();
             }
-            committer.join(300_000);
+            committer.join();
             done.set(true);
-            for (final Thread thread : threads)
-            {
-                thread.join(30_000);
-                assertTrue(!thread.isAlive(), "hung");
-            }
-            if (!failures.isEmpty())
-            {
-                final AssertionError error = new AssertionError("a thread failed: " + failures.getFirst(),
-                    failures.getFirst());
-                failures.stream().skip(1).forEach(error::addSuppressed);
-                throw error;
-            }
+            Workers.join(threads, failure, "reads racing checkpoints");
             assertEquals(1 + CHECKPOINTS, store.lastCheckpoint());
             assertTrue(reads.get() > 1_000, "reads: " + reads.get());
             assertTrue(freedUnder.get() > 0, "no read found its page freed: the race was not run");
