@@ -994,6 +994,8 @@ public final class CheckpointCoordinator
             {
                 return (long)word << Integer.SIZE | (crc & 0xFFFF_FFFFL);
             }
+            // A checkpoint is publishing (a few microseconds) or the page moved: read again.
+            Thread.onSpinWait();
         }
     }
 

@@ -141,6 +141,8 @@ public final class PageLifetimes implements PageCrcs
             {
                 return crc;
             }
+            // A checkpoint is publishing: read again.
+            Thread.onSpinWait();
         }
     }
 
