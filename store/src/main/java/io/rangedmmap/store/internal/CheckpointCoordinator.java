@@ -823,7 +823,17 @@ public final class CheckpointCoordinator
             // The flush wrote back, and write-protected, whatever dirty pages its span held: a failed one too.
             populated.clear();
         }
-        publish(sequence, pages, frees, freeCrcs);
+        try
+        {
+            publish(sequence, pages, frees, freeCrcs);
+        }
+        catch (final RuntimeException ex)
+        {
+            // The checkpoint is durable but not published here (the snapshots' tracking refused it): the next one would
+            // reuse its sequence and overwrite it. Fail-stop, as after a failed flush.
+            failGroup(group, lifecycle.fail(ex));
+            return;
+        }
         // Under the pool's lock, after the page states and before snapshots.checkpointed hands the frees to the
         // pool: a sum of the counts (stats) sees this checkpoint whole or not at all, and a freed page counted by a
         // writer is no longer counted live.
