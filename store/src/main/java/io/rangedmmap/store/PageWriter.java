@@ -367,7 +367,7 @@ public final class PageWriter implements AutoCloseable
                 {
                     for (long page = handedOut.start(i); page < handedOut.end(i); page++)
                     {
-                        if (allocatedWord == table.statePlain(page))
+                        if (allocatedWord == table.stateAcquire(page))
                         {
                             table.unallocated(page);
                             free.add(page, page + 1);

@@ -200,7 +200,7 @@ final class StoreBackup
                 for (long id = group * StoreLayout.GROUP_USER_PAGES; id < end; id++)
                 {
                     final boolean inBackup = id < held.pageCount() &&
-                        PageTable.LIVE == PageTable.stateOf(backupTable.statePlain(id));
+                        PageTable.LIVE == PageTable.stateOf(backupTable.stateAcquire(id));
                     final boolean live = source.live(id);
                     livePages += (live ? 1 : 0) - (inBackup ? 1 : 0);
                     highWater = live ? Math.max(highWater, group + 1) : highWater;

@@ -51,7 +51,7 @@ import java.util.function.LongSupplier;
  * filled before it is published (release); the old one is never written again and is left to the collector, so a
  * reader still probing it reads what it held.
  */
-public final class PageLifetimes implements PageCrcs
+public final class PageLifetimes
 {
     private static final VarHandle SLOTS;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
@@ -122,7 +122,6 @@ public final class PageLifetimes implements PageCrcs
      *
      * @param page the page, live at the snapshot's checkpoint.
      */
-    @Override
     public int crc(final long page)
     {
         while (true)

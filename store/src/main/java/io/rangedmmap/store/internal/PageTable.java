@@ -457,16 +457,6 @@ public final class PageTable
     }
 
     /**
-     * {@return a page's state word, for the thread that last set it}
-     *
-     * @param page the page.
-     */
-    public int statePlain(final long page)
-    {
-        return stateAcquire(page);
-    }
-
-    /**
      * Hands out pages to the writer whose allocated word is {@code word}: FREE to ALLOCATED. Only the writer that
      * claimed the pages from the pool calls this; no other thread changes them meanwhile.
      *

@@ -59,7 +59,7 @@ class PageTableTest
         table.adviseFill(pages * 4);
         for (long page = 0; page < pages; page++)
         {
-            assertEquals(PageTable.FREE, table.statePlain(page), "page " + page);
+            assertEquals(PageTable.FREE, table.stateAcquire(page), "page " + page);
         }
         for (long page = 0; page < pages / 2; page++)
         {
