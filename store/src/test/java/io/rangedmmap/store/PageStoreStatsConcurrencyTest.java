@@ -325,6 +325,8 @@ class PageStoreStatsConcurrencyTest
 
     private static void check(final PageStore store, final String when)
     {
+        // A growth ahead an allocation started could add pages between the stats and the page count read below.
+        store.awaitGrowthAhead();
         final StoreStats stats = store.stats();
         checkNonNegative(stats);
         final long[] scan = store.table().countLiveAndInFlight();

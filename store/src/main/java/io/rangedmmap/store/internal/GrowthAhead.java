@@ -15,6 +15,9 @@
  */
 package io.rangedmmap.store.internal;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -39,6 +42,7 @@ public final class GrowthAhead
      */
     static final long IDLE = -1;
 
+    private static final Logger LOG = LoggerFactory.getLogger("io.rangedmmap.store.PageStore");
     private static final long PARK_WHILE_AWAITING_NANOS = 100_000;
     private static final VarHandle REQUEST;
 
@@ -82,14 +86,15 @@ public final class GrowthAhead
      * Asks the thread to grow the store from {@code observed} pages, unless a growth ahead is already pending or
      * running, or the store is closed. Returns at once.
      *
-     * @param observed the page count the writer saw before its refill.
+     * @param observed the page count the writer saw when it found the pool low.
      * @return whether this call made the request.
      */
     public boolean request(final long observed)
     {
         // Volatile compare-and-set: only one writer's request is taken; the thread's getAcquire of the word in run()
         // is its partner (the thread sees observed and everything the writer did before).
-        if (!REQUEST.compareAndSet(this, IDLE, observed))
+        // The volatile read of closed first: a closed store takes no request (one racing close is left to nobody).
+        if (closed || !REQUEST.compareAndSet(this, IDLE, observed))
         {
             return false;
         }
@@ -183,6 +188,13 @@ public final class GrowthAhead
             try
             {
                 growth.accept(observed);
+            }
+            catch (final Throwable ex)
+            {
+                // The growth never throws by contract; an Error (out of memory, a bug) must not end this thread, or the
+                // next request would be taken and never served, and awaitIdle would wait until close. The writer that
+                // runs out of pages grows synchronously and meets the error itself.
+                LOG.error("{}: the growth from pageCount={} threw; the thread goes on", threadName, observed, ex);
             }
             finally
             {

@@ -225,7 +225,9 @@ public final class StoreGrowth
             final long claimed = allocator.refill(extent, count, pages);
             if (claimed > 0)
             {
-                growAheadIfLow(observed);
+                // The count now, not the one before the refill: a request from a count another growth has passed would
+                // take the single request slot and grow nothing, dropping a valid request made meanwhile.
+                growAheadIfLow(pageCount);
                 return claimed;
             }
             // No free run of count pages: grow by a step, if the store may, and claim again (the new pages merge with
