@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 
@@ -52,9 +53,7 @@ class GrowthAheadTest
             assertFalse(ahead.request(11), "a request made while one runs was taken");
             release.countDown();
             ahead.awaitIdle();
-            assertTrue(ahead.request(20));
-            ahead.awaitIdle();
-            assertEquals(List.of(10L, 20L), List.copyOf(served));
+            requestAndAwait(ahead, 20, served);
         }
         finally
         {
@@ -85,14 +84,22 @@ class GrowthAheadTest
         {
             assertTrue(ahead.request(10));
             ahead.awaitIdle();
-            assertTrue(ahead.request(20));
-            ahead.awaitIdle();
-            assertEquals(List.of(10L, 20L), List.copyOf(served));
+            requestAndAwait(ahead, 20, served);
         }
         finally
         {
             ahead.close();
         }
+    }
+
+    /**
+     * Asks for a growth from {@code observed} after one from 10 was served, and expects both served, in turn.
+     */
+    private static void requestAndAwait(final GrowthAhead ahead, final long observed, final Queue<Long> served)
+    {
+        assertTrue(ahead.request(observed), "request from " + observed + " refused by an idle growth ahead");
+        ahead.awaitIdle();
+        assertEquals(List.of(10L, observed), List.copyOf(served));
     }
 
     private static void awaitQuietly(final CountDownLatch latch)
