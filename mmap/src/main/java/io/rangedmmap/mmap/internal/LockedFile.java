@@ -626,14 +626,14 @@ public final class LockedFile implements AutoCloseable
     }
 
     /**
-     * {@return the size of the file now ({@code fstat} of {@link #descriptor()}), allocating nothing}
+     * {@return the size of the file now (see {@link NativeIo#fileSize(int, Path)}: not {@code fstat}, which would make
+     * every later flush write the inode too), allocating nothing}
      *
-     * @param callState the caller's call state ({@link NativeIo#allocateCallState}).
-     * @throws IOException if the file's channel is closed or {@code fstat} fails.
+     * @throws IOException if the file's channel is closed or {@code lseek} fails.
      */
-    public long size(final MemorySegment callState) throws IOException
+    public long size() throws IOException
     {
-        return NativeIo.fileSize(descriptor(), path, callState);
+        return NativeIo.fileSize(descriptor(), path);
     }
 
     private static FileAlreadyExistsException alreadyExists(final Path file)

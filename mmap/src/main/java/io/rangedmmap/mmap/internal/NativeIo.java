@@ -66,7 +66,6 @@ public final class NativeIo
     private static final MethodHandle PWRITE;
     private static final MethodHandle PREAD;
     private static final MethodHandle LSEEK;
-    private static final MethodHandle FSTAT;
     /**
      * Bytes of a call state: room for the captured errno, and for a {@code struct stat} (144 bytes on x86-64, 128
      * on aarch64), which {@link #fileSize} reads from the same memory.
@@ -75,8 +74,8 @@ public final class NativeIo
     /**
      * Offset of {@code st_size} in {@code struct stat}: 48 on x86-64 and on aarch64 (the generic layout).
      */
-    private static final long ST_SIZE_OFFSET = 48;
     private static final int SEEK_CUR = 1;
+    private static final int SEEK_END = 2;
     private static final int PROT_READ = 1;
     private static final int PROT_WRITE = 2;
     private static final int MAP_SHARED = 1;
@@ -119,8 +118,6 @@ public final class NativeIo
         PREAD = linker.downcallHandle(libc.findOrThrow("pread"),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
                 ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), errno);
-        FSTAT = linker.downcallHandle(libc.findOrThrow("fstat"),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
         LSEEK = linker.downcallHandle(libc.findOrThrow("lseek"),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_INT));
@@ -414,30 +411,36 @@ public final class NativeIo
     }
 
     /**
-     * {@return the size of an open file ({@code fstat}), allocating nothing}
+     * {@return the size of an open file ({@code lseek(fd, 0, SEEK_END)}), allocating nothing; moves the descriptor's
+     * offset to the end, which no positional read or write uses}
      *
-     * @param fd        a descriptor of the file.
-     * @param file      the file, for messages.
-     * @param callState from {@link #allocateCallState(Arena)}, used by one thread at a time: the {@code struct stat}
-     *                  is read there.
-     * @throws IOException if {@code fstat} fails (only a descriptor closed meanwhile can make it).
+     * <p>Not {@code fstat}: since Linux 6.13 a query of a file's change time (which {@code fstat} makes) turns the
+     * file's next timestamp update fine-grained, so a write after each query dirties the inode every time, and each
+     * {@code fdatasync} or {@code msync} then writes the inode too (on ext4 without a journal, one more device write;
+     * with one, a journal commit). Measured with a {@code pwrite} of a page, a metadata page and a superblock and one
+     * flush: 116-122 us a commit, 150-162 us with an {@code fstat} after the first write, which added one device write
+     * a commit (benchmarks/results/2026-11-30-issue14-log-prototype/flush-calls). {@code lseek} reads the size alone.
+     *
+     * @param fd   a descriptor of the file.
+     * @param file the file, for messages.
+     * @throws IOException if {@code lseek} fails (only a descriptor closed meanwhile can make it).
      */
-    public static long fileSize(final int fd, final Path file, final MemorySegment callState) throws IOException
+    public static long fileSize(final int fd, final Path file) throws IOException
     {
-        final int result;
+        final long size;
         try
         {
-            result = (int)FSTAT.invokeExact(fd, callState);
+            size = (long)LSEEK.invokeExact(fd, 0L, SEEK_END);
         }
         catch (final Throwable t)
         {
-            throw new IllegalStateException("fstat downcall failed for " + file, t);
+            throw new IllegalStateException("lseek downcall failed for " + file, t);
         }
-        if (0 != result)
+        if (size < 0)
         {
-            throw new IOException("fstat of descriptor " + fd + " of " + file + " failed");
+            throw new IOException("lseek to the end of descriptor " + fd + " of " + file + " failed");
         }
-        return callState.get(ValueLayout.JAVA_LONG, ST_SIZE_OFFSET);
+        return size;
     }
 
     /**

@@ -78,8 +78,9 @@ public final class WriteThrough
      * {@link #write(MappedRegion, byte[], int, long, int)} does, allocating nothing.
      *
      * <p>A write through the mapping into a file truncated under it faults; a {@code pwrite} would extend the file
-     * again, silently, and leave zeros in place of what the truncation took. So the write is followed by an
-     * {@code fstat}: a file smaller than the mapping fails the region, as a fault does.
+     * again, silently, and leave zeros in place of what the truncation took. So the write is followed by a read of the
+     * file's size ({@code lseek}, not {@code fstat}: see {@link NativeIo#fileSize(int, java.nio.file.Path)}): a file
+     * smaller than the mapping fails the region, as a fault does.
      *
      * @param region    the mapping.
      * @param buffer    the bytes, native memory.
@@ -98,7 +99,7 @@ public final class WriteThrough
         file.writeAt(offset, buffer, length, callState);
         // The size is published after a growth extended the file, so only a truncation makes the file smaller.
         final long mapped = region.size();
-        final long actual = file.size(callState);
+        final long actual = file.size();
         if (actual < mapped)
         {
             final IOException ex = new IOException("pwrite of [" + offset + ", " + (offset + length) + ") of " +
