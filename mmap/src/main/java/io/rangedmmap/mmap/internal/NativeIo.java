@@ -67,13 +67,9 @@ public final class NativeIo
     private static final MethodHandle PREAD;
     private static final MethodHandle LSEEK;
     /**
-     * Bytes of a call state: room for the captured errno, and for a {@code struct stat} (144 bytes on x86-64, 128
-     * on aarch64), which {@link #fileSize} reads from the same memory.
+     * Bytes of a call state: room for the captured errno.
      */
-    private static final long CALL_STATE_BYTES = Math.max(CAPTURE_LAYOUT.byteSize(), 256);
-    /**
-     * Offset of {@code st_size} in {@code struct stat}: 48 on x86-64 and on aarch64 (the generic layout).
-     */
+    private static final long CALL_STATE_BYTES = CAPTURE_LAYOUT.byteSize();
     private static final int SEEK_CUR = 1;
     private static final int SEEK_END = 2;
     private static final int PROT_READ = 1;
